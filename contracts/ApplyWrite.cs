@@ -1,0 +1,12 @@
+namespace Agents.Contracts;
+
+/// <summary>Sent by the approval saga once a write is approved: apply it to the CRM, idempotently by key.</summary>
+public record ApplyWrite
+{
+    public required Guid CorrelationId { get; init; }
+    public required string IdempotencyKey { get; init; }
+    public required string Source { get; init; }
+    public required string ExternalId { get; init; }
+    public required string Kind { get; init; }
+    public required IReadOnlyDictionary<string, string> Changes { get; init; }
+}

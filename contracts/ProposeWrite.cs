@@ -1,0 +1,30 @@
+namespace Agents.Contracts;
+
+/// <summary>
+/// A CRM write the agent wants to make. The writer holds it for approval; <see cref="CorrelationId"/> is
+/// <see cref="WriteKey.CorrelationIdFor"/> of <see cref="IdempotencyKey"/>, so every copy lands on one saga.
+/// </summary>
+public record ProposeWrite
+{
+    public required Guid CorrelationId { get; init; }
+    public required string IdempotencyKey { get; init; }
+    public required string Source { get; init; }
+    public required string ExternalId { get; init; }
+
+    /// <summary>One of <see cref="WriteKinds"/>.</summary>
+    public required string Kind { get; init; }
+
+    /// <summary>Field name to new value, as the CRM adapter will apply it.</summary>
+    public required IReadOnlyDictionary<string, string> Changes { get; init; }
+
+    /// <summary>Values before the change, as far as the ticket told us (for the approver's diff).</summary>
+    public IReadOnlyDictionary<string, string?> Before { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>How many CRM records this write touches.</summary>
+    public int RecordCount { get; init; } = 1;
+
+    public string Subject { get; init; } = "";
+    public string Excerpt { get; init; } = "";
+    public Classification? Classification { get; init; }
+    public DateTimeOffset ProposedAt { get; init; }
+}

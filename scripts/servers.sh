@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# Throwaway RabbitMQ and PostgreSQL as plain background processes (no Docker, no systemd).
+# Sourced by scripts/run, scripts/test and the launcher. Functions only; nothing runs on source.
+
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+
+# Installs the Debian packages that are missing. Extra package names may be passed.
+servers_install() {
+  local pkgs=()
+  command -v rabbitmq-server >/dev/null 2>&1 || pkgs+=(rabbitmq-server)
+  [ -x "$PGBIN/initdb" ] || pkgs+=(postgresql-15)
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || pkgs+=("$p"); done
+  if ((${#pkgs[@]})); then
+    echo "installing: ${pkgs[*]}" >&2
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+  fi
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Prints a port in [base, base+1000) that is free, and whose +10000 / +20000 companions are free too.
+free_port() {
+  local base=$1 p
+  for _ in $(seq 1 200); do
+    p=$((base + RANDOM % 1000))
+    port_in_use "$p" || port_in_use $((p + 10000)) || port_in_use $((p + 20000)) || { echo "$p"; return 0; }
+  done
+  echo "no free port near $base" >&2; return 1
+}
+
+wait_port() { # port timeout_s
+  for _ in $(seq 1 $(($2 * 10))); do port_in_use "$1" && return 0; sleep 0.1; done
+  echo "timeout waiting for port $1" >&2; return 1
+}
+
+# rabbitmq_start DIR AMQP_PORT: management on AMQP_PORT+10000, Erlang distribution on AMQP_PORT+20000.
+rabbitmq_start() {
+  local dir=$1 port=$2
+  mkdir -p "$dir"
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$port
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $((port + 10000))
+loopback_users = none
+CONF
+  echo '[rabbitmq_management].' > "$dir/enabled_plugins"
+  echo "agents$port@localhost" > "$dir/node"
+  # Run as root, the Debian wrapper switches to user rabbitmq, which must own the folder.
+  [ "$(id -u)" = 0 ] && chown -R rabbitmq:rabbitmq "$dir"
+  RABBITMQ_NODENAME="agents$port@localhost" RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$((port + 20000)) \
+  RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins \
+  RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid \
+    rabbitmq-server -detached
+  wait_port "$port" 90 || { tail -50 "$dir"/log/*.log >&2; return 1; }
+  wait_port $((port + 10000)) 60
+}
+
+rabbitmq_stop() { # DIR [graceful]
+  local dir=$1
+  [ -f "$dir/pid" ] || return 0
+  if [ "${2:-}" = graceful ]; then
+    RABBITMQ_NODENAME=$(cat "$dir/node") rabbitmqctl -n "$(cat "$dir/node")" stop >/dev/null 2>&1 && return 0
+  fi
+  kill -KILL "$(cat "$dir/pid")" 2>/dev/null
+  # epmd stays behind on purpose: other brokers on this machine may use it.
+  rm -f "$dir/pid"
+}
+
+# postgres_start DIR PORT: cluster owned by 'postgres' (the server refuses root), password 'postgres'.
+postgres_start() {
+  local dir=$1 port=$2 as=""
+  [ "$(id -u)" = 0 ] && as="su postgres -s /bin/bash -c"
+  mkdir -p "$dir"
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    mkdir -p "$dir/data"
+    echo postgres > "$dir/pw"
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+    ${as:-bash -c} "$PGBIN/initdb -D $dir/data -U postgres --pwfile=$dir/pw -A scram-sha-256 --no-sync -E UTF8 --locale=C.UTF-8" >/dev/null
+  fi
+  ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -l $dir/server.log -w -s -o '-h 127.0.0.1 -p $port -k $dir -c max_connections=300 ${PG_EXTRA_OPTS:-}' start"
+}
+
+postgres_stop() { # DIR [fast|immediate]
+  local dir=$1 as=""
+  [ -f "$dir/data/postmaster.pid" ] || return 0
+  [ "$(id -u)" = 0 ] && as="su postgres -s /bin/bash -c"
+  ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -m ${2:-fast} -w -s stop" >/dev/null 2>&1
+}

@@ -1,0 +1,3 @@
+using Agents.Classifier;
+
+await ClassifierService.Build(args).RunAsync();

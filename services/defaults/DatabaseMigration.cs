@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Agents.ServiceDefaults;
+
+public static class DatabaseMigration
+{
+    /// <summary>
+    /// Applies EF Core migrations under a PostgreSQL advisory lock, so several instances starting together run
+    /// them once and the others wait, then find nothing to do. Creates the database when it does not exist.
+    /// </summary>
+    public static async Task MigrateAsync<TContext>(IServiceProvider services, CancellationToken cancellationToken = default)
+        where TContext : DbContext
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TContext>();
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Agents.Migrations");
+        var connectionString = db.Database.GetConnectionString()
+            ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
+
+        await EnsureDatabaseAsync(connectionString, cancellationToken);
+
+        await using var lockConnection = new NpgsqlConnection(connectionString);
+        await lockConnection.OpenAsync(cancellationToken);
+        var lockKey = StableLockKey(typeof(TContext).FullName!);
+        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", lockConnection))
+        {
+            cmd.Parameters.AddWithValue("k", lockKey);
+            await cmd.ExecuteNonQueryAsync(cancellationToken);
+        }
+        try
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                logger.LogInformation("Applying {Count} migrations for {Context}: {Migrations}", pending.Count, typeof(TContext).Name, pending);
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", lockConnection);
+            unlock.Parameters.AddWithValue("k", lockKey);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        var database = csb.Database ?? throw new InvalidOperationException("The connection string names no database.");
+        csb.Database = "postgres";
+        await using var conn = new NpgsqlConnection(csb.ConnectionString);
+        await conn.OpenAsync(cancellationToken);
+        await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @d", conn);
+        exists.Parameters.AddWithValue("d", database);
+        if (await exists.ExecuteScalarAsync(cancellationToken) is not null)
+            return;
+        try
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"")}\"", conn);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance created it first.
+        }
+    }
+
+    private static long StableLockKey(string name)
+    {
+        // string.GetHashCode is randomized per process; every instance must agree on the key.
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
+        return BitConverter.ToInt64(hash, 0);
+    }
+}

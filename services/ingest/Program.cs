@@ -1,0 +1,3 @@
+using Agents.Ingest;
+
+await IngestService.Build(args).RunAsync();

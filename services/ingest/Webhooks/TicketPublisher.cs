@@ -1,0 +1,25 @@
+using Agents.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Ingest.Webhooks;
+
+/// <summary>
+/// Publishes tickets and returns only once the broker confirmed them (publisher confirms), or throws.
+/// The message id is derived from the delivery, so a vendor's retry carries the same id.
+/// </summary>
+public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions> options)
+{
+    private static readonly Guid MessageIdNamespace = new("0b7f2c55-3f0e-4d8a-9d36-5a8c1f6e2b44");
+
+    public static Guid MessageIdFor(TicketReceived ticket) =>
+        WriteKey.NameBased(MessageIdNamespace, $"{ticket.Source}:{ticket.ExternalId}:{ticket.DeliveryId}");
+
+    public async Task PublishAsync(IReadOnlyList<TicketReceived> tickets, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+        foreach (var ticket in tickets)
+            await bus.Publish(ticket, ctx => ctx.MessageId = MessageIdFor(ticket), timeout.Token);
+    }
+}

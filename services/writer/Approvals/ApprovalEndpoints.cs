@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Agents.Contracts;
+using Agents.Writer.Persistence;
+using Agents.Writer.Sagas;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Approvals;
+
+/// <summary>
+/// The approval API. It reads the saga table, but every decision goes on the bus as ApproveWrite/RejectWrite:
+/// the saga alone changes state, whichever writer instance receives it.
+/// </summary>
+public static class ApprovalEndpoints
+{
+    public record Decision(string? Reason);
+
+    public record WriteSummary(
+        Guid Id, string State, string IdempotencyKey, string Source, string ExternalId, string Kind,
+        IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
+        string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
+        string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason);
+
+    public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/approvals").RequireAuthorization().WithTags("Approvals");
+
+        group.MapGet("/", async (WriterDbContext db, string? state, int? limit, CancellationToken ct) =>
+        {
+            var wanted = state ?? "AwaitingApproval";
+            var rows = await db.Writes.AsNoTracking()
+                .Where(w => wanted == "all" || w.CurrentState == wanted)
+                .OrderByDescending(w => w.ProposedAt)
+                .Take(Math.Clamp(limit ?? 200, 1, 1000))
+                .ToListAsync(ct);
+            return Results.Ok(rows.Select(Summarize));
+        }).WithSummary("Writes in a state (default: awaiting approval), newest first.");
+
+        group.MapGet("/{id:guid}", async (Guid id, WriterDbContext db, CancellationToken ct) =>
+        {
+            var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
+            if (write is null)
+                return Results.Problem(statusCode: 404, title: "No such write.");
+            var history = await db.Audit.AsNoTracking().Where(a => a.CorrelationId == id).OrderBy(a => a.Id).ToListAsync(ct);
+            return Results.Ok(new { write = Summarize(write), history });
+        });
+
+        group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+            Decide(id, user, db, ct, ["Applying", "Applied"], approver => bus.Publish(new ApproveWrite
+            {
+                CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+            }, ct)));
+
+        group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+            Decide(id, user, db, ct, ["Rejected"], approver => bus.Publish(new RejectWrite
+            {
+                CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+            }, ct)));
+
+        app.MapGet("/journal", async (WriterDbContext db, int? limit, CancellationToken ct) =>
+                Results.Ok(await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct)))
+            .RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
+        return app;
+    }
+
+    private static async Task<IResult> Decide(Guid id, ClaimsPrincipal user, WriterDbContext db, CancellationToken ct,
+        string[] alreadyDone, Func<string, Task> publish)
+    {
+        var state = await db.Writes.AsNoTracking().Where(w => w.CorrelationId == id).Select(w => w.CurrentState).SingleOrDefaultAsync(ct);
+        if (state is null)
+            return Results.Problem(statusCode: 404, title: "No such write.");
+        if (alreadyDone.Contains(state))
+            return Results.Ok(new { id, state, note = "Already decided this way; nothing changed." });
+        if (state != "AwaitingApproval")
+            return Results.Problem(statusCode: 409, title: $"The write is {state}: it can no longer be decided.");
+
+        await publish(user.Identity!.Name!);
+        return Results.Accepted($"/approvals/{id}", new { id, state = "decision published" });
+    }
+
+    private static WriteSummary Summarize(WriteApprovalState w) => new(
+        w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
+        ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
+        w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason);
+}

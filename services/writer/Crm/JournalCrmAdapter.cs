@@ -1,0 +1,23 @@
+using Agents.Contracts;
+using Agents.Writer.Persistence;
+using Agents.Writer.Sagas;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Crm;
+
+/// <summary>The default CRM: a table of applied writes. INSERT … ON CONFLICT DO NOTHING makes re-applies no-ops.</summary>
+public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFactory) : ICrmAdapter
+{
+    public string Name => "journal";
+
+    public async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO crm_journal ("CorrelationId", "IdempotencyKey", "Source", "ExternalId", "Kind", "Changes", "AppliedAt")
+            VALUES ({write.CorrelationId}, {write.IdempotencyKey}, {write.Source}, {write.ExternalId}, {write.Kind},
+                    CAST({ProposalContent.ToJson(write.Changes)} AS jsonb), {DateTimeOffset.UtcNow})
+            ON CONFLICT ("IdempotencyKey") DO NOTHING
+            """, cancellationToken);
+    }
+}

@@ -1,0 +1,93 @@
+using MassTransit;
+using MassTransit.Context;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Persistence;
+
+/// <summary>
+/// One message's view of the saga table, inside the transaction the factory opened. The DbContext is carried as
+/// a payload so activities can add rows (the audit trail) that commit atomically with the saga's new state.
+/// </summary>
+public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
+    ConsumeContextScope<TMessage>,
+    SagaRepositoryContext<TSaga, TMessage>,
+    IDisposable
+    where TSaga : class, ISaga
+    where TMessage : class
+{
+    private readonly DbContext _db;
+    private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
+    private readonly SemaphoreSlim _inUse = new(1); // EF contexts are not thread-safe; MassTransit may overlap calls
+    private readonly string _lockSql;
+
+    public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory)
+        : base(context, db)
+    {
+        _db = db;
+        _factory = factory;
+        _lockSql = SagaLockStatement.For<TSaga>(db);
+    }
+
+    public void Dispose() => _inUse.Dispose();
+
+    /// <summary>Loads and row-locks one saga; null when it does not exist.</summary>
+    internal async Task<TSaga?> LockAsync(Guid correlationId) =>
+        await _db.Set<TSaga>().FromSqlRaw(_lockSql, correlationId).AsTracking().SingleOrDefaultAsync(CancellationToken);
+
+    public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
+        _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
+
+    // InsertOnInitial is not used: the primary key plus the endpoint's retry resolves the first-copy race.
+    public Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance) =>
+        throw new NotSupportedException("InsertOnInitial is not supported by this repository.");
+
+    public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
+    {
+        var instance = await LockAsync(correlationId);
+        return instance is null
+            ? null!
+            : await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Load);
+    }
+
+    public Task Save(SagaConsumeContext<TSaga> context) => Exclusive(async () =>
+    {
+        await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
+        await _db.SaveChangesAsync(CancellationToken);
+    }, context.CancellationToken);
+
+    public Task Update(SagaConsumeContext<TSaga> context) =>
+        Exclusive(() => _db.SaveChangesAsync(CancellationToken), context.CancellationToken);
+
+    public Task Delete(SagaConsumeContext<TSaga> context) => Exclusive(async () =>
+    {
+        _db.Set<TSaga>().Remove(context.Saga);
+        await _db.SaveChangesAsync(CancellationToken);
+    }, context.CancellationToken);
+
+    public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;
+
+    public Task Undo(SagaConsumeContext<TSaga> context) => Exclusive(() =>
+    {
+        foreach (var entry in _db.ChangeTracker.Entries<TSaga>().Where(e => e.Entity.CorrelationId == context.Saga.CorrelationId))
+            entry.State = EntityState.Unchanged;
+        return Task.CompletedTask;
+    }, context.CancellationToken);
+
+    public Task<SagaConsumeContext<TSaga, T>> CreateSagaConsumeContext<T>(ConsumeContext<T> consumeContext, TSaga instance, SagaConsumeContextMode mode)
+        where T : class =>
+        _factory.CreateSagaConsumeContext(_db, consumeContext, instance, mode);
+
+    private async Task Exclusive(Func<Task> action, CancellationToken cancellationToken)
+    {
+        await _inUse.WaitAsync(cancellationToken);
+        try
+        {
+            await action();
+        }
+        finally
+        {
+            _inUse.Release();
+        }
+    }
+}

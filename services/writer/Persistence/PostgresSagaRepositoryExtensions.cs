@@ -1,0 +1,21 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Persistence;
+
+public static class PostgresSagaRepositoryExtensions
+{
+    /// <summary>Registers <see cref="PostgresSagaRepositoryContextFactory{TDbContext,TSaga}"/> for a saga.</summary>
+    public static ISagaRegistrationConfigurator<TSaga> PostgresRepository<TSaga, TDbContext>(this ISagaRegistrationConfigurator<TSaga> saga)
+        where TSaga : class, ISaga
+        where TDbContext : DbContext =>
+        saga.Repository(r =>
+        {
+            r.RegisterLoadSagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
+            r.RegisterQuerySagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
+            r.RegisterSagaRepository<TSaga, DbContext, SagaConsumeContextFactory<DbContext, TSaga>,
+                PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
+        });
+}

@@ -1,0 +1,49 @@
+using Agents.Writer.Crm;
+using Agents.Writer.Sagas;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Persistence;
+
+public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) : DbContext(options)
+{
+    public DbSet<WriteApprovalState> Writes => Set<WriteApprovalState>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<WriteApprovalState>(e =>
+        {
+            e.ToTable("write_approvals");
+            e.HasKey(x => x.CorrelationId);
+            // The saga id is derived from the key, so this is belt and braces: one key, one row, ever.
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.HasIndex(x => new { x.CurrentState, x.ProposedAt });
+            e.HasIndex(x => new { x.CurrentState, x.ExpiresAt });
+            e.Property(x => x.CurrentState).HasMaxLength(64);
+            e.Property(x => x.IdempotencyKey).HasMaxLength(512);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(256);
+            e.Property(x => x.Kind).HasMaxLength(64);
+            e.Property(x => x.Changes).HasColumnType("jsonb");
+            e.Property(x => x.Before).HasColumnType("jsonb");
+            e.Property(x => x.Classification).HasColumnType("jsonb");
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+        });
+        model.Entity<AuditEntry>(e =>
+        {
+            e.ToTable("write_audit");
+            e.HasIndex(x => new { x.CorrelationId, x.At });
+            e.Property(x => x.Action).HasMaxLength(64);
+            e.Property(x => x.Actor).HasMaxLength(256);
+        });
+        model.Entity<JournalEntry>(e =>
+        {
+            e.ToTable("crm_journal");
+            // The journal's exactly-once guarantee: a second apply of the same key cannot add a row.
+            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            e.Property(x => x.IdempotencyKey).HasMaxLength(512);
+            e.Property(x => x.Changes).HasColumnType("jsonb");
+        });
+    }
+}

@@ -1,0 +1,4 @@
+using Agents.Writer;
+
+var app = WriterService.Build(args);
+await WriterService.RunAsync(app);

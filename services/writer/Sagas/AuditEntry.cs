@@ -1,0 +1,17 @@
+namespace Agents.Writer.Sagas;
+
+/// <summary>One line of a write's history: who did what, when. Append-only.</summary>
+public class AuditEntry
+{
+    public long Id { get; set; }
+    public Guid CorrelationId { get; set; }
+    public DateTimeOffset At { get; set; }
+
+    /// <summary>proposed, duplicate, superseded, approved, rejected, applied, failed, refused, …</summary>
+    public string Action { get; set; } = "";
+
+    /// <summary>The approver, or "system".</summary>
+    public string Actor { get; set; } = "";
+
+    public string? Detail { get; set; }
+}

@@ -1,0 +1,46 @@
+using MassTransit;
+
+namespace Agents.Writer.Sagas;
+
+/// <summary>One proposed CRM write, from proposal to its end. Row id = UUIDv5 of the idempotency key.</summary>
+public class WriteApprovalState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+
+    public string IdempotencyKey { get; set; } = "";
+    public string Source { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string Kind { get; set; } = "";
+
+    /// <summary>Field → new value, as JSON.</summary>
+    public string Changes { get; set; } = "{}";
+
+    /// <summary>Field → value before, as JSON (for the approver's diff).</summary>
+    public string Before { get; set; } = "{}";
+
+    /// <summary>SHA-256 of kind, changes and record count: what makes two proposals "the same content".</summary>
+    public string ContentHash { get; set; } = "";
+
+    public int RecordCount { get; set; } = 1;
+    public string Subject { get; set; } = "";
+    public string Excerpt { get; set; } = "";
+
+    /// <summary>The classifier's verdict as JSON, shown to the approver.</summary>
+    public string? Classification { get; set; }
+
+    public DateTimeOffset ProposedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+
+    public int DuplicateCount { get; set; }
+    public int SupersededCount { get; set; }
+
+    public string? DecidedBy { get; set; }
+    public string? DecisionReason { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+
+    public string? Adapter { get; set; }
+    public DateTimeOffset? AppliedAt { get; set; }
+    public string? FailureReason { get; set; }
+}
