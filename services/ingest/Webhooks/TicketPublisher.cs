@@ -6,7 +6,8 @@ namespace Agents.Ingest.Webhooks;
 
 /// <summary>
 /// Publishes tickets and returns only once the broker confirmed them (publisher confirms), or throws.
-/// The message id is derived from the delivery, so a vendor's retry carries the same id.
+/// The message id is derived from the delivery, so a vendor's retry carries the same id. Mandatory publishing:
+/// a message no queue would receive counts as not delivered.
 /// </summary>
 public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions> options)
 {
@@ -20,6 +21,11 @@ public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.PublishTimeout);
         foreach (var ticket in tickets)
-            await bus.Publish(ticket, ctx => ctx.MessageId = MessageIdFor(ticket), timeout.Token);
+            await bus.Publish(ticket, ctx =>
+            {
+                ctx.MessageId = MessageIdFor(ticket);
+                // Unroutable (no classifier queue bound yet) comes back as an error instead of vanishing: 503, retry.
+                ctx.Mandatory = true;
+            }, timeout.Token);
     }
 }

@@ -1,0 +1,33 @@
+using System.Reflection;
+using Agents.Bench;
+
+// bench [--quick] [NAME …]: runs the named benchmarks (all when none is named); bench list: what exists.
+var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
+    .Where(t => typeof(IBenchmark).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false })
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name, StringComparer.Ordinal)
+    .ToList();
+
+if (args.Contains("list"))
+{
+    foreach (var b in benchmarks)
+        Console.WriteLine($"{b.Name,-20} {b.Description}");
+    return 0;
+}
+
+var quick = args.Contains("--quick");
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var selected = benchmarks.Where(b => names.Count == 0 || names.Contains(b.Name)).ToList();
+if (selected.Count == 0)
+{
+    Console.Error.WriteLine($"No benchmark named {string.Join(", ", names)}. Try: bench list");
+    return 2;
+}
+
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+var context = BenchContext.FromEnvironment(quick);
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+foreach (var benchmark in selected)
+    await benchmark.RunAsync(context, cts.Token);
+return 0;

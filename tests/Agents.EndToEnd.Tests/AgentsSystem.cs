@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agents.Classifier;
+using Agents.Ingest;
+using Agents.ServiceDefaults;
+using Agents.Testing;
+using Agents.Writer;
+using Agents.Writer.Persistence;
+
+namespace Agents.EndToEnd.Tests;
+
+/// <summary>All three services in this process, on their own virtual host and database.</summary>
+public sealed class AgentsSystem : IAsyncDisposable
+{
+    public const string ApproverToken = "alice-token-7f3a";
+
+    private AgentsSystem(IsolatedBroker broker, IsolatedDatabase database, RunningService writer, RunningService classifier, RunningService ingest)
+    {
+        Broker = broker;
+        Database = database;
+        Writer = writer;
+        Classifier = classifier;
+        Ingest = ingest;
+        writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
+    }
+
+    public IsolatedBroker Broker { get; }
+    public IsolatedDatabase Database { get; }
+    public RunningService Writer { get; }
+    public RunningService Classifier { get; }
+    public RunningService Ingest { get; }
+
+    public static async Task<AgentsSystem> StartAsync()
+    {
+        var broker = await IsolatedBroker.CreateAsync();
+        var database = await IsolatedDatabase.CreateAsync();
+        var common = new[] { broker.Settings, database.Settings };
+        var writer = await RunningService.StartAsync(WriterService.Build, [.. common, new Dictionary<string, string?>
+        {
+            ["Approvers:0:Name"] = "alice",
+            ["Approvers:0:Token"] = ApproverToken,
+        }], sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+        var classifier = await RunningService.StartAsync(ClassifierService.Build, common);
+        var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
+        {
+            ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
+        }]);
+        return new AgentsSystem(broker, database, writer, classifier, ingest);
+    }
+
+    public Task<HttpResponseMessage> SendGenericAsync(string body, string webhookId) =>
+        Ingest.Client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", body, webhookId));
+
+    public async Task<List<JsonElement>> WritesAsync(string state = "AwaitingApproval") =>
+        await Writer.Client.GetFromJsonAsync<List<JsonElement>>($"/approvals?state={state}") ?? [];
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ingest.DisposeAsync();
+        await Classifier.DisposeAsync();
+        await Writer.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

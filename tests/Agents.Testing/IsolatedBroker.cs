@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+
+namespace Agents.Testing;
+
+/// <summary>
+/// A RabbitMQ virtual host of its own for one test, created and deleted through the management API: durable
+/// queues of one test never hand messages to another.
+/// </summary>
+public sealed class IsolatedBroker : IAsyncDisposable
+{
+    private readonly HttpClient _management;
+
+    private IsolatedBroker(ServerEndpoints servers, string virtualHost, HttpClient management)
+    {
+        Servers = servers;
+        VirtualHost = virtualHost;
+        _management = management;
+    }
+
+    public ServerEndpoints Servers { get; }
+    public string VirtualHost { get; }
+
+    public static async Task<IsolatedBroker> CreateAsync(string? name = null)
+    {
+        var servers = await TestServers.GetAsync();
+        var vhost = name ?? "t-" + Guid.NewGuid().ToString("N")[..12];
+        var http = new HttpClient { BaseAddress = new Uri($"http://{servers.RabbitHost}:{servers.RabbitManagementPort}/api/") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{servers.RabbitUser}:{servers.RabbitPassword}")));
+        (await http.PutAsync($"vhosts/{Uri.EscapeDataString(vhost)}", null)).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"permissions/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(servers.RabbitUser)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return new IsolatedBroker(servers, vhost, http);
+    }
+
+    /// <summary>Configuration keys a service reads to reach this virtual host.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["RabbitMq:Host"] = Servers.RabbitHost,
+        ["RabbitMq:Port"] = Servers.RabbitPort.ToString(),
+        ["RabbitMq:VirtualHost"] = VirtualHost,
+        ["RabbitMq:Username"] = Servers.RabbitUser,
+        ["RabbitMq:Password"] = Servers.RabbitPassword,
+    };
+
+    /// <summary>Messages waiting in a queue of this virtual host (management API; refreshed every few seconds).</summary>
+    public async Task<IReadOnlyList<string>> QueueNamesAsync()
+    {
+        var queues = await _management.GetFromJsonAsync<List<QueueInfo>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
+        return queues.Select(q => q.Name).ToList();
+    }
+
+    private sealed record QueueInfo(string Name);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _management.DeleteAsync($"vhosts/{Uri.EscapeDataString(VirtualHost)}");
+        }
+        finally
+        {
+            _management.Dispose();
+        }
+    }
+}
