@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using System.Text;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Events;
+
+namespace Agents.Testing;
+
+/// <summary>
+/// A queue of the test's own, bound to the exchange MassTransit publishes a message type to, that records every
+/// message body: proves what was, and was not, published.
+/// </summary>
+public sealed class BusProbe : IAsyncDisposable
+{
+    private readonly IConnection _connection;
+    private readonly IChannel _channel;
+
+    private BusProbe(IConnection connection, IChannel channel)
+    {
+        _connection = connection;
+        _channel = channel;
+    }
+
+    public ConcurrentQueue<string> Bodies { get; } = new();
+    public ConcurrentQueue<IReadOnlyBasicProperties> Properties { get; } = new();
+    public int Count => Bodies.Count;
+
+    /// <summary>Binds to the exchanges of the given message types (MassTransit names them Namespace:Type).</summary>
+    public static async Task<BusProbe> StartAsync(IsolatedBroker broker, params Type[] messageTypes)
+    {
+        var factory = new ConnectionFactory
+        {
+            HostName = broker.Servers.RabbitHost,
+            Port = broker.Servers.RabbitPort,
+            VirtualHost = broker.VirtualHost,
+            UserName = broker.Servers.RabbitUser,
+            Password = broker.Servers.RabbitPassword,
+        };
+        var connection = await factory.CreateConnectionAsync();
+        var channel = await connection.CreateChannelAsync();
+        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        foreach (var type in messageTypes)
+        {
+            var exchange = $"{type.Namespace}:{type.Name}";
+            // Same declaration as MassTransit's, so whichever side comes first, both agree.
+            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await channel.QueueBindAsync(queue, exchange, "");
+        }
+        var probe = new BusProbe(connection, channel);
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) =>
+        {
+            probe.Bodies.Enqueue(Encoding.UTF8.GetString(delivery.Body.Span));
+            probe.Properties.Enqueue(delivery.BasicProperties);
+            return Task.CompletedTask;
+        };
+        await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+        return probe;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _channel.CloseAsync();
+        await _connection.CloseAsync();
+        _channel.Dispose();
+        _connection.Dispose();
+    }
+}
