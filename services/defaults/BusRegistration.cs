@@ -40,6 +40,7 @@ public static class BusRegistration
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                 });
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                cfg.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

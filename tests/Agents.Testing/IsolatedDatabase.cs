@@ -24,10 +24,16 @@ public sealed class IsolatedDatabase : IAsyncDisposable
 
     public static async Task<IsolatedDatabase> CreateAsync()
     {
-        var servers = await TestServers.GetAsync();
-        var db = new IsolatedDatabase(servers.PostgresAdminConnectionString, "t_" + Guid.NewGuid().ToString("N")[..12]);
+        var db = await ReserveAsync();
         await db.AdminAsync($"CREATE DATABASE \"{db.Name}\"");
         return db;
+    }
+
+    /// <summary>A unique name that does not exist yet (for code that must create its database); dropped afterwards.</summary>
+    public static async Task<IsolatedDatabase> ReserveAsync()
+    {
+        var servers = await TestServers.GetAsync();
+        return new IsolatedDatabase(servers.PostgresAdminConnectionString, "t_" + Guid.NewGuid().ToString("N")[..12]);
     }
 
     public async Task<T> ScalarAsync<T>(string sql)

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Net;
+using Agents.Contracts;
+using Agents.Testing;
+using NUnit.Framework;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+
+namespace Agents.EndToEnd.Tests;
+
+/// <summary>
+/// One ticket is one trace: the webhook's HTTP span, the classifier's consume and the writer's saga all share a
+/// trace id, because MassTransit carries the trace context across the broker.
+/// </summary>
+[TestFixture]
+public class TracingTests
+{
+    [Test]
+    public async Task One_ticket_is_one_trace_from_webhook_to_held_write()
+    {
+        var spans = new List<Activity>();
+        // An in-memory exporter in the test process sees the spans of all three in-process services.
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource("MassTransit", "Microsoft.AspNetCore", "Agents")
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var system = await AgentsSystem.StartAsync();
+
+        var response = await system.SendGenericAsync(Tickets.Billing("T-TRACE"), "msg_trace_1");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var key = WriteKey.For("generic", "T-TRACE", WriteKinds.SetPriority);
+        await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
+            TimeSpan.FromSeconds(30), "the held write");
+        tracing.ForceFlush();
+
+        List<Activity> Snapshot() { lock (spans) return [.. spans]; }
+        var webhook = Snapshot().Single(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/webhooks/", StringComparison.Ordinal));
+        var trace = Snapshot().Where(s => s.TraceId == webhook.TraceId).ToList();
+
+        var seen = string.Join("\n", trace.Select(s => $"{s.Kind} {s.DisplayName}"));
+        TestContext.Out.WriteLine(seen);
+        Assert.Multiple(() =>
+        {
+            Assert.That(trace.Any(s => s.Kind == ActivityKind.Producer && s.DisplayName.Contains("TicketReceived", StringComparison.Ordinal)),
+                "ingest publishes TicketReceived inside the webhook's trace:\n" + seen);
+            Assert.That(trace.Any(s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("ticket-received", StringComparison.Ordinal)),
+                "the classifier consumes it in the same trace:\n" + seen);
+            Assert.That(trace.Any(s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("write-approval-state", StringComparison.Ordinal)),
+                "the writer's saga handles the proposal in the same trace:\n" + seen);
+        });
+    }
+}
