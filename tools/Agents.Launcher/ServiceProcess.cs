@@ -67,10 +67,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.ArgumentList.Add(dll);
         var urls = $"http://127.0.0.1:{FreePorts.Next()}";
         info.Environment["Urls"] = urls;
-        // Plain lines in the log file, no ANSI colours.
-        info.Environment["Logging__Console__FormatterName"] = "simple";
-        info.Environment["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
-        info.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
         foreach (var (key, value) in settings)
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         var baseUrl = new Uri(info.Environment["Urls"]!.Split(';')[0].TrimEnd('/') + "/");
