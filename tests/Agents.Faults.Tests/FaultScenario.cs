@@ -1,0 +1,78 @@
+using System.Net.Http.Json;
+using Agents.Launcher.Load;
+using Agents.Testing;
+using Npgsql;
+
+namespace Agents.Faults.Tests;
+
+/// <summary>
+/// One run: a stream of signed webhooks (20% repeated deliveries) sent like a CRM sends them, a fault injected once a
+/// share of them is through, then a bounded wait until every accepted ticket has its outcome.
+/// </summary>
+public sealed class FaultScenario(FaultSystem system, string prefix)
+{
+    /// <summary>Unique tickets per scenario (deliveries are 25% more); AGENTS_FAULTS_TICKETS overrides.</summary>
+    public static int Tickets { get; } =
+        int.TryParse(Environment.GetEnvironmentVariable("AGENTS_FAULTS_TICKETS"), out var n) ? n : 1600;
+
+    /// <summary>
+    /// True once the writer's policy file auto-approves; until then the test approves pending writes through the
+    /// approval API, as a person would, and the checks are the same.
+    /// </summary>
+    public static bool WriterAutoApproves { get; set; }
+
+    public async Task<ScenarioOutcome> RunAsync(Func<Task> fault, double faultAfterShare = 0.3,
+        TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null)
+    {
+        var deliveries = TicketDeliveries.Create(prefix, Tickets);
+        var llmBefore = system.Llm.CallCount;
+        var sender = new WebhookSender(system.IngestUrls,
+            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15);
+        using var sendCts = new CancellationTokenSource(sendTimeout ?? TimeSpan.FromMinutes(3));
+        var sending = sender.SendAsync(deliveries, sendCts.Token);
+
+        var faultAt = (int)(deliveries.Count * faultAfterShare);
+        while (sender.Completed < faultAt && !sending.IsCompleted)
+            await Task.Delay(50);
+        TestContext.Progress.WriteLine($"{prefix}: fault after {sender.Completed}/{deliveries.Count} deliveries");
+        await fault();
+        var results = await sending;
+        TestContext.Progress.WriteLine($"{prefix}: all deliveries answered ({sender.Retries} retries); settling");
+
+        var deadline = DateTime.UtcNow + (settleTimeout ?? TimeSpan.FromMinutes(2));
+        ScenarioOutcome outcome;
+        while (true)
+        {
+            if (!WriterAutoApproves)
+                await ApprovePendingAsync();
+            outcome = new ScenarioOutcome(deliveries, results, await system.Escalations.DrainAsync(),
+                await WriteLedger.ReadAsync(system.ConnectionString, prefix), system.Llm.CallCount - llmBefore,
+                sender.Retries, autoApproval: true);
+            if (outcome.IsSettled || DateTime.UtcNow > deadline)
+                break;
+            await Task.Delay(1000);
+        }
+        TestContext.Progress.WriteLine($"{prefix}:\n{outcome.Explain()}");
+        return outcome;
+    }
+
+    private async Task ApprovePendingAsync()
+    {
+        var pending = new List<Guid>();
+        await using (var connection = new NpgsqlConnection(system.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """SELECT "CorrelationId" FROM write_approvals WHERE "CurrentState" = 'AwaitingApproval' AND "IdempotencyKey" LIKE @like""", connection);
+            command.Parameters.AddWithValue("like", $"generic:{prefix}-%");
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                pending.Add(reader.GetGuid(0));
+        }
+        using var writer = system.WriterClient();
+        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, ct) =>
+        {
+            using var _ = await writer.PostAsJsonAsync($"approvals/{id}/approve", new { reason = "fault test" }, ct);
+        });
+    }
+}

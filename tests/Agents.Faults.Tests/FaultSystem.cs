@@ -1,0 +1,153 @@
+using System.Net.Http.Headers;
+using Agents.Launcher;
+using Agents.Testing;
+using Npgsql;
+
+namespace Agents.Faults.Tests;
+
+/// <summary>
+/// Everything a fault scenario runs against: its own broker and database (so they can be restarted), the services as
+/// separate processes (2 ingest, 2 classifier, 2 writer), the fake LLM, and the escalation probe.
+/// </summary>
+public sealed class FaultSystem : IAsyncDisposable
+{
+    public const string ApproverToken = "faults-approver-token";
+    private const string Database = "agents";
+
+    private FaultSystem(ThrowawayServers servers, FakeLlmServer llm, EscalationProbe escalations, SystemLauncher launcher, string logDirectory)
+    {
+        Servers = servers;
+        Llm = llm;
+        Escalations = escalations;
+        Launcher = launcher;
+        LogDirectory = logDirectory;
+    }
+
+    public ThrowawayServers Servers { get; }
+    public FakeLlmServer Llm { get; }
+    public EscalationProbe Escalations { get; }
+    public SystemLauncher Launcher { get; }
+    public string LogDirectory { get; }
+    public string ConnectionString => Servers.ConnectionString(Database);
+
+    public static async Task<FaultSystem> StartAsync(int ingest = 2, int classifier = 2, int writer = 2)
+    {
+        var servers = await ThrowawayServers.StartAsync();
+        FakeLlmServer? llm = null;
+        try
+        {
+            await CreateDatabaseAsync(servers);
+            // The fake LLM answers like the rules would on these tickets: urgent ones stay urgent (and escalate).
+            llm = await FakeLlmServer.StartAsync(request => FakeLlmServer.ClassificationJson(
+                priority: request.UserText.Contains("urgent", StringComparison.OrdinalIgnoreCase) ? "urgent" : "medium"));
+            var escalations = await EscalationProbe.StartAsync(servers.AmqpPort);
+            var policy = Path.Combine(servers.Directory, "auto-approve-policy.json");
+            await File.WriteAllTextAsync(policy, AutoApprovePolicy);
+            var logs = Path.Combine(TestLogRoot, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+            var launcher = await SystemLauncher.StartAsync(new SystemLaunchOptions
+            {
+                Ingest = ingest,
+                Classifier = classifier,
+                Writer = writer,
+                LogDirectory = logs,
+                Common = new Dictionary<string, string?>
+                {
+                    ["RabbitMq__Host"] = "127.0.0.1",
+                    ["RabbitMq__Port"] = servers.AmqpPort.ToString(),
+                    ["ConnectionStrings__Db"] = servers.ConnectionString(Database),
+                    ["Logging__LogLevel__Default"] = "Warning",
+                    ["Logging__LogLevel__Agents"] = "Warning",
+                },
+                PerService = new Dictionary<ServiceKind, IReadOnlyDictionary<string, string?>>
+                {
+                    [ServiceKind.Ingest] = new Dictionary<string, string?>
+                    {
+                        ["Ingest__Sources__generic__Secret"] = SignedWebhooks.Secret,
+                        ["Ingest__RetryAfterSeconds"] = "1",
+                    },
+                    [ServiceKind.Classifier] = new Dictionary<string, string?>
+                    {
+                        ["Classifier__Llm__Endpoint"] = llm.Endpoint.ToString(),
+                        ["Classifier__Llm__Model"] = "gpt-4o-mini",
+                        ["Classifier__Llm__ApiKey"] = "faults-test-key",
+                        ["Classifier__Llm__Timeout"] = "00:00:05",
+                    },
+                    [ServiceKind.Writer] = new Dictionary<string, string?>
+                    {
+                        ["Approvers__0__Name"] = "faults",
+                        ["Approvers__0__Token"] = ApproverToken,
+                        ["Writer__PolicyFile"] = policy,
+                        ["Writer__BulkGuard__MaxProposalsPerMinute"] = "0",
+                        ["Writer__BulkGuard__MaxRecordsPerProposal"] = "1000000",
+                    },
+                },
+            });
+            return new FaultSystem(servers, llm, escalations, launcher, logs);
+        }
+        catch
+        {
+            if (llm is not null)
+                await llm.DisposeAsync();
+            await servers.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM.</summary>
+    private const string AutoApprovePolicy = """
+        {
+          "permissions": {
+            "write:set-priority": { "allowed": true, "requires_approval": false },
+            "write:add-tags": { "allowed": true, "requires_approval": false },
+            "write:set-category": { "allowed": true, "requires_approval": false }
+          }
+        }
+        """;
+
+    /// <summary>Instance logs stay after the run (CI keeps TestResults): the first place to look when a scenario fails.</summary>
+    private static string TestLogRoot => Path.Combine(
+        Environment.GetEnvironmentVariable("AGENTS_TEST_RESULTS") ?? Path.Combine(RepositoryPaths.Root, "TestResults"), "faults-logs");
+
+    public IReadOnlyList<Uri> IngestUrls => Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList();
+
+    /// <summary>A client for a writer's approval API.</summary>
+    public HttpClient WriterClient()
+    {
+        var client = new HttpClient { BaseAddress = Launcher.Of(ServiceKind.Writer)[0].BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
+        return client;
+    }
+
+    /// <summary>Brings every kind back to its configured count (after a scenario killed instances) and waits for ready.</summary>
+    public async Task RestoreAsync()
+    {
+        foreach (var kind in Enum.GetValues<ServiceKind>())
+        {
+            while (Launcher.Of(kind).Count < Launcher.Options.CountOf(kind))
+                await Launcher.AddInstanceAsync(kind);
+        }
+        await Launcher.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    private static async Task CreateDatabaseAsync(ThrowawayServers servers)
+    {
+        await using var connection = new NpgsqlConnection(servers.ConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{Database}\"", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Launcher.DisposeAsync();
+        }
+        finally
+        {
+            await Llm.DisposeAsync();
+            NpgsqlConnection.ClearAllPools();
+            await Servers.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Agents.Launcher;
+
+namespace Agents.Faults.Tests;
+
+/// <summary>
+/// The whole system as separate processes under a stream of webhooks, with one part failing in the middle of it. In
+/// every case: all webhooks get accepted in the end (the sender retries 503s like a CRM), every accepted ticket has
+/// exactly one outcome, no CRM write is applied twice, nothing is lost, and the LLM sees no retry storm.
+/// </summary>
+[TestFixture, NonParallelizable]
+public sealed class FaultTests
+{
+    private FaultSystem _system = null!;
+
+    [OneTimeSetUp]
+    public async Task StartSystem() => _system = await FaultSystem.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopSystem()
+    {
+        if (_system is not null)
+            await _system.DisposeAsync();
+    }
+
+    [TearDown]
+    public async Task Restore() => await _system.RestoreAsync();
+
+    [Test]
+    public async Task Broker_restart_in_the_middle_loses_nothing()
+    {
+        var outcome = await Scenario("broker").RunAsync(async () =>
+        {
+            await _system.Servers.StopRabbitMqAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await _system.Servers.StartRabbitMqAsync();
+        });
+        AssertHeld(outcome);
+    }
+
+    [Test]
+    public async Task Postgres_restart_in_the_middle_loses_nothing()
+    {
+        var outcome = await Scenario("postgres").RunAsync(async () =>
+        {
+            await _system.Servers.StopPostgresAsync();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await _system.Servers.StartPostgresAsync();
+        });
+        AssertHeld(outcome);
+    }
+
+    [Test]
+    public async Task Killing_a_writer_and_a_classifier_in_the_middle_loses_nothing()
+    {
+        var outcome = await Scenario("sigkill").RunAsync(async () =>
+        {
+            // SIGKILL mid-message: their unacknowledged messages go back to the queue, the survivors take them.
+            await Task.WhenAll(
+                _system.Launcher.KillAsync(_system.Launcher.Of(ServiceKind.Writer)[0]),
+                _system.Launcher.KillAsync(_system.Launcher.Of(ServiceKind.Classifier)[0]));
+        });
+        AssertHeld(outcome);
+    }
+
+    [Test]
+    public async Task Llm_outage_in_the_middle_loses_nothing_and_causes_no_retry_storm()
+    {
+        var outcome = await Scenario("llm").RunAsync(async () =>
+        {
+            _system.Llm.Mode = Agents.Testing.FakeLlmMode.ServerError;
+            await Task.Delay(TimeSpan.FromSeconds(15));
+            _system.Llm.Mode = Agents.Testing.FakeLlmMode.Answer;
+        }, faultAfterShare: 0.2);
+        AssertHeld(outcome);
+    }
+
+    private FaultScenario Scenario(string name) => new(_system, $"{name}{DateTime.UtcNow:HHmmss}");
+
+    private static void AssertHeld(ScenarioOutcome outcome)
+    {
+        var why = outcome.Explain();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.AcceptedTickets, Is.EquivalentTo(outcome.UniqueTickets), "every ticket accepted in the end\n" + why);
+            Assert.That(outcome.FinalRefusals, Is.Empty, "no delivery refused for good\n" + why);
+            Assert.That(outcome.OutcomeByTicket().Where(o => o.Value is not ("escalated" or "applied")).Select(o => $"{o.Key}: {o.Value}"),
+                Is.Empty, "every accepted ticket has exactly one outcome, nothing lost\n" + why);
+            Assert.That(outcome.AppliedTwice, Is.Empty, "no CRM write applied twice\n" + why);
+            Assert.That(outcome.JournalMismatches, Is.Empty, "journal = applied writes, key for key\n" + why);
+            // Every accepted delivery may reach the classifier once; a few more for redeliveries after a fault. A retry
+            // storm would be a multiple of that.
+            Assert.That(outcome.LlmCalls, Is.LessThanOrEqualTo(outcome.AcceptedDeliveries + 50), "LLM calls: no retry storm\n" + why);
+        });
+    }
+}
