@@ -24,6 +24,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
     public async Task<ScenarioOutcome> RunAsync(Func<Task> fault, double faultAfterShare = 0.3,
         TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var deliveries = TicketDeliveries.Create(prefix, Tickets);
         var llmBefore = system.Llm.CallCount;
         var sender = new WebhookSender(system.IngestUrls,
@@ -34,25 +35,35 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
         var faultAt = (int)(deliveries.Count * faultAfterShare);
         while (sender.Completed < faultAt && !sending.IsCompleted)
             await Task.Delay(50);
-        TestContext.Progress.WriteLine($"{prefix}: fault after {sender.Completed}/{deliveries.Count} deliveries");
+        TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s fault after {sender.Completed}/{deliveries.Count} deliveries");
         await fault();
+        TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s fault over");
         var results = await sending;
-        TestContext.Progress.WriteLine($"{prefix}: all deliveries answered ({sender.Retries} retries); settling");
+        TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s all deliveries answered ({sender.Retries} retries); settling");
 
         var deadline = DateTime.UtcNow + (settleTimeout ?? TimeSpan.FromMinutes(2));
-        ScenarioOutcome outcome;
+        ScenarioOutcome? outcome = null;
         while (true)
         {
-            if (!WriterAutoApproves)
-                await ApprovePendingAsync();
-            outcome = new ScenarioOutcome(deliveries, results, await system.Escalations.DrainAsync(),
-                await WriteLedger.ReadAsync(system.ConnectionString, prefix), system.Llm.CallCount - llmBefore,
-                sender.Retries, autoApproval: true);
-            if (outcome.IsSettled || DateTime.UtcNow > deadline)
+            try
+            {
+                if (!WriterAutoApproves)
+                    await ApprovePendingAsync();
+                outcome = new ScenarioOutcome(deliveries, results, await system.Escalations.DrainAsync(),
+                    await WriteLedger.ReadAsync(system.ConnectionString, prefix), system.Llm.CallCount - llmBefore,
+                    sender.Retries, autoApproval: true);
+            }
+            catch (NpgsqlException e) when (DateTime.UtcNow < deadline)
+            {
+                // our own pooled connection from before a database restart: clear the pool, look again
+                TestContext.Progress.WriteLine($"{prefix}: reading the books failed ({e.Message}); again");
+                NpgsqlConnection.ClearAllPools();
+            }
+            if (outcome is not null && (outcome.IsSettled || DateTime.UtcNow > deadline))
                 break;
             await Task.Delay(1000);
         }
-        TestContext.Progress.WriteLine($"{prefix}:\n{outcome.Explain()}");
+        TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s\n{outcome.Explain()}");
         return outcome;
     }
 

@@ -13,7 +13,12 @@ public sealed class FaultTests
     private FaultSystem _system = null!;
 
     [OneTimeSetUp]
-    public async Task StartSystem() => _system = await FaultSystem.StartAsync();
+    public async Task StartSystem()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        _system = await FaultSystem.StartAsync();
+        TestContext.Progress.WriteLine($"system up in {clock.Elapsed.TotalSeconds:0}s; instance logs in {_system.LogDirectory}");
+    }
 
     [OneTimeTearDown]
     public async Task StopSystem()
@@ -45,6 +50,7 @@ public sealed class FaultTests
             await _system.Servers.StopPostgresAsync();
             await Task.Delay(TimeSpan.FromSeconds(2));
             await _system.Servers.StartPostgresAsync();
+            Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own connections died with the server
         });
         AssertHeld(outcome);
     }
