@@ -18,7 +18,11 @@ public static class WriterService
 {
     public const string Name = "agents-writer";
 
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Build(args, overrides, configure: null);
+
+    /// <summary>As <see cref="Build(string[], IReadOnlyDictionary{string, string?}?)"/>, with a last say on the builder (tests add a log capture).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides, Action<WebApplicationBuilder>? configure)
     {
         var builder = ServiceHost.CreateBuilder(args, overrides);
         builder.AddAgentsTelemetry(Name, WriterMetrics.MeterName);
@@ -52,6 +56,7 @@ public static class WriterService
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
