@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Agents.Launcher;
 using Agents.Testing;
 using Npgsql;
@@ -109,14 +108,6 @@ public sealed class FaultSystem : IAsyncDisposable
         Environment.GetEnvironmentVariable("AGENTS_TEST_RESULTS") ?? Path.Combine(RepositoryPaths.Root, "TestResults"), "faults-logs");
 
     public IReadOnlyList<Uri> IngestUrls => Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList();
-
-    /// <summary>A client for a writer's approval API.</summary>
-    public HttpClient WriterClient()
-    {
-        var client = new HttpClient { BaseAddress = Launcher.Of(ServiceKind.Writer)[0].BaseUrl, Timeout = TimeSpan.FromSeconds(10) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
-        return client;
-    }
 
     /// <summary>Brings every kind back to its configured count (after a scenario killed instances) and waits for ready.</summary>
     public async Task RestoreAsync()

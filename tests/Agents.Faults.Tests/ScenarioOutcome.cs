@@ -92,7 +92,8 @@ public sealed class ScenarioOutcome(
         text.AppendLine("out: " + string.Join(", ", outcomes.GroupBy(o => o.Value.Split(':')[0]).OrderBy(g => g.Key)
             .Select(g => $"{g.Key}×{g.Count()}")));
         text.AppendLine("write states: " + string.Join(", ", ledger.StateByKey.GroupBy(s => s.Value).Select(g => $"{g.Key}×{g.Count()}")));
-        text.AppendLine($"journal rows: {ledger.JournalRowsByKey.Values.Sum()} for {ledger.JournalRowsByKey.Count} keys; escalations seen: {escalations.Count} tickets, {escalations.Values.Sum()} messages; LLM calls: {llmCalls}");
+        var escalated = escalations.Where(e => UniqueTickets.Contains(e.Key)).ToList();
+        text.AppendLine($"journal rows: {ledger.JournalRowsByKey.Values.Sum()} for {ledger.JournalRowsByKey.Count} keys; escalations seen: {escalated.Count} tickets, {escalated.Sum(e => e.Value)} messages; LLM calls: {llmCalls}");
         foreach (var (ticket, outcome) in outcomes.Where(o => o.Value is not ("escalated" or "applied" or "held")).Take(10))
             text.AppendLine($"  {ticket}: {outcome}");
         var notAccepted = UniqueTickets.Except(AcceptedTickets).Take(10).ToList();
