@@ -24,7 +24,8 @@ public static class ProposalFactory
                 new Dictionary<string, string?> { ["priority"] = ticket.Priority }, redactedSubject, redactedBody),
         };
         var newTags = classification.Tags.Append(classification.Category)
-            .Select(t => t.Trim().ToLowerInvariant())
+            // Tags as CRMs take them: lower case, no spaces ("Billing and Payments" becomes billing-and-payments).
+            .Select(t => string.Join('-', t.Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)))
             .Where(t => t.Length > 0)
             .Except(ticket.Tags, StringComparer.OrdinalIgnoreCase)
             .Distinct()
