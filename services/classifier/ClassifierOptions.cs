@@ -1,3 +1,5 @@
+using Agents.Classifier.Llm;
+
 namespace Agents.Classifier;
 
 /// <summary>The <c>Classifier</c> configuration section.</summary>
@@ -10,4 +12,22 @@ public sealed class ClassifierOptions
 
     /// <summary>The rules file (keywords and patterns per category and priority).</summary>
     public string RulesFile { get; set; } = "rules.json";
+
+    /// <summary>
+    /// The categories a ticket can get (the LLM must pick one of them; the rules file names its categories from
+    /// it). Empty means: the categories of the rules file.
+    /// </summary>
+    public List<string> Taxonomy { get; set; } = [];
+
+    public LlmOptions Llm { get; set; } = new();
+    public BreakerOptions Breaker { get; set; } = new();
+
+    /// <summary>Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>).</summary>
+    public List<OperatorOptions> Operators { get; set; } = [];
+}
+
+public sealed class OperatorOptions
+{
+    public string Name { get; set; } = "";
+    public string Token { get; set; } = "";
 }

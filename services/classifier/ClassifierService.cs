@@ -1,6 +1,11 @@
 using Agents.Classifier.Consumers;
+using Agents.Classifier.Llm;
+using Agents.Classifier.Persistence;
+using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
+using Agents.Classifier.Steps;
 using Agents.ServiceDefaults;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
 
@@ -12,14 +17,53 @@ public static class ClassifierService
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = ServiceHost.CreateBuilder(args, overrides);
-        builder.AddAgentsTelemetry(Name);
-        builder.Services.Configure<ClassifierOptions>(builder.Configuration.GetSection(ClassifierOptions.Section));
-        builder.Services.AddSingleton<RuleBasedClassifier>();
-        builder.Services.AddSingleton<ITicketClassifier>(sp => sp.GetRequiredService<RuleBasedClassifier>());
+        builder.AddAgentsTelemetry(Name, ClassifierMetrics.MeterName);
+        var connectionString = builder.Configuration.GetConnectionString("Db")
+            ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
+        builder.Services.AddClassifierPersistence(connectionString);
+        builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
 
         var app = builder.Build();
         app.MapAgentsHealth();
+        app.MapTicketSteps();
         return app;
+    }
+
+    /// <summary>
+    /// Rules, LLM, breaker, metrics and the classifier itself: everything but the bus and the database (the replay
+    /// tool adds its own cache).
+    /// </summary>
+    public static IServiceCollection AddClassifierCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ClassifierOptions>(configuration.GetSection(ClassifierOptions.Section));
+        services.AddMetrics();
+        services.AddSingleton<ClassifierMetrics>();
+        services.AddSingleton<RuleBasedClassifier>();
+        services.AddSingleton<LlmBreaker>();
+        services.AddSingleton(sp =>
+        {
+            var llm = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value.Llm;
+            return llm.Enabled
+                ? new LlmClient(LlmChatClientFactory.Create(llm), sp.GetRequiredService<IOptions<ClassifierOptions>>(), sp.GetRequiredService<ClassifierMetrics>())
+                : null!;
+        });
+        services.AddSingleton(sp => new TicketClassifier(
+            sp.GetRequiredService<RuleBasedClassifier>(),
+            sp.GetRequiredService<IClassificationCache>(),
+            sp.GetRequiredService<ClassifierMetrics>(),
+            sp.GetRequiredService<IOptions<ClassifierOptions>>(),
+            sp.GetRequiredService<LlmBreaker>(),
+            sp.GetService<LlmClient>()));
+        services.AddSingleton<ITicketClassifier>(sp => sp.GetRequiredService<TicketClassifier>());
+        services.AddHostedService<ClassifierStartupReport>();
+        return services;
+    }
+
+    /// <summary>Migrates the classifier's tables (safe with several instances), then runs until stopped.</summary>
+    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await DatabaseMigration.MigrateAsync<ClassifierDbContext>(app.Services, cancellationToken);
+        await app.RunAsync(cancellationToken);
     }
 }

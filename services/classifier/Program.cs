@@ -1,3 +1,4 @@
 using Agents.Classifier;
 
-await ClassifierService.Build(args).RunAsync();
+var app = ClassifierService.Build(args);
+await ClassifierService.RunAsync(app);

@@ -10,16 +10,22 @@ public static class ProposalFactory
 {
     private const int ExcerptLength = 280;
 
-    public static IReadOnlyList<ProposeWrite> For(TicketReceived ticket, Classification classification)
+    /// <summary>
+    /// The proposals for a classified ticket. Subject and excerpt come from the redacted text: a proposal travels
+    /// on the bus and sits in the approval table, where no secret from the ticket belongs.
+    /// </summary>
+    public static IReadOnlyList<ProposeWrite> For(TicketReceived ticket, Classification classification,
+        string redactedSubject, string redactedBody)
     {
         var proposals = new List<ProposeWrite>
         {
             Proposal(ticket, classification, WriteKinds.SetPriority,
                 new Dictionary<string, string> { ["priority"] = classification.Priority },
-                new Dictionary<string, string?> { ["priority"] = ticket.Priority }),
+                new Dictionary<string, string?> { ["priority"] = ticket.Priority }, redactedSubject, redactedBody),
         };
         var newTags = classification.Tags.Append(classification.Category)
-            .Select(t => t.Trim().ToLowerInvariant())
+            // Tags as CRMs take them: lower case, no spaces ("Billing and Payments" becomes billing-and-payments).
+            .Select(t => string.Join('-', t.Trim().ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries)))
             .Where(t => t.Length > 0)
             .Except(ticket.Tags, StringComparer.OrdinalIgnoreCase)
             .Distinct()
@@ -29,13 +35,13 @@ public static class ProposalFactory
         {
             proposals.Add(Proposal(ticket, classification, WriteKinds.AddTags,
                 new Dictionary<string, string> { ["tags"] = string.Join(",", newTags) },
-                new Dictionary<string, string?> { ["tags"] = string.Join(",", ticket.Tags) }));
+                new Dictionary<string, string?> { ["tags"] = string.Join(",", ticket.Tags) }, redactedSubject, redactedBody));
         }
         return proposals;
     }
 
     private static ProposeWrite Proposal(TicketReceived ticket, Classification classification, string kind,
-        IReadOnlyDictionary<string, string> changes, IReadOnlyDictionary<string, string?> before)
+        IReadOnlyDictionary<string, string> changes, IReadOnlyDictionary<string, string?> before, string subject, string body)
     {
         var key = WriteKey.For(ticket.Source, ticket.ExternalId, kind);
         return new ProposeWrite
@@ -47,8 +53,8 @@ public static class ProposalFactory
             Kind = kind,
             Changes = changes,
             Before = before,
-            Subject = ticket.Subject,
-            Excerpt = ticket.Body.Length <= ExcerptLength ? ticket.Body : ticket.Body[..ExcerptLength] + "…",
+            Subject = subject,
+            Excerpt = body.Length <= ExcerptLength ? body : body[..ExcerptLength] + "…",
             Classification = classification,
             ProposedAt = DateTimeOffset.UtcNow,
         };

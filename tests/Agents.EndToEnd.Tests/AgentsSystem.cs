@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier;
+using Agents.Classifier.Persistence;
 using Agents.Ingest;
 using Agents.ServiceDefaults;
 using Agents.Testing;
@@ -41,7 +42,8 @@ public sealed class AgentsSystem : IAsyncDisposable
             ["Approvers:0:Name"] = "alice",
             ["Approvers:0:Token"] = ApproverToken,
         }], sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-        var classifier = await RunningService.StartAsync(ClassifierService.Build, common);
+        var classifier = await RunningService.StartAsync(ClassifierService.Build, common,
+            sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
         var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,

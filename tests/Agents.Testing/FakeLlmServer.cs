@@ -156,7 +156,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     }
 
     /// <summary>A classification answer as the classifier's schema wants it (for <see cref="Answer"/>).</summary>
-    public static string ClassificationJson(string category = "technical", string priority = "medium",
+    public static string ClassificationJson(string category = "Technical Support", string priority = "medium",
         string sentiment = "neutral", string language = "en", double confidence = 0.9,
         string reason = "the customer reports an error", params string[] tags) =>
         JsonSerializer.Serialize(new

@@ -1,51 +1,62 @@
+using Agents.Classifier.Persistence;
+using Agents.Classifier.Pipeline;
 using Agents.Contracts;
 using MassTransit;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Consumers;
 
 /// <summary>
 /// Classifies a ticket, publishes the verdict, then either proposes CRM writes or escalates to a person
-/// (low confidence, or urgent: a person should see those first).
+/// (low confidence, urgent, or no text yet). The step log is written whatever happened.
 /// </summary>
 public sealed class TicketReceivedConsumer(
-    ITicketClassifier classifier,
-    IOptions<ClassifierOptions> options,
+    TicketClassifier classifier,
+    IStepLog stepLog,
     ILogger<TicketReceivedConsumer> logger) : IConsumer<TicketReceived>
 {
     public async Task Consume(ConsumeContext<TicketReceived> context)
     {
         var ticket = context.Message;
-        var classification = await classifier.ClassifyAsync(ticket, context.CancellationToken);
-        await context.Publish(new TicketClassified
+        var steps = new StepRecorder(ticket);
+        try
         {
-            Source = ticket.Source,
-            ExternalId = ticket.ExternalId,
-            Classification = classification,
-        });
-
-        var escalation = EscalationReason(classification);
-        if (escalation is not null)
-        {
-            logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, escalation);
-            await context.Publish(new TicketEscalated
+            var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
+            var classification = result.Classification;
+            await context.Publish(new TicketClassified
             {
                 Source = ticket.Source,
                 ExternalId = ticket.ExternalId,
-                Reason = escalation,
                 Classification = classification,
             });
-            return;
+
+            if (result.EscalationReason is { } reason)
+            {
+                logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, reason);
+                await context.Publish(new TicketEscalated
+                {
+                    Source = ticket.Source,
+                    ExternalId = ticket.ExternalId,
+                    Reason = reason,
+                    Classification = classification,
+                });
+                return;
+            }
+
+            var proposals = ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody);
+            foreach (var proposal in proposals)
+                await context.Publish(proposal);
+            steps.Add("proposals", outcome: "ok", detail: string.Join(",", proposals.Select(p => p.Kind)));
+            logger.LogInformation("Ticket {Source}/{ExternalId} classified as {Category}/{Priority} by {ClassifiedBy}",
+                ticket.Source, ticket.ExternalId, classification.Category, classification.Priority, classification.ClassifiedBy);
         }
-
-        foreach (var proposal in ProposalFactory.For(ticket, classification))
-            await context.Publish(proposal);
-        logger.LogInformation("Ticket {Source}/{ExternalId} classified as {Category}/{Priority} by {ClassifiedBy}",
-            ticket.Source, ticket.ExternalId, classification.Category, classification.Priority, classification.ClassifiedBy);
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            steps.Add("failed", outcome: e.GetType().Name, detail: "handling failed; the message is retried");
+            throw;
+        }
+        finally
+        {
+            await stepLog.WriteAsync(steps.Steps, CancellationToken.None);
+        }
     }
-
-    private string? EscalationReason(Classification c) =>
-        c.Priority == "urgent" ? "priority is urgent"
-        : c.Confidence < options.Value.EscalationThreshold ? $"confidence {c.Confidence:0.00} below {options.Value.EscalationThreshold:0.00}"
-        : null;
 }

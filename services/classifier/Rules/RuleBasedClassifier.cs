@@ -5,59 +5,103 @@ using Microsoft.Extensions.Options;
 namespace Agents.Classifier.Rules;
 
 /// <summary>
-/// Keyword rules from the rules file. Always available: it is what the classifier falls back to when the LLM
-/// fails or its breaker is open, and the whole classifier when no LLM is configured.
+/// The rule-based classifier: language by Lingua, category and priority by weighted keyword and pattern rules
+/// from the rules file. Always available: it is what the classifier falls back to when the LLM fails or its
+/// breaker is open, and the whole classifier when no LLM is configured. Its confidence says how clearly one
+/// category won, so unclear tickets escalate to a person.
 /// </summary>
-public sealed class RuleBasedClassifier : ITicketClassifier
+public sealed class RuleBasedClassifier
 {
     private readonly RuleSet _rules;
+    private readonly LanguageDetector _languages;
+    private readonly (CategoryRule Rule, TextMatcher Matcher)[] _categories;
+    private readonly (PriorityRule Rule, TextMatcher Matcher)[] _priorities;
+    private readonly TextMatcher _negative;
+    private readonly TextMatcher _positive;
 
     public RuleBasedClassifier(IOptions<ClassifierOptions> options, IHostEnvironment environment)
         : this(Load(Path.Combine(environment.ContentRootPath, options.Value.RulesFile)))
     {
     }
 
-    public RuleBasedClassifier(RuleSet rules) => _rules = rules;
+    public RuleBasedClassifier(RuleSet rules)
+    {
+        _rules = rules;
+        _languages = new LanguageDetector(rules.Languages);
+        _categories = rules.Categories.Select(c => (c, new TextMatcher(c))).ToArray();
+        _priorities = rules.Priorities.Select(p => (p, new TextMatcher(p))).ToArray();
+        _negative = new TextMatcher(new CategoryRule { Keywords = rules.NegativeCues });
+        _positive = new TextMatcher(new CategoryRule { Keywords = rules.PositiveCues });
+    }
+
+    public RuleSet Rules => _rules;
+
+    public IReadOnlyList<string> Categories => _rules.Categories.Select(c => c.Name).ToList();
 
     public static RuleSet Load(string path) =>
         JsonSerializer.Deserialize<RuleSet>(File.ReadAllText(path), JsonSerializerOptions.Web)
         ?? throw new InvalidOperationException($"The rules file {path} is empty.");
 
-    public Task<Classification> ClassifyAsync(TicketReceived ticket, CancellationToken cancellationToken)
-    {
-        var text = $"{ticket.Subject}\n{ticket.Body}".ToLowerInvariant();
+    /// <summary>The ticket's language only (the LLM path uses it to check the model's answer is plausible).</summary>
+    public string DetectLanguage(string text) => _languages.Detect(text).Code;
 
-        var scored = _rules.Categories
-            .Select(c => (rule: c, hits: c.Keywords.Count(k => text.Contains(k, StringComparison.Ordinal))))
-            .Where(x => x.hits > 0)
-            .OrderByDescending(x => x.hits)
+    public Classification Classify(string subject, string body)
+    {
+        var raw = $"{subject}\n{body}";
+        var text = PreparedText.From(raw);
+        var (language, _) = _languages.Detect(raw);
+
+        var scored = _categories
+            .Select(c =>
+            {
+                var hits = c.Matcher.Hits(text, language);
+                return (c.Rule, Hits: hits, Score: c.Rule.Prior + c.Rule.Weight * hits.Count);
+            })
+            .OrderByDescending(x => x.Score)
             .ToList();
         var best = scored.FirstOrDefault();
         var runnerUp = scored.Skip(1).FirstOrDefault();
-        var category = best.rule?.Name ?? _rules.DefaultCategory;
+        var matched = best.Rule is not null && best.Hits.Count > 0;
+        var category = matched ? best.Rule!.Name : _rules.DefaultCategory;
 
-        // Confidence grows with evidence and shrinks when two categories compete.
-        var confidence = best.rule is null
-            ? 0.3
-            : Math.Min(0.95, 0.6 + 0.1 * best.hits - 0.1 * runnerUp.hits);
+        // Confidence grows with the winner's lead over the runner-up: a clear winner can pass the escalation
+        // threshold, a close call cannot.
+        var lead = matched ? best.Score - runnerUp.Score : 0;
+        var confidence = matched ? Math.Clamp(0.45 + 0.12 * lead + 0.03 * best.Hits.Count, 0.3, 0.9) : 0.25;
 
-        var priority = _rules.Priorities.FirstOrDefault(p => p.Keywords.Any(k => text.Contains(k, StringComparison.Ordinal)))?.Priority
-            ?? _rules.DefaultPriority;
+        var priority = _rules.DefaultPriority;
+        var priorityHits = new List<string>();
+        foreach (var (rule, matcher) in _priorities) // in file order: the first that reaches its score wins
+        {
+            var hits = matcher.Hits(text, language);
+            if (rule.Prior + rule.Weight * hits.Count >= rule.MinScore)
+            {
+                priority = rule.Priority;
+                priorityHits = hits;
+                break;
+            }
+        }
 
-        var negative = _rules.NegativeCues.Count(k => text.Contains(k, StringComparison.Ordinal));
-        var positive = _rules.PositiveCues.Count(k => text.Contains(k, StringComparison.Ordinal));
+        var negative = _negative.Hits(text, language).Count;
+        var positive = _positive.Hits(text, language).Count;
         var sentiment = negative > positive ? "negative" : positive > negative ? "positive" : "neutral";
 
-        return Task.FromResult(new Classification
+        var reason = matched
+            ? $"rules: {best.Hits.Count} cue(s) for '{category}' ({string.Join(", ", best.Hits.Take(3))})"
+            : "rules: no category cue matched";
+        if (priorityHits.Count > 0)
+            reason += $"; {priority} priority cue(s): {string.Join(", ", priorityHits.Take(3))}";
+
+        return new Classification
         {
             Category = category,
             Priority = priority,
             Sentiment = sentiment,
-            Language = "en",
-            Confidence = Math.Round(Math.Max(0.05, confidence), 2),
-            Reason = best.rule is null ? "no category keyword matched" : $"{best.hits} keyword(s) of '{category}'",
-            Tags = best.rule?.Tags ?? [],
+            Language = language,
+            Confidence = Math.Round(confidence, 2),
+            Reason = reason,
+            Tags = matched ? best.Rule!.Tags : [],
             ClassifiedBy = "rules",
-        });
+        };
     }
 }

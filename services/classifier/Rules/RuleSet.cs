@@ -1,25 +1,49 @@
 namespace Agents.Classifier.Rules;
 
-/// <summary>The rules file: keyword and pattern rules per category and priority.</summary>
+/// <summary>
+/// The rules file: per category and priority, keywords (by language, <c>"*"</c> for every language) and regular
+/// expressions, each with a weight. Keywords match at the start of a word, case and accents ignored
+/// ("factur" matches "Factura", "facturación").
+/// </summary>
 public sealed class RuleSet
 {
-    public string DefaultCategory { get; set; } = "general";
+    public string DefaultCategory { get; set; } = "General Inquiry";
     public string DefaultPriority { get; set; } = "medium";
+
+    /// <summary>ISO 639-1 codes the language detector chooses among (fewer is faster and more accurate).</summary>
+    public List<string> Languages { get; set; } = ["en", "de", "es", "fr", "pt"];
+
     public List<CategoryRule> Categories { get; set; } = [];
     public List<PriorityRule> Priorities { get; set; } = [];
-    public List<string> NegativeCues { get; set; } = [];
-    public List<string> PositiveCues { get; set; } = [];
+    public Dictionary<string, List<string>> NegativeCues { get; set; } = [];
+    public Dictionary<string, List<string>> PositiveCues { get; set; } = [];
 }
 
-public sealed class CategoryRule
+public abstract class WeightedRule
+{
+    /// <summary>Language code (or "*") to keywords.</summary>
+    public Dictionary<string, List<string>> Keywords { get; set; } = [];
+
+    /// <summary>Regular expressions on the lower-cased text.</summary>
+    public List<string> Patterns { get; set; } = [];
+
+    /// <summary>What one keyword or pattern hit is worth.</summary>
+    public double Weight { get; set; } = 1.0;
+
+    /// <summary>Score before any hit (a category's share of ordinary traffic).</summary>
+    public double Prior { get; set; }
+}
+
+public sealed class CategoryRule : WeightedRule
 {
     public string Name { get; set; } = "";
-    public List<string> Keywords { get; set; } = [];
     public List<string> Tags { get; set; } = [];
 }
 
-public sealed class PriorityRule
+public sealed class PriorityRule : WeightedRule
 {
     public string Priority { get; set; } = "";
-    public List<string> Keywords { get; set; } = [];
+
+    /// <summary>The score this priority needs to be chosen over the default.</summary>
+    public double MinScore { get; set; } = 1.0;
 }

@@ -1,0 +1,102 @@
+using System.ClientModel;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Classifier.Llm;
+
+/// <summary>
+/// One classification call: redacted text in, a validated <see cref="LlmAnswer"/> out, or an
+/// <see cref="LlmCallException"/>. Each attempt has the configured timeout; a 429 is retried once, and only when
+/// its Retry-After is short; nothing else is retried (the breaker and the rules take over).
+/// </summary>
+public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> options, ClassifierMetrics metrics)
+{
+    public async Task<LlmAnswer> ClassifyAsync(IReadOnlyList<string> taxonomy, string redactedSubject, string redactedBody,
+        CancellationToken cancellationToken)
+    {
+        var llm = options.Value.Llm;
+        var messages = ClassificationPrompt.Messages(taxonomy, Cut(redactedSubject, 500), Cut(redactedBody, llm.MaxInputChars));
+        var chatOptions = new ChatOptions
+        {
+            ModelId = llm.Model,
+            Temperature = 0,
+            MaxOutputTokens = 300,
+            ResponseFormat = llm.ResponseFormat switch
+            {
+                "none" => null,
+                "json_object" => ChatResponseFormat.Json,
+                _ => ChatResponseFormat.ForJsonSchema(ClassificationPrompt.Schema(taxonomy), "ticket_classification",
+                    "A support ticket's category, priority, sentiment, language, confidence, reason and tags."),
+            },
+        };
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(llm.Timeout);
+            try
+            {
+                var response = await chat.GetResponseAsync(messages, chatOptions, timeout.Token);
+                var latency = Stopwatch.GetElapsedTime(started);
+                var classification = LlmAnswerParser.Parse(response.Text, taxonomy);
+                metrics.LlmCall("ok", latency, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
+                return new LlmAnswer(classification, response.ModelId ?? llm.Model, latency,
+                    response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
+            }
+            catch (ClientResultException e) when (e.Status == 429)
+            {
+                var retryAfter = RetryAfter(e);
+                metrics.LlmCall("rate_limited", Stopwatch.GetElapsedTime(started), null, null);
+                if (attempt == 1 && retryAfter is { } wait && wait <= llm.MaxRetryAfter)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                    continue;
+                }
+                throw new LlmCallException("rate_limited",
+                    retryAfter is { } r ? $"429 with Retry-After {r.TotalSeconds:0.#}s" : "429 without a usable Retry-After", e);
+            }
+            catch (ClientResultException e)
+            {
+                metrics.LlmCall("http_error", Stopwatch.GetElapsedTime(started), null, null);
+                throw new LlmCallException("http_error", e.Status == 0 ? "no HTTP answer" : $"HTTP {e.Status}", e);
+            }
+            catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                metrics.LlmCall("timeout", Stopwatch.GetElapsedTime(started), null, null);
+                throw new LlmCallException("timeout", $"no answer within {llm.Timeout.TotalSeconds:0.###}s", e);
+            }
+            catch (HttpRequestException e)
+            {
+                metrics.LlmCall("unreachable", Stopwatch.GetElapsedTime(started), null, null);
+                throw new LlmCallException("unreachable", "endpoint unreachable", e);
+            }
+            catch (LlmCallException e)
+            {
+                metrics.LlmCall(e.Outcome, Stopwatch.GetElapsedTime(started), null, null);
+                throw;
+            }
+        }
+    }
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
+
+    private static TimeSpan? RetryAfter(ClientResultException e)
+    {
+        var headers = e.GetRawResponse()?.Headers;
+        if (headers is null)
+            return null;
+        if (headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis))
+            return TimeSpan.FromMilliseconds(millis);
+        if (headers.TryGetValue("Retry-After", out var value))
+        {
+            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+                return TimeSpan.FromSeconds(seconds);
+            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+                return at - DateTimeOffset.UtcNow;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,70 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Classifier.Persistence;
+
+/// <summary>
+/// The classifier's tables in the shared database (prefixed <c>classifier_</c>, own migrations history table,
+/// so they never collide with the writer's).
+/// </summary>
+public sealed class ClassifierDbContext(DbContextOptions<ClassifierDbContext> options) : DbContext(options)
+{
+    public const string MigrationsHistoryTable = "__ef_migrations_classifier";
+
+    public DbSet<CachedClassification> Cache => Set<CachedClassification>();
+    public DbSet<TicketStep> Steps => Set<TicketStep>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<CachedClassification>(e =>
+        {
+            e.ToTable("classifier_cache");
+            e.HasKey(x => x.ContentHash);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.Classification).HasColumnType("jsonb");
+            e.Property(x => x.Model).HasMaxLength(200);
+        });
+        model.Entity<TicketStep>(e =>
+        {
+            e.ToTable("classifier_steps");
+            e.HasIndex(x => new { x.Source, x.ExternalId, x.Id });
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(256);
+            e.Property(x => x.DeliveryId).HasMaxLength(256);
+            e.Property(x => x.TraceId).HasMaxLength(32);
+            e.Property(x => x.Step).HasMaxLength(32);
+            e.Property(x => x.Model).HasMaxLength(200);
+            e.Property(x => x.Outcome).HasMaxLength(64);
+            e.Property(x => x.Detail).HasMaxLength(1000);
+        });
+    }
+}
+
+/// <summary>An LLM classification of some content, by the hash of its redacted text (no text stored).</summary>
+public sealed class CachedClassification
+{
+    public string ContentHash { get; set; } = "";
+    public string Classification { get; set; } = "{}";
+    public string Model { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>One step of one ticket's classification. Identifiers, outcomes and reasons only, never ticket text.</summary>
+public sealed class TicketStep
+{
+    public long Id { get; set; }
+    public string Source { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string? DeliveryId { get; set; }
+    public string? TraceId { get; set; }
+
+    /// <summary>received, redacted, cache-hit, llm-request, result, fallback, escalation, proposals.</summary>
+    public string Step { get; set; } = "";
+
+    public DateTimeOffset At { get; set; }
+    public string? Model { get; set; }
+    public double? LatencyMs { get; set; }
+    public long? InputTokens { get; set; }
+    public long? OutputTokens { get; set; }
+    public string? Outcome { get; set; }
+    public string? Detail { get; set; }
+}

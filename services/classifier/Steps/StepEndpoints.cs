@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using System.Text;
+using Agents.Classifier.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Classifier.Steps;
+
+/// <summary>
+/// <c>GET /tickets/{source}/{externalId}/steps</c>: what the classifier did with a ticket, step by step (no ticket
+/// text, only steps, model, latency, outcome, reasons and trace ids). An operator API: a bearer token from
+/// <c>Classifier__Operators__N__Token</c> is required; with none configured it answers 401 to everyone.
+/// </summary>
+public static class StepEndpoints
+{
+    public sealed record StepView(long Id, string Step, DateTimeOffset At, string? Outcome, string? Detail, string? Model,
+        double? LatencyMs, long? InputTokens, long? OutputTokens, string? DeliveryId, string? TraceId);
+
+    public static IEndpointRouteBuilder MapTicketSteps(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/tickets/{source}/{externalId}/steps", async (string source, string externalId, int? limit,
+                ClassifierDbContext db, CancellationToken ct) =>
+            {
+                var steps = await db.Steps.AsNoTracking()
+                    .Where(s => s.Source == source && s.ExternalId == externalId)
+                    .OrderBy(s => s.Id)
+                    .Take(Math.Clamp(limit ?? 500, 1, 5000))
+                    .Select(s => new StepView(s.Id, s.Step, s.At, s.Outcome, s.Detail, s.Model, s.LatencyMs,
+                        s.InputTokens, s.OutputTokens, s.DeliveryId, s.TraceId))
+                    .ToListAsync(ct);
+                return steps.Count == 0
+                    ? Results.Problem(statusCode: 404, title: "No steps recorded for this ticket.")
+                    : Results.Ok(new { source, externalId, steps });
+            })
+            .AddEndpointFilter<OperatorTokenFilter>()
+            .WithSummary("The classifier's step log of one ticket.");
+        return app;
+    }
+}
+
+/// <summary>Lets a request through when it carries a configured operator's bearer token (constant-time compare).</summary>
+public sealed class OperatorTokenFilter(IOptionsMonitor<ClassifierOptions> options) : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var header = context.HttpContext.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            return Unauthorized(context.HttpContext, "A bearer token is required.");
+        var presented = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
+        var known = false;
+        // Compare with every operator, so the time taken says nothing about which token came close.
+        foreach (var op in options.CurrentValue.Operators.Where(o => o.Token.Length > 0))
+            known |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(op.Token));
+        return known ? await next(context) : Unauthorized(context.HttpContext, "Unknown operator token.");
+    }
+
+    private static IResult Unauthorized(HttpContext http, string why)
+    {
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: 401, title: why);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics.Metrics;
+using System.Collections.Concurrent;
+using Agents.Classifier.Llm;
+using Agents.Classifier.Persistence;
+using Agents.Classifier.Pipeline;
+using Agents.Contracts;
+using Agents.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Classifier.Tests;
+
+/// <summary>
+/// The classifier's own service registrations (rules, LLM client, breaker, metrics, cache) in a container of the
+/// test's, without the bus: for tests of the LLM path that need no broker. Several of them on one database act as
+/// several instances.
+/// </summary>
+public sealed class InProcessClassifier : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+    private readonly MeterListener _listener = new();
+
+    private InProcessClassifier(ServiceProvider services)
+    {
+        _services = services;
+        Classifier = services.GetRequiredService<TicketClassifier>();
+        Breaker = services.GetRequiredService<LlmBreaker>();
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == ClassifierMetrics.MeterName)
+                listener.EnableMeasurementEvents(instrument);
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var tag = tags.Length > 0 ? $"{tags[0].Key}={tags[0].Value}" : "";
+            Measurements.AddOrUpdate($"{instrument.Name}|{tag}", value, (_, v) => v + value);
+        });
+        _listener.Start();
+    }
+
+    public TicketClassifier Classifier { get; }
+    public LlmBreaker Breaker { get; }
+    public IServiceProvider Services => _services;
+
+    /// <summary>Sums of the classifier's counters by "name|tag=value" (what an exporter would see).</summary>
+    public ConcurrentDictionary<string, long> Measurements { get; } = new();
+
+    public long Measured(string name, string tag = "") => Measurements.GetValueOrDefault($"{name}|{tag}");
+
+    public static async Task<InProcessClassifier> StartAsync(FakeLlmServer? llm, IReadOnlyDictionary<string, string?>? settings = null,
+        string? connectionString = null)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            ["Classifier:Llm:Endpoint"] = llm?.Endpoint.ToString() ?? "",
+            ["Classifier:Llm:Model"] = "fake-model",
+            ["Classifier:Llm:ApiKey"] = "sk-test-llm-key-not-a-secret-000",
+            ["Classifier:Llm:Timeout"] = "00:00:02",
+            ["Classifier:Breaker:TripThreshold"] = "50",
+            ["Classifier:Breaker:ActiveThreshold"] = "5",
+            ["Classifier:Breaker:TrackingPeriod"] = "00:01:00",
+            ["Classifier:Breaker:ResetInterval"] = "00:00:00.300",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+            values[k] = v;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+
+        var services = new ServiceCollection();
+        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IHostEnvironment>(new TestEnvironment());
+        if (connectionString is null)
+            services.AddSingleton<IClassificationCache, InMemoryClassificationCache>();
+        else
+            services.AddClassifierPersistence(connectionString);
+        services.AddClassifierCore(configuration);
+        var provider = services.BuildServiceProvider();
+        if (connectionString is not null)
+            await ServiceDefaults.DatabaseMigration.MigrateAsync<ClassifierDbContext>(provider);
+        return new InProcessClassifier(provider);
+    }
+
+    public Task<ClassificationResult> ClassifyAsync(TicketReceived ticket) =>
+        Classifier.ClassifyAsync(ticket, new StepRecorder(ticket), CancellationToken.None);
+
+    public static TicketReceived Ticket(string id, string subject, string body, bool needsHydration = false) => new()
+    {
+        Source = "test",
+        ExternalId = id,
+        EventKind = "created",
+        DeliveryId = "d-" + id,
+        Subject = subject,
+        Body = body,
+        NeedsHydration = needsHydration,
+        ReceivedAt = DateTimeOffset.UtcNow,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        await _services.DisposeAsync();
+    }
+
+    private sealed class TestEnvironment : IHostEnvironment
+    {
+        public string EnvironmentName { get; set; } = Environments.Development;
+        public string ApplicationName { get; set; } = "Agents.Classifier.Tests";
+        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
+        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
+            new Microsoft.Extensions.FileProviders.NullFileProvider();
+    }
+}

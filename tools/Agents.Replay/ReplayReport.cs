@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+
+namespace Agents.Replay;
+
+/// <summary>Accuracy and a confusion table per labelled field, and a per-ticket CSV.</summary>
+public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
+{
+    public sealed record FieldAccuracy(string Field, int Labelled, int Correct, IReadOnlyDictionary<(string Expected, string Actual), int> Confusion)
+    {
+        public double Accuracy => Labelled == 0 ? 0 : (double)Correct / Labelled;
+    }
+
+    public IReadOnlyList<ReplayResult> Results => results;
+
+    public IReadOnlyList<FieldAccuracy> Accuracy()
+    {
+        // The data sets we replay grade priority low/medium/high; our scale adds urgent above high, so where the
+        // labels never say urgent, urgent is read as high.
+        var labelsHaveUrgent = results.Any(r => r.Ticket.Priority == "urgent");
+        string Priority(string p) => !labelsHaveUrgent && p == "urgent" ? "high" : p;
+        return new[]
+        {
+            Field("category", r => r.Ticket.Category, r => r.Classification.Category),
+            Field("priority", r => r.Ticket.Priority, r => Priority(r.Classification.Priority)),
+            Field("language", r => r.Ticket.Language, r => r.Classification.Language),
+        }.Where(f => f.Labelled > 0).ToList();
+    }
+
+    private FieldAccuracy Field(string name, Func<ReplayResult, string?> expected, Func<ReplayResult, string> actual)
+    {
+        var labelled = results.Where(r => expected(r) is not null).ToList();
+        var confusion = labelled
+            .GroupBy(r => (Expected: expected(r)!, Actual: actual(r)))
+            .ToDictionary(g => g.Key, g => g.Count());
+        var correct = labelled.Count(r => string.Equals(expected(r), actual(r), StringComparison.OrdinalIgnoreCase));
+        return new FieldAccuracy(name, labelled.Count, correct, confusion);
+    }
+
+    public string Markdown(string input, bool usedLlm)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"# Replay of {Path.GetFileName(input)}");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{results.Count} tickets, dry run, classified by {(usedLlm ? "the LLM (rules as fallback)" : "rules only")}.");
+        sb.AppendLine();
+        sb.AppendLine("| classified by | tickets | escalated |");
+        sb.AppendLine("|---|---|---|");
+        foreach (var g in results.GroupBy(r => r.Classification.ClassifiedBy))
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {g.Key} | {g.Count()} | {g.Count(r => r.EscalationReason is not null)} |");
+        foreach (var field in Accuracy())
+        {
+            sb.AppendLine();
+            sb.AppendLine(CultureInfo.InvariantCulture, $"## {field.Field}: {field.Accuracy:P1} ({field.Correct}/{field.Labelled})");
+            sb.AppendLine();
+            var actuals = field.Confusion.Keys.Select(k => k.Actual).Distinct().Order(StringComparer.Ordinal).ToList();
+            sb.AppendLine("| expected \\ actual | " + string.Join(" | ", actuals) + " |");
+            sb.AppendLine("|---|" + string.Concat(actuals.Select(_ => "---|")));
+            foreach (var expected in field.Confusion.Keys.Select(k => k.Expected).Distinct().Order(StringComparer.Ordinal))
+                sb.AppendLine($"| {expected} | " + string.Join(" | ", actuals.Select(a => field.Confusion.GetValueOrDefault((expected, a)).ToString(CultureInfo.InvariantCulture))) + " |");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>One line per ticket: id, labels, answers, confidence, escalation. No ticket text.</summary>
+    public string Csv()
+    {
+        var sb = new StringBuilder("id,expected_category,category,expected_priority,priority,expected_language,language,sentiment,confidence,classified_by,escalation,elapsed_ms\n");
+        foreach (var r in results)
+        {
+            var c = r.Classification;
+            sb.AppendLine(string.Join(",", new[]
+            {
+                r.Ticket.Id, r.Ticket.Category ?? "", c.Category, r.Ticket.Priority ?? "", c.Priority, r.Ticket.Language ?? "", c.Language,
+                c.Sentiment, c.Confidence.ToString("0.00", CultureInfo.InvariantCulture), c.ClassifiedBy, r.EscalationReason ?? "",
+                r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
+            }.Select(Quote)));
+        }
+        return sb.ToString();
+    }
+
+    private static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+}
