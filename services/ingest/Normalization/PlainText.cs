@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
@@ -33,7 +34,22 @@ public static class PlainText
         return text.Contains("&nbsp;", StringComparison.Ordinal) || text.Contains("&amp;", StringComparison.Ordinal);
     }
 
-    public static string FromHtml(string html)
+    /// <summary>
+    /// Deeper than this (by a cheap scan of the tags) and the HTML is not given to the parser: tree construction
+    /// is quadratic in nesting depth, so a body of 50,000 nested tags would hold a request for most of a minute.
+    /// </summary>
+    public const int MaxParsedDepth = 256;
+
+    public static string FromHtml(string html) => FromHtml(html, out _);
+
+    /// <summary>The text of the HTML; <paramref name="stripped"/> says the markup was too deep and tags were only removed.</summary>
+    public static string FromHtml(string html, out bool stripped)
+    {
+        stripped = NestingDepth(html) > MaxParsedDepth;
+        return stripped ? StripTags(html) : Parse(html);
+    }
+
+    private static string Parse(string html)
     {
         var document = Parser.ParseDocument(html);
         var text = new StringBuilder(html.Length);
@@ -49,12 +65,10 @@ public static class PlainText
                 if (Invisible.Contains(element.LocalName))
                     continue;
                 var block = BlockElements.Contains(element.LocalName);
+                if (block && (text.Length == 0 || text[^1] != '\n'))
+                    text.Append('\n');
                 if (closing)
-                {
-                    if (block) text.Append('\n');
                     continue;
-                }
-                if (block) text.Append('\n');
                 stack.Push((node, true));
                 for (var child = node.LastChild; child is not null; child = child.PreviousSibling)
                     stack.Push((child, false));
@@ -66,6 +80,67 @@ public static class PlainText
         }
         return text.ToString();
     }
+
+    /// <summary>The deepest nesting of opening tags, counting void and self-closed tags as nothing (a linear scan).</summary>
+    public static int NestingDepth(string html)
+    {
+        int depth = 0, max = 0;
+        foreach (var (name, closing, selfClosing, _, _) in Tags(html))
+        {
+            if (closing) depth = Math.Max(0, depth - 1);
+            else if (!selfClosing && !VoidElements.Contains(name) && ++depth > max) max = depth;
+        }
+        return max;
+    }
+
+    /// <summary>Tags removed (block tags as line breaks, script and style with their content), entities decoded.</summary>
+    private static string StripTags(string html)
+    {
+        var text = new StringBuilder(html.Length);
+        var position = 0;
+        string? skipUntil = null;
+        foreach (var (name, closing, _, start, end) in Tags(html))
+        {
+            if (skipUntil is null)
+                text.Append(html, position, start - position);
+            position = end;
+            if (skipUntil is not null)
+            {
+                if (closing && name.Equals(skipUntil, StringComparison.OrdinalIgnoreCase)) skipUntil = null;
+                continue;
+            }
+            if (!closing && Invisible.Contains(name)) skipUntil = name;
+            else if (BlockElements.Contains(name)) text.Append('\n');
+        }
+        if (skipUntil is null)
+            text.Append(html, position, html.Length - position);
+        return WebUtility.HtmlDecode(text.ToString());
+    }
+
+    /// <summary>Every tag: its name, whether it closes or closes itself, and where it starts and ends.</summary>
+    private static IEnumerable<(string Name, bool Closing, bool SelfClosing, int Start, int End)> Tags(string html)
+    {
+        for (var i = html.IndexOf('<'); i >= 0 && i < html.Length - 1; i = html.IndexOf('<', i + 1))
+        {
+            var p = i + 1;
+            var closing = html[p] == '/';
+            if (closing) p++;
+            var nameStart = p;
+            while (p < html.Length && char.IsAsciiLetterOrDigit(html[p])) p++;
+            if (p == nameStart || !char.IsAsciiLetter(html[nameStart]))
+                continue;
+            var close = html.IndexOf('>', p);
+            if (close < 0)
+                yield break;
+            yield return (html[nameStart..p], closing, html[close - 1] == '/', i, close + 1);
+            i = close;
+        }
+    }
+
+    private static readonly HashSet<string> VoidElements = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    };
 
     /// <summary>
     /// Control characters (except line breaks and tabs), lone surrogates and non-characters removed, line breaks

@@ -42,7 +42,9 @@ public static class TicketNormalizer
         var html = draft.BodyIsHtml ?? PlainText.LooksLikeHtml(rawBody);
         // Parsing a huge HTML document costs; cut the raw text first (generously, markup shrinks).
         if (rawBody.Length > maxTextLength * 4) rawBody = PlainText.Truncate(rawBody, maxTextLength * 4, out _);
-        var body = PlainText.Clean(html ? PlainText.FromHtml(rawBody) : rawBody);
+        var stripped = false;
+        var body = PlainText.Clean(html ? PlainText.FromHtml(rawBody, out stripped) : rawBody);
+        if (stripped) warnings.Add("HTML nested too deeply to parse; tags removed without parsing");
         body = PlainText.Truncate(body, maxTextLength, out var bodyCut);
         if (bodyCut || rawBody.Length < (draft.Body?.Length ?? 0)) warnings.Add($"body truncated to {maxTextLength} characters");
 

@@ -23,7 +23,7 @@ public sealed class HubSpotSource : IWebhookSource
         if (!string.IsNullOrEmpty(v3))
         {
             var timestamp = request.Header("x-hubspot-request-timestamp");
-            if (Signatures.CheckFreshness(timestamp, "x-hubspot-request-timestamp", context.Now, context.Tolerance) is { } stale)
+            if (Signatures.CheckFreshness(timestamp, "x-hubspot-request-timestamp", context.Now, context.Tolerance, milliseconds: true) is { } stale)
                 return stale;
             return Signatures.Matches(V3(context.Secret, request.Method, url, request.Body, timestamp!), v3, DigestEncoding.Base64)
                 ? null : "x-hubspot-signature-v3 does not match";

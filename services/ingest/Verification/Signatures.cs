@@ -54,11 +54,11 @@ public static class Signatures
         provided is not null && CryptographicOperations.FixedTimeEquals(Sha256(Utf8(provided)), Sha256(Utf8(expected)));
 
     /// <summary>Null when the timestamp is within the tolerance of now, otherwise why not.</summary>
-    public static string? CheckFreshness(string? header, string headerName, DateTimeOffset now, TimeSpan tolerance)
+    public static string? CheckFreshness(string? header, string headerName, DateTimeOffset now, TimeSpan tolerance, bool milliseconds = false)
     {
         if (string.IsNullOrWhiteSpace(header))
             return $"missing {headerName} header";
-        var at = ParseTimestamp(header);
+        var at = ParseTimestamp(header, milliseconds);
         if (at is null)
             return $"{headerName} is not a timestamp";
         var age = now - at.Value;
@@ -70,13 +70,13 @@ public static class Signatures
     }
 
     /// <summary>Unix seconds, Unix milliseconds (HubSpot, Front) or ISO 8601 (Zendesk).</summary>
-    public static DateTimeOffset? ParseTimestamp(string value)
+    public static DateTimeOffset? ParseTimestamp(string value, bool milliseconds = false)
     {
         value = value.Trim();
         if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
         {
             // 10^11 seconds is the year 5138; anything larger is milliseconds.
-            var millis = number > 100_000_000_000 ? number : number * 1000;
+            var millis = milliseconds || number > 100_000_000_000 ? number : number * 1000;
             return millis <= 253_402_300_799_999 ? DateTimeOffset.FromUnixTimeMilliseconds(millis) : null;
         }
         return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var d) ? d : null;
