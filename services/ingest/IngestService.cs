@@ -1,3 +1,5 @@
+using Agents.Ingest.Persistence;
+using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Webhooks;
 using Agents.ServiceDefaults;
@@ -12,18 +14,51 @@ public static class IngestService
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = ServiceHost.CreateBuilder(args, overrides);
-        builder.AddAgentsTelemetry(Name);
+        builder.AddAgentsTelemetry(Name, IngestMetrics.MeterName);
         builder.Services.Configure<IngestOptions>(builder.Configuration.GetSection(IngestOptions.Section));
-        builder.Services.AddSingleton<IWebhookSource, GenericSource>();
+
+        var connectionString = builder.Configuration.GetConnectionString("Db")
+            ?? throw new InvalidOperationException("ConnectionStrings:Db is not set (ingest keeps its quarantine and delivery tables there).");
+        builder.Services.AddDbContextFactory<IngestDbContext>(o => IngestDbContext.Configure(o, connectionString));
+        builder.Services.AddDbContext<IngestDbContext>(o => IngestDbContext.Configure(o, connectionString), optionsLifetime: ServiceLifetime.Singleton);
+
+        foreach (var source in Sources())
+            builder.Services.AddSingleton(typeof(IWebhookSource), source);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<DatabaseGate>();
+        builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<QuarantineStore>();
+        builder.Services.AddSingleton<OperatorAuthorization>();
+        builder.Services.AddSingleton<RetentionCleanup>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionCleanup>());
         builder.Services.AddScoped<TicketPublisher>();
+        builder.Services.AddScoped<TicketDelivery>();
+        builder.Services.AddWebhookRateLimiting();
         builder.AddAgentsBus(_ => { });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        app.UseRateLimiter();
         app.MapAgentsHealth();
         app.MapOpenApi();
         app.MapWebhooks();
+        app.MapQuarantine();
         return app;
+    }
+
+    /// <summary>Every vendor ingest knows; the path segment of each is its <see cref="IWebhookSource.Name"/>.</summary>
+    public static IReadOnlyList<Type> Sources() =>
+    [
+        typeof(GenericSource), typeof(ZendeskSource), typeof(FreshdeskSource), typeof(GrooveSource), typeof(IntercomSource),
+        typeof(FrontSource), typeof(JiraSource), typeof(GitHubSource), typeof(HubSpotSource),
+    ];
+
+    /// <summary>Migrates ingest's tables (safe with several instances), then runs until stopped.</summary>
+    public static async Task RunAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await DatabaseMigration.MigrateAsync<IngestDbContext>(app.Services, cancellationToken);
+        await app.RunAsync(cancellationToken);
     }
 }

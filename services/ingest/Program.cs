@@ -1,3 +1,3 @@
 using Agents.Ingest;
 
-await IngestService.Build(args).RunAsync();
+await IngestService.RunAsync(IngestService.Build(args));

@@ -1,4 +1,6 @@
+using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
+using Agents.Ingest.Verification;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Ingest.Webhooks;
@@ -10,80 +12,107 @@ public static class WebhookEndpoints
         app.MapPost("/webhooks/{source}", Receive)
             .WithTags("Webhooks")
             .WithSummary("Receives a vendor webhook; 202 once the broker has confirmed the ticket.")
-            .Produces(StatusCodes.Status202Accepted)
+            .WithDescription("Sources: generic, zendesk, freshdesk, groove, intercom, front, jira, github, hubspot. "
+                + "200 for a recognised duplicate or an event that carries no ticket (nothing published).")
+            .Accepts<object>("application/json")
+            .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
+            .Produces<WebhookAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(WebhookRateLimiting.Policy);
         return app;
     }
 
     private static async Task<IResult> Receive(
-        string source, HttpRequest http, IEnumerable<IWebhookSource> sources, TicketPublisher publisher,
-        IOptions<IngestOptions> options, ILogger<WebhookRequest> logger, CancellationToken cancellationToken)
+        string source, HttpContext http, IEnumerable<IWebhookSource> sources, TicketDelivery delivery, QuarantineStore quarantine,
+        IngestMetrics metrics, IOptions<IngestOptions> options, TimeProvider clock, ILogger<WebhookRequest> logger)
     {
+        var settings = options.Value;
+        var cancellationToken = http.RequestAborted;
         var adapter = sources.FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase));
         if (adapter is null)
-            return Results.Problem(statusCode: 404, title: $"Unknown source '{source}'.");
+            return Answer(metrics, "unknown", Results.Problem(statusCode: 404, title: "Unknown source.", detail: "See the README for the sources ingest knows."));
 
-        if (http.ContentType is null || !http.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-            return Results.Problem(statusCode: 415, title: "Content-Type must be application/json.");
+        var receivedAt = clock.GetUtcNow();
+        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
 
-        var body = await ReadBodyAsync(http, options.Value.MaxBodyBytes, cancellationToken);
-        if (body is null)
-            return Results.Problem(statusCode: 413, title: $"The body is larger than {options.Value.MaxBodyBytes} bytes.");
+        if (!IsJson(http.Request.ContentType))
+        {
+            var (prefix, _) = await BodyReader.ReadAsync(http.Request, QuarantineStore.KeptPrefixBytes, cancellationToken);
+            var request415 = new WebhookRequest(adapter.Name, http.Request.Method, url, prefix, headers, receivedAt);
+            return await RefuseAsync(415, "Content-Type must be application/json.", request415, verified: false);
+        }
 
-        var request = new WebhookRequest(adapter.Name, http.Method, http.Path + http.QueryString, body,
-            http.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), DateTimeOffset.UtcNow);
+        var (body, size) = await BodyReader.ReadAsync(http.Request, settings.MaxBodyBytes, cancellationToken);
+        var request = new WebhookRequest(adapter.Name, http.Request.Method, url, body, headers, receivedAt);
+        if (size > settings.MaxBodyBytes)
+        {
+            await quarantine.KeepAsync(QuarantineEntry.From(request, QuarantineReasons.TooLarge, 413, $"body of {size} bytes", false) with { BodySize = size }, CancellationToken.None);
+            return Answer(metrics, adapter.Name, Results.Problem(statusCode: 413, title: $"The body is larger than {settings.MaxBodyBytes} bytes."));
+        }
 
         // Never open by default: a source without a secret refuses everything.
-        var secret = options.Value.Sources.TryGetValue(adapter.Name, out var s) ? s.Secret : null;
-        var signatureProblem = string.IsNullOrEmpty(secret) ? "no secret is configured for this source" : adapter.Verify(request, secret);
+        var sourceOptions = settings.Sources.TryGetValue(adapter.Name, out var o) ? o : new SourceOptions();
+        var signatureProblem = string.IsNullOrEmpty(sourceOptions.Secret)
+            ? "no secret is configured for this source"
+            : adapter.Verify(request, new VerificationContext(sourceOptions.Secret, sourceOptions, receivedAt, settings.SignatureTolerance));
         if (signatureProblem is not null)
         {
+            // Not quarantined: an unauthenticated stranger must not be able to fill our database.
             logger.LogWarning("Refused {Source} webhook: {Reason}", adapter.Name, signatureProblem);
-            return Results.Problem(statusCode: 401, title: "Signature verification failed.", detail: signatureProblem);
+            return Answer(metrics, adapter.Name, Results.Problem(statusCode: 401, title: "Signature verification failed.", detail: signatureProblem));
         }
 
-        var outcome = adapter.Parse(request);
-        if (outcome.RefusalStatus is { } status)
+        var outcome = WebhookParser.Parse(adapter, request, settings.MaxTextLength);
+        if (outcome.Refused)
+            return await RefuseAsync(outcome.Status, outcome.Reason!, request, verified: true);
+        if (outcome.Tickets.Count == 0)
         {
-            logger.LogWarning("Refused {Source} webhook with {Status}: {Reason}", adapter.Name, status, outcome.RefusalReason);
-            return Results.Problem(statusCode: status, title: "The webhook was refused.", detail: outcome.RefusalReason);
+            logger.LogInformation("{Source} webhook acknowledged without a ticket: {Note}", adapter.Name, outcome.Reason);
+            return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, false, outcome.Reason)));
         }
 
-        try
+        var result = await delivery.DeliverAsync(adapter.Name, outcome.Tickets, cancellationToken);
+        if (result.BrokerUnavailable)
         {
-            await publisher.PublishAsync(outcome.Tickets, cancellationToken);
+            http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await RefuseAsync(503, "The message broker is unavailable; retry later.", request, verified: true);
         }
-        catch (Exception e) when (e is OperationCanceledException or MassTransit.MassTransitException or RabbitMQ.Client.Exceptions.RabbitMQClientException)
-        {
-            logger.LogError(e, "Broker did not confirm {Source} webhook; answering 503", adapter.Name);
-            http.HttpContext.Response.Headers.RetryAfter = options.Value.RetryAfterSeconds.ToString();
-            return Results.Problem(statusCode: 503, title: "The message broker is unavailable; retry later.");
-        }
+        if (result.Published == 0)
+            return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, true, "already accepted; not published again")));
+        return Answer(metrics, adapter.Name, Results.Json(new WebhookAnswer(result.Published, false, null, outcome.Tickets.Select(t => t.ExternalId).ToList(),
+            outcome.Tickets.SelectMany(t => t.Warnings).Distinct().ToList()), statusCode: 202));
 
-        foreach (var t in outcome.Tickets)
-            logger.LogInformation("Accepted {Source} ticket {ExternalId} delivery {DeliveryId}", t.Source, t.ExternalId, t.DeliveryId);
-        return Results.Accepted(value: new { accepted = outcome.Tickets.Count, tickets = outcome.Tickets.Select(t => t.ExternalId) });
+        async Task<IResult> RefuseAsync(int status, string reason, WebhookRequest refused, bool verified)
+        {
+            logger.LogWarning("Refused {Source} webhook with {Status}: {Reason}", refused.Source, status, reason);
+            await quarantine.KeepAsync(QuarantineEntry.From(refused, QuarantineReasons.For(status), status, reason, verified), CancellationToken.None);
+            return Answer(metrics, refused.Source, Results.Problem(statusCode: status, title: status == 503 ? reason : "The webhook was refused.",
+                detail: status == 503 ? "Kept in quarantine as deferred; the retry will be accepted once the broker is back." : reason));
+        }
     }
 
-    /// <summary>The body, or null when it exceeds the limit (read no further than the limit).</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest http, long limit, CancellationToken cancellationToken)
+    private static IResult Answer(IngestMetrics metrics, string source, IResult result)
     {
-        if (http.ContentLength > limit)
-            return null;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await http.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > limit)
-                return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
+        metrics.Answered(source, result is IStatusCodeHttpResult { StatusCode: { } code } ? code : 200);
+        return result;
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (contentType is null) return false;
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
     }
 }
+
+/// <summary>The body of a 200/202: how many tickets were published, whether it was a duplicate, notes and warnings.</summary>
+public sealed record WebhookAnswer(int Accepted, bool Duplicate, string? Note, IReadOnlyList<string>? Tickets = null, IReadOnlyList<string>? Warnings = null);

@@ -2,12 +2,16 @@ using Agents.Contracts;
 
 namespace Agents.Ingest.Webhooks;
 
-/// <summary>What a source made of a delivery: tickets to publish, or why it was refused.</summary>
-public sealed record WebhookOutcome(IReadOnlyList<TicketReceived> Tickets, int? RefusalStatus, string? RefusalReason)
+/// <summary>
+/// What became of a delivery after parsing and normalizing: tickets to publish, a note for a delivery that carries
+/// no ticket (GitHub's ping: 200, nothing published), or a refusal with its status and reason.
+/// </summary>
+public sealed record WebhookOutcome(IReadOnlyList<TicketReceived> Tickets, int Status, string? Reason)
 {
-    public static WebhookOutcome Accepted(params TicketReceived[] tickets) => new(tickets, null, null);
-    public static WebhookOutcome Accepted(IReadOnlyList<TicketReceived> tickets) => new(tickets, null, null);
+    public bool Refused => Status >= 400;
+
+    public static WebhookOutcome Accepted(IReadOnlyList<TicketReceived> tickets) => new(tickets, StatusCodes.Status202Accepted, null);
+    public static WebhookOutcome Ignored(string note) => new([], StatusCodes.Status200OK, note);
     public static WebhookOutcome Malformed(string reason) => new([], StatusCodes.Status400BadRequest, reason);
     public static WebhookOutcome NoTicketIdentity(string reason) => new([], StatusCodes.Status422UnprocessableEntity, reason);
-    public static WebhookOutcome Unauthorized(string reason) => new([], StatusCodes.Status401Unauthorized, reason);
 }

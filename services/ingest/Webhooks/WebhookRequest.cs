@@ -1,10 +1,13 @@
 namespace Agents.Ingest.Webhooks;
 
-/// <summary>A delivery as it arrived: the exact bytes (signatures are over bytes) and the headers.</summary>
+/// <summary>
+/// A delivery as it arrived: the exact bytes (signatures are over bytes), the headers (names lower-cased) and the
+/// absolute URL the sender called (HubSpot signs it).
+/// </summary>
 public sealed record WebhookRequest(
     string Source,
     string Method,
-    string PathAndQuery,
+    string Url,
     byte[] Body,
     IReadOnlyDictionary<string, string> Headers,
     DateTimeOffset ReceivedAt)

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using Agents.Contracts;
+using Agents.Ingest.Verification;
+
+namespace Agents.Ingest.Normalization;
+
+/// <summary>
+/// Cleans a draft into the normalized ticket every downstream service reads. Everything that is odd but survivable
+/// becomes a warning on the ticket; only a draft without a ticket id is refused (null).
+/// </summary>
+public static class TicketNormalizer
+{
+    public const int MaxSubjectLength = 500;
+    public const int MaxTags = 50;
+    public const int MaxIdLength = 256;
+
+    public static TicketReceived? Normalize(TicketDraft draft, string source, DateTimeOffset receivedAt, int maxTextLength, out string? refusal)
+    {
+        var warnings = new List<string>(draft.Warnings);
+        var externalId = PlainText.Clean(draft.ExternalId, singleLine: true);
+        if (externalId.Length == 0)
+        {
+            refusal = "the payload names no ticket (no ticket id)";
+            return null;
+        }
+        if (externalId.Length > MaxIdLength)
+        {
+            refusal = $"the ticket id is longer than {MaxIdLength} characters";
+            return null;
+        }
+        refusal = null;
+
+        var rawSubject = draft.Subject is not null && PlainText.LooksLikeHtml(draft.Subject) ? PlainText.FromHtml(draft.Subject) : draft.Subject;
+        var subject = PlainText.Truncate(PlainText.Clean(rawSubject, singleLine: true), MaxSubjectLength, out var subjectCut);
+        // A ticket to be hydrated has no text yet by design; that is not worth a warning.
+        if (subject.Length == 0 && !draft.NeedsHydration) warnings.Add("empty subject");
+        if (subjectCut) warnings.Add($"subject truncated to {MaxSubjectLength} characters");
+
+        var rawBody = draft.Body ?? "";
+        if (draft.Body is null && !draft.NeedsHydration) warnings.Add("no body");
+        var html = draft.BodyIsHtml ?? PlainText.LooksLikeHtml(rawBody);
+        // Parsing a huge HTML document costs; cut the raw text first (generously, markup shrinks).
+        if (rawBody.Length > maxTextLength * 4) rawBody = PlainText.Truncate(rawBody, maxTextLength * 4, out _);
+        var stripped = false;
+        var body = PlainText.Clean(html ? PlainText.FromHtml(rawBody, out stripped) : rawBody);
+        if (stripped) warnings.Add("HTML nested too deeply to parse; tags removed without parsing");
+        body = PlainText.Truncate(body, maxTextLength, out var bodyCut);
+        if (bodyCut || rawBody.Length < (draft.Body?.Length ?? 0)) warnings.Add($"body truncated to {maxTextLength} characters");
+
+        var name = NullIfEmpty(PlainText.Clean(draft.RequesterName, singleLine: true));
+        var email = NullIfEmpty(PlainText.Clean(draft.RequesterEmail, singleLine: true));
+        if (email is not null && (!email.Contains('@') || email.Length > 320))
+        {
+            warnings.Add("requester email is not an address; dropped");
+            email = null;
+        }
+        if (name is null && email is null && !draft.NeedsHydration) warnings.Add("no requester");
+
+        var tags = draft.Tags.Select(t => PlainText.Clean(t, singleLine: true)).Where(t => t.Length > 0)
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (tags.Count > MaxTags)
+        {
+            warnings.Add($"only the first {MaxTags} tags kept");
+            tags = tags.Take(MaxTags).ToList();
+        }
+
+        var ticket = new TicketReceived
+        {
+            Source = source,
+            ExternalId = externalId,
+            EventKind = NullIfEmpty(PlainText.Clean(draft.EventKind, singleLine: true)) ?? "ticket.updated",
+            DeliveryId = "",
+            Subject = subject,
+            Body = body,
+            Requester = name is null && email is null ? null : new Requester(name, email),
+            CreatedAt = Date(draft.CreatedAt, "created", warnings),
+            UpdatedAt = Date(draft.UpdatedAt, "updated", warnings),
+            Tags = tags,
+            Priority = NullIfEmpty(PlainText.Clean(draft.Priority, singleLine: true))?.ToLowerInvariant(),
+            VendorStatus = NullIfEmpty(PlainText.Clean(draft.VendorStatus, singleLine: true)),
+            NeedsHydration = draft.NeedsHydration,
+            ReceivedAt = receivedAt,
+            Warnings = warnings,
+        };
+        var eventId = NullIfEmpty(PlainText.Clean(draft.EventId, singleLine: true));
+        return ticket with { DeliveryId = eventId is { Length: <= MaxIdLength } ? eventId : "rev:" + RevisionHash(ticket, draft) };
+    }
+
+    /// <summary>
+    /// For vendors without an event id: the same ticket revision (same content, same update time) gives the same
+    /// hash, so a retried delivery is recognised while a real edit is not mistaken for one.
+    /// </summary>
+    public static string RevisionHash(TicketReceived ticket, TicketDraft draft)
+    {
+        var canonical = string.Join('\u001F', ticket.Source, ticket.ExternalId, ticket.EventKind, draft.EventId ?? "",
+            draft.UpdatedAt?.GetRawText() ?? "", ticket.Subject, ticket.Body, ticket.VendorStatus ?? "", ticket.Priority ?? "",
+            string.Join(',', ticket.Tags));
+        return Convert.ToHexStringLower(Signatures.Sha256(Encoding.UTF8.GetBytes(canonical)))[..32];
+    }
+
+    private static DateTimeOffset? Date(JsonElement? value, string what, List<string> warnings)
+    {
+        if (value is not { } v)
+            return null;
+        var parsed = Dates.Parse(v);
+        if (parsed is null)
+            warnings.Add($"{what} date not understood; ignored");
+        return parsed;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,115 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using Agents.Ingest.Persistence;
+using Agents.Ingest.Sources;
+using Agents.Ingest.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Ingest.Quarantine;
+
+/// <summary>
+/// The operator's view of refused deliveries: list, read, replay. Replay runs the stored body through the same
+/// parsing, duplicate check and publish as a live delivery, without the signature check: the headers kept have no
+/// signature, and the timestamp would be stale anyway. That is safe because of what is stored: bodies refused
+/// after their signature was verified (400, 422, 503) replay as they are; bodies refused before verification
+/// (415, 429) were never authenticated and replay only with <c>?force=true</c>, which records the operator who
+/// vouched for them. A truncated 413 body cannot be replayed.
+/// </summary>
+public static class QuarantineEndpoints
+{
+    public static IEndpointRouteBuilder MapQuarantine(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/quarantine").WithTags("Quarantine").AddEndpointFilter<OperatorAuthorization>();
+        group.MapGet("/", List).WithSummary("Refused deliveries, newest first.")
+            .Produces<List<QuarantineSummary>>().ProducesProblem(401);
+        group.MapGet("/{id:long}", Get).WithSummary("One refused delivery with its body and headers.")
+            .Produces<QuarantineDetail>().ProducesProblem(401).ProducesProblem(404);
+        group.MapPost("/{id:long}/replay", Replay).WithSummary("Runs the stored body through normalization and publish again.")
+            .Produces<ReplayAnswer>().ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+        return app;
+    }
+
+    private static async Task<IResult> List(IDbContextFactory<IngestDbContext> contexts, string? source, string? reason,
+        int? limit, long? before, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Quarantine.AsNoTracking();
+        if (source is not null) query = query.Where(q => q.Source == source);
+        if (reason is not null) query = query.Where(q => q.Reason == reason);
+        if (before is not null) query = query.Where(q => q.Id < before);
+        var rows = await query.OrderByDescending(q => q.Id).Take(Math.Clamp(limit ?? 100, 1, 1000))
+            .Select(q => new QuarantineSummary(q.Id, q.Source, q.Reason, q.StatusCode, q.Detail, q.BodySize, q.BodyTruncated,
+                q.SignatureVerified, q.ReceivedAt, q.ReplayedAt, q.ReplayResult))
+            .ToListAsync(cancellationToken);
+        return Results.Ok(rows);
+    }
+
+    private static async Task<IResult> Get(long id, IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Quarantine.AsNoTracking().FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
+        if (row is null)
+            return Results.Problem(statusCode: 404, title: "No such quarantined delivery.");
+        var text = Utf8.IsValid(row.Body);
+        return Results.Ok(new QuarantineDetail(
+            new QuarantineSummary(row.Id, row.Source, row.Reason, row.StatusCode, row.Detail, row.BodySize, row.BodyTruncated,
+                row.SignatureVerified, row.ReceivedAt, row.ReplayedAt, row.ReplayResult),
+            JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [],
+            text ? Encoding.UTF8.GetString(row.Body) : null,
+            text ? null : Convert.ToBase64String(row.Body),
+            row.ReplayedBy));
+    }
+
+    private static async Task<IResult> Replay(long id, bool? force, HttpContext http, IDbContextFactory<IngestDbContext> contexts,
+        IEnumerable<IWebhookSource> sources, TicketDelivery delivery, IOptions<IngestOptions> options, ILogger<QuarantinedWebhook> logger)
+    {
+        var cancellationToken = http.RequestAborted;
+        var operatorName = (string)http.Items[OperatorAuthorization.OperatorItem]!;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.Quarantine.FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
+        if (row is null)
+            return Results.Problem(statusCode: 404, title: "No such quarantined delivery.");
+        if (row.BodyTruncated)
+            return Results.Problem(statusCode: 409, title: "Only the start of this body was kept; it cannot be replayed.");
+        if (!row.SignatureVerified && force != true)
+            return Results.Problem(statusCode: 409, title: "This body was refused before its signature was checked.",
+                detail: "Replay it only if you know where it came from: POST …/replay?force=true (recorded with your name).");
+        var source = sources.FirstOrDefault(s => s.Name == row.Source);
+        if (source is null)
+            return Results.Problem(statusCode: 409, title: $"Source '{row.Source}' is not known to this ingest.");
+
+        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [];
+        var request = new WebhookRequest(row.Source, "POST", $"replay:/webhooks/{row.Source}", row.Body, headers, DateTimeOffset.UtcNow);
+        var outcome = WebhookParser.Parse(source, request, options.Value.MaxTextLength);
+        ReplayAnswer answer;
+        if (outcome.Refused)
+            answer = new ReplayAnswer(outcome.Status, 0, 0, outcome.Reason);
+        else if (outcome.Tickets.Count == 0)
+            answer = new ReplayAnswer(200, 0, 0, outcome.Reason);
+        else
+        {
+            var result = await delivery.DeliverAsync(row.Source, outcome.Tickets, cancellationToken);
+            answer = result.BrokerUnavailable
+                ? new ReplayAnswer(503, 0, result.Duplicates, "the broker is unavailable; replay again later")
+                : new ReplayAnswer(result.Published > 0 ? 202 : 200, result.Published, result.Duplicates, result.Published > 0 ? null : "already accepted");
+        }
+
+        row.ReplayedAt = DateTimeOffset.UtcNow;
+        row.ReplayedBy = operatorName;
+        row.ReplayResult = $"{answer.Status}: published {answer.Published}, duplicates {answer.Duplicates}{(answer.Reason is null ? "" : ", " + answer.Reason)}";
+        await db.SaveChangesAsync(CancellationToken.None);
+        logger.LogInformation("Operator {Operator} replayed quarantined {Source} webhook {QuarantineId}{Forced}: {Status}",
+            operatorName, row.Source, row.Id, force == true ? " (forced)" : "", answer.Status);
+        return Results.Ok(answer);
+    }
+}
+
+public sealed record QuarantineSummary(long Id, string Source, string Reason, int StatusCode, string? Detail, long BodySize,
+    bool BodyTruncated, bool SignatureVerified, DateTimeOffset ReceivedAt, DateTimeOffset? ReplayedAt, string? ReplayResult);
+
+public sealed record QuarantineDetail(QuarantineSummary Summary, Dictionary<string, string> Headers, string? Body, string? BodyBase64, string? ReplayedBy);
+
+/// <summary>What a replay did: the status a live delivery would have got, tickets published, duplicates skipped.</summary>
+public sealed record ReplayAnswer(int Status, int Published, int Duplicates, string? Reason);
