@@ -44,14 +44,21 @@ public sealed class SystemLauncher : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts one more instance of <paramref name="kind"/> (scale out, or replace a killed one).</summary>
-    public async Task<ServiceProcess> AddInstanceAsync(ServiceKind kind, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts one more instance of <paramref name="kind"/> (scale out, or replace a killed one), with
+    /// <paramref name="extraSettings"/> over the configured ones (another concurrency limit, say).
+    /// </summary>
+    public async Task<ServiceProcess> AddInstanceAsync(ServiceKind kind, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
+        var settings = new Dictionary<string, string?>(Options.SettingsFor(kind));
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            settings[key] = value;
         int number;
         lock (_lock)
             number = _started[kind] = _started.GetValueOrDefault(kind) + 1;
         var name = $"{kind.Folder()}-{number}";
-        var instance = await ServiceProcess.StartAsync(kind, Options.SettingsFor(kind),
+        var instance = await ServiceProcess.StartAsync(kind, settings,
             Path.Combine(Options.LogDirectory, name + ".log"), name, Options.ReadyTimeout, cancellationToken: cancellationToken);
         lock (_lock)
             _instances.Add(instance);
@@ -62,6 +69,15 @@ public sealed class SystemLauncher : IAsyncDisposable
     public async Task KillAsync(ServiceProcess instance)
     {
         await instance.KillAsync();
+        lock (_lock)
+            _instances.Remove(instance);
+        await instance.DisposeAsync();
+    }
+
+    /// <summary>SIGTERM one instance (it finishes what it holds), and forget it.</summary>
+    public async Task StopAsync(ServiceProcess instance)
+    {
+        await instance.StopAsync();
         lock (_lock)
             _instances.Remove(instance);
         await instance.DisposeAsync();

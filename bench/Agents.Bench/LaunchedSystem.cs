@@ -1,0 +1,82 @@
+using Agents.Launcher;
+using Agents.Launcher.Load;
+using Agents.Testing;
+
+namespace Agents.Bench;
+
+/// <summary>
+/// The services as separate processes (the launcher), N instances each, on a virtual host and a database of their
+/// own on the benchmark's servers. Writes are held for approval (the default policy), the bulk guard is off, and
+/// only urgent tickets escalate, so every ticket of a run reaches the writer.
+/// </summary>
+public sealed class LaunchedSystem : IAsyncDisposable
+{
+    private LaunchedSystem(IsolatedBroker broker, IsolatedDatabase database, SystemLauncher launcher)
+    {
+        Broker = broker;
+        Database = database;
+        Launcher = launcher;
+    }
+
+    public IsolatedBroker Broker { get; }
+    public IsolatedDatabase Database { get; }
+    public SystemLauncher Launcher { get; }
+
+    public static async Task<LaunchedSystem> StartAsync(int ingest, int classifier, int writer,
+        IReadOnlyDictionary<string, string?>? classifierSettings = null, CancellationToken cancellationToken = default)
+    {
+        var broker = await IsolatedBroker.CreateAsync();
+        var database = await IsolatedDatabase.CreateAsync();
+        try
+        {
+            var common = new Dictionary<string, string?>(broker.Settings.Concat(database.Settings))
+            {
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Agents"] = "Warning",
+            };
+            var launcher = await SystemLauncher.StartAsync(new SystemLaunchOptions
+            {
+                Ingest = ingest,
+                Classifier = classifier,
+                Writer = writer,
+                Common = common,
+                LogDirectory = Path.Combine(Path.GetTempPath(), "agents-bench", broker.VirtualHost),
+                PerService = new Dictionary<ServiceKind, IReadOnlyDictionary<string, string?>>
+                {
+                    [ServiceKind.Ingest] = new Dictionary<string, string?> { ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret },
+                    [ServiceKind.Classifier] = new Dictionary<string, string?>(classifierSettings ?? new Dictionary<string, string?>())
+                    {
+                        ["Classifier:EscalationThreshold"] = "0",
+                    },
+                    [ServiceKind.Writer] = new Dictionary<string, string?>
+                    {
+                        ["Approvers:0:Name"] = "bench",
+                        ["Approvers:0:Token"] = "bench-approver-token",
+                        ["Writer:BulkGuard:MaxProposalsPerMinute"] = "0",
+                        ["Writer:BulkGuard:MaxRecordsPerProposal"] = "0",
+                    },
+                },
+            }, cancellationToken);
+            return new LaunchedSystem(broker, database, launcher);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            await broker.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A sender spreading signed generic webhooks over the ingest instances, without retries (a benchmark counts failures).</summary>
+    public WebhookSender Sender(int concurrency) => new(
+        Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
+        (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id),
+        concurrency, maxAttempts: 1);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Launcher.DisposeAsync();
+        await Database.DisposeAsync();
+        await Broker.DisposeAsync();
+    }
+}
