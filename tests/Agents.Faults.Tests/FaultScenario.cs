@@ -25,7 +25,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
         var llmBefore = system.Llm.CallCount;
         var sender = new WebhookSender(system.IngestUrls,
             (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15);
-        using var sendCts = new CancellationTokenSource(sendTimeout ?? TimeSpan.FromMinutes(3));
+        using var sendCts = new CancellationTokenSource(sendTimeout ?? TimeSpan.FromMinutes(4));
         var sending = sender.SendAsync(deliveries, sendCts.Token);
 
         var faultAt = (int)(deliveries.Count * faultAfterShare);
@@ -37,7 +37,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
         var results = await sending;
         TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s all deliveries answered ({sender.Retries} retries); settling");
 
-        var deadline = DateTime.UtcNow + (settleTimeout ?? TimeSpan.FromMinutes(2));
+        var deadline = DateTime.UtcNow + (settleTimeout ?? TimeSpan.FromMinutes(4));
         ScenarioOutcome? outcome = null;
         while (true)
         {

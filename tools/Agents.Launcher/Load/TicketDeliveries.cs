@@ -41,7 +41,8 @@ public static class TicketDeliveries
                 {
                     id,
                     subject,
-                    body = $"{subject}. Ticket {n} of the load run.",
+                    // The id in the text: the classifier caches by content, and every run's tickets must be new to it.
+                    body = $"{subject}. Ticket {id} of the load run.",
                     requester = new { name = "Load Test", email = $"load{n}@example.test" },
                     priority = "low",
                     tags = Array.Empty<string>(),
