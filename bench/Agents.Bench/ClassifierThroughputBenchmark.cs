@@ -26,7 +26,8 @@ public sealed class ClassifierThroughputBenchmark : IBenchmark
         await using var probe = await BusProbe.StartAsync(system.Broker, typeof(TicketClassified));
         var rounds = context.Quick ? 4 : 10;
 
-        Report.Header($"classifier throughput, LLM stub at {LlmLatency.TotalMilliseconds:0} ms, {rounds} LLM latencies' worth of tickets per setting");
+        Console.WriteLine();
+        Console.WriteLine($"== classifier throughput, one instance, LLM stub at {LlmLatency.TotalMilliseconds:0} ms, {rounds} LLM latencies' worth of tickets per setting");
         Console.WriteLine($"{"concurrency",-12} {"tickets",8} {"per sec",10} {"ceiling c/latency",18} {"of ceiling",11}");
         foreach (var concurrency in new[] { 1, 4, 16 })
         {

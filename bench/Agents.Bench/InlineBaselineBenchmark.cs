@@ -3,6 +3,7 @@ using System.Text.Json;
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
+using Agents.Launcher;
 using Agents.Launcher.Load;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -85,6 +86,8 @@ public sealed class InlineBaselineBenchmark : IBenchmark
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(classifierSettings);
+        // The same rules file the classifier service reads.
+        builder.Configuration["Classifier:RulesFile"] = Path.Combine(RepositoryLayout.Root, "services", "classifier", "rules.json");
         builder.Services.AddClassifierCore(builder.Configuration);
         // No cache: every webhook is classified, as the article's handler does.
         builder.Services.AddSingleton<IClassificationCache, NoClassificationCache>();
