@@ -33,12 +33,7 @@ public sealed class FaultTests
     [Test]
     public async Task Broker_restart_in_the_middle_loses_nothing()
     {
-        var outcome = await Scenario("broker").RunAsync(async () =>
-        {
-            await _system.Servers.StopRabbitMqAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            await _system.Servers.StartRabbitMqAsync();
-        });
+        var outcome = await Scenario("broker").RunAsync(() => RestartAsync(_system.Servers.StopRabbitMqAsync, _system.Servers.StartRabbitMqAsync));
         AssertHeld(outcome);
     }
 
@@ -47,9 +42,7 @@ public sealed class FaultTests
     {
         var outcome = await Scenario("postgres").RunAsync(async () =>
         {
-            await _system.Servers.StopPostgresAsync();
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            await _system.Servers.StartPostgresAsync();
+            await RestartAsync(_system.Servers.StopPostgresAsync, _system.Servers.StartPostgresAsync);
             Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own connections died with the server
         });
         AssertHeld(outcome);
@@ -78,6 +71,14 @@ public sealed class FaultTests
             _system.Llm.Mode = Agents.Testing.FakeLlmMode.Answer;
         }, faultAfterShare: 0.2);
         AssertHeld(outcome);
+    }
+
+    /// <summary>A server restart as a service manager does it: stop, a moment down, start on the same port and data.</summary>
+    private static async Task RestartAsync(Func<Task> stop, Func<Task> start)
+    {
+        await stop();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await start();
     }
 
     private FaultScenario Scenario(string name) => new(_system, $"{name}{DateTime.UtcNow:HHmmss}");
