@@ -27,9 +27,11 @@ public sealed class InProcessClassifier : IAsyncDisposable
         _services = services;
         Classifier = services.GetRequiredService<TicketClassifier>();
         Breaker = services.GetRequiredService<LlmBreaker>();
+        // Only this container's meter: several instances in one process each have their own (Meter.Scope is the factory).
+        var factory = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ClassifierMetrics.MeterName)
+            if (instrument.Meter.Name == ClassifierMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
