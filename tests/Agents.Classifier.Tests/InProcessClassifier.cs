@@ -27,9 +27,11 @@ public sealed class InProcessClassifier : IAsyncDisposable
         _services = services;
         Classifier = services.GetRequiredService<TicketClassifier>();
         Breaker = services.GetRequiredService<LlmBreaker>();
+        // Only this container's meter: several instances in one process each have their own (Meter.Scope is the factory).
+        var factory = services.GetRequiredService<IMeterFactory>();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ClassifierMetrics.MeterName)
+            if (instrument.Meter.Name == ClassifierMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
                 listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
@@ -52,24 +54,15 @@ public sealed class InProcessClassifier : IAsyncDisposable
     public static async Task<InProcessClassifier> StartAsync(FakeLlmServer? llm, IReadOnlyDictionary<string, string?>? settings = null,
         string? connectionString = null)
     {
-        var values = new Dictionary<string, string?>
-        {
-            ["Classifier:Llm:Endpoint"] = llm?.Endpoint.ToString() ?? "",
-            ["Classifier:Llm:Model"] = "fake-model",
-            ["Classifier:Llm:ApiKey"] = "sk-test-llm-key-not-a-secret-000",
-            ["Classifier:Llm:Timeout"] = "00:00:02",
-            ["Classifier:Breaker:TripThreshold"] = "50",
-            ["Classifier:Breaker:ActiveThreshold"] = "5",
-            ["Classifier:Breaker:TrackingPeriod"] = "00:01:00",
-            ["Classifier:Breaker:ResetInterval"] = "00:00:00.300",
-        };
+        // The service tests' settings, in the same shape configuration binds them.
+        var values = ClassifierHost.Settings(llm).ToDictionary();
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
             values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<IHostEnvironment>(new TestEnvironment());
+        services.AddSingleton<IHostEnvironment>(new ContentRootEnvironment("Agents.Classifier.Tests"));
         if (connectionString is null)
             services.AddSingleton<IClassificationCache, InMemoryClassificationCache>();
         else
@@ -100,14 +93,5 @@ public sealed class InProcessClassifier : IAsyncDisposable
     {
         _listener.Dispose();
         await _services.DisposeAsync();
-    }
-
-    private sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = Environments.Development;
-        public string ApplicationName { get; set; } = "Agents.Classifier.Tests";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
-            new Microsoft.Extensions.FileProviders.NullFileProvider();
     }
 }

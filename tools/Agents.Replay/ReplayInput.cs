@@ -31,13 +31,7 @@ public static class ReplayInput
             var row = records.Current;
             if (row.Count == 1 && row[0].Length == 0)
                 continue; // blank line
-            string? Field(string name) => headers.TryGetValue(name, out var i) && i < row.Count ? Blank(row[i]) : null;
-            var n = tickets.Count + 1;
-            tickets.Add(new ReplayTicket(
-                Field("id") ?? n.ToString(CultureInfo.InvariantCulture),
-                Field("subject") ?? "", Field("body") ?? "",
-                CategoryNames.Select(Field).FirstOrDefault(v => v is not null),
-                Field("priority")?.ToLowerInvariant(), Field("language")?.ToLowerInvariant()));
+            tickets.Add(Ticket(name => headers.TryGetValue(name, out var i) && i < row.Count ? Blank(row[i]) : null, tickets.Count + 1));
         }
         return tickets;
     }
@@ -50,17 +44,19 @@ public static class ReplayInput
         var tickets = new List<ReplayTicket>();
         foreach (var item in doc.RootElement.EnumerateArray())
         {
-            string? Field(string name) =>
-                item.TryGetProperty(name, out var v) ? Blank(v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString()) : null;
-            var n = tickets.Count + 1;
-            tickets.Add(new ReplayTicket(
-                Field("id") ?? n.ToString(CultureInfo.InvariantCulture),
-                Field("subject") ?? "", Field("body") ?? "",
-                CategoryNames.Select(Field).FirstOrDefault(v => v is not null),
-                Field("priority")?.ToLowerInvariant(), Field("language")?.ToLowerInvariant()));
+            tickets.Add(Ticket(name => item.TryGetProperty(name, out var v)
+                ? Blank(v.ValueKind == JsonValueKind.String ? v.GetString() : v.ToString())
+                : null, tickets.Count + 1));
         }
         return tickets;
     }
+
+    /// <summary>One ticket from a row, whatever the format: <paramref name="field"/> reads a named field or null.</summary>
+    private static ReplayTicket Ticket(Func<string, string?> field, int number) => new(
+        field("id") ?? number.ToString(CultureInfo.InvariantCulture),
+        field("subject") ?? "", field("body") ?? "",
+        CategoryNames.Select(field).FirstOrDefault(v => v is not null),
+        field("priority")?.ToLowerInvariant(), field("language")?.ToLowerInvariant());
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

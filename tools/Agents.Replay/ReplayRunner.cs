@@ -22,7 +22,7 @@ public sealed class ReplayRunner : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddConfiguration(configuration.GetSection("Logging")).AddSimpleConsole());
-        services.AddSingleton<IHostEnvironment>(new ReplayEnvironment());
+        services.AddSingleton<IHostEnvironment>(new ContentRootEnvironment("Agents.Replay"));
         services.AddSingleton<IClassificationCache, InMemoryClassificationCache>();
         services.AddClassifierCore(configuration);
         _services = services.BuildServiceProvider();
@@ -49,13 +49,4 @@ public sealed class ReplayRunner : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
-
-    private sealed class ReplayEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = Environments.Production;
-        public string ApplicationName { get; set; } = "Agents.Replay";
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-        public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } =
-            new Microsoft.Extensions.FileProviders.NullFileProvider();
-    }
 }

@@ -12,6 +12,7 @@ public static class ClassifierPersistence
     {
         services.AddDbContextFactory<ClassifierDbContext>(o => o.UseNpgsql(connectionString, Npgsql));
         services.AddDbContext<ClassifierDbContext>(o => o.UseNpgsql(connectionString, Npgsql), optionsLifetime: ServiceLifetime.Singleton);
+        services.AddSingleton(new ClassifierDataSource(connectionString));
         services.AddSingleton<IClassificationCache, PostgresClassificationCache>();
         services.AddSingleton<IStepLog, PostgresStepLog>();
         return services;

@@ -3,47 +3,76 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Agents.Contracts;
-using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Agents.Classifier.Persistence;
 
 /// <summary>
-/// The content-hash cache in PostgreSQL. Check, call and store run in one transaction holding
-/// <c>pg_advisory_xact_lock</c> on the hash: a duplicate delivered to another consumer or another instance waits
-/// for the first to commit, then finds its row. The lock goes with the transaction, so a crash cannot leave it held.
+/// The content-hash cache in PostgreSQL. A hit is one plain SELECT. A miss runs check, call and store in one
+/// transaction holding <c>pg_advisory_xact_lock</c> on the hash: a copy delivered to another consumer or another
+/// instance at the same moment waits for the first to commit, then finds its row, so the LLM is called once. The
+/// lock goes with the transaction, so a crash cannot leave it held. Plain Npgsql: this runs for every ticket.
 /// </summary>
-public sealed class PostgresClassificationCache(IDbContextFactory<ClassifierDbContext> dbFactory) : IClassificationCache
+public sealed class PostgresClassificationCache(ClassifierDataSource dataSource) : IClassificationCache
 {
+    private const string Select = "SELECT \"Classification\" FROM classifier_cache WHERE \"ContentHash\" = $1";
+
     public async Task<(Classification Classification, bool Hit)> GetOrClassifyAsync(string contentHash,
         Func<CancellationToken, Task<CacheableClassification>> classify, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey(contentHash)})", cancellationToken);
+        await using var connection = await dataSource.Source.OpenConnectionAsync(cancellationToken);
+        if (await ReadAsync(connection, null, contentHash, cancellationToken) is { } fast)
+            return (fast, true);
 
-        var cached = await db.Cache.AsNoTracking().SingleOrDefaultAsync(c => c.ContentHash == contentHash, cancellationToken);
-        if (cached is not null)
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
+        {
+            lockCommand.Parameters.Add(new NpgsqlParameter<long> { TypedValue = LockKey(contentHash) });
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (await ReadAsync(connection, tx, contentHash, cancellationToken) is { } cached)
         {
             await tx.CommitAsync(cancellationToken);
-            return (JsonSerializer.Deserialize<Classification>(cached.Classification, JsonSerializerOptions.Web)!, true);
+            return (cached, true);
         }
 
         var result = await classify(cancellationToken);
         if (result.Cacheable)
         {
-            db.Cache.Add(new CachedClassification
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO classifier_cache (\"ContentHash\", \"Classification\", \"Model\", \"CreatedAt\") VALUES ($1, $2, $3, now()) "
+                + "ON CONFLICT (\"ContentHash\") DO NOTHING", connection, tx);
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
+            insert.Parameters.Add(new NpgsqlParameter<string>
             {
-                ContentHash = contentHash,
-                Classification = JsonSerializer.Serialize(result.Classification, JsonSerializerOptions.Web),
-                Model = result.Model ?? "",
-                CreatedAt = DateTimeOffset.UtcNow,
+                TypedValue = JsonSerializer.Serialize(result.Classification, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb,
             });
-            await db.SaveChangesAsync(cancellationToken);
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = result.Model ?? "" });
+            await insert.ExecuteNonQueryAsync(cancellationToken);
         }
         await tx.CommitAsync(cancellationToken);
         return (result.Classification, false);
     }
 
+    private static async Task<Classification?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string contentHash,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(Select, connection, tx);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
+        return await command.ExecuteScalarAsync(cancellationToken) is string json
+            ? JsonSerializer.Deserialize<Classification>(json, JsonSerializerOptions.Web)
+            : null;
+    }
+
     private static long LockKey(string contentHash) =>
         BinaryPrimitives.ReadInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes("classifier-cache:" + contentHash)));
+}
+
+/// <summary>The classifier's own Npgsql data source (a wrapper, so it never collides with another registration).</summary>
+public sealed class ClassifierDataSource(string connectionString) : IAsyncDisposable
+{
+    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
+
+    public ValueTask DisposeAsync() => Source.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Lingua;
 
 namespace Agents.Classifier.Rules;
@@ -5,6 +6,7 @@ namespace Agents.Classifier.Rules;
 /// <summary>Lingua, restricted to the languages the rules file supports (faster and more accurate than all 75).</summary>
 public sealed class LanguageDetector
 {
+    private static readonly ConcurrentDictionary<string, Lazy<Lingua.LanguageDetector>> Detectors = new();
     private readonly Lingua.LanguageDetector _detector;
     private readonly string _fallback;
 
@@ -18,7 +20,9 @@ public sealed class LanguageDetector
         if (languages.Length < 2)
             throw new InvalidOperationException("The rules file must name at least two languages (ISO 639-1) for detection.");
         _fallback = languages[0].IsoCode6391().ToString().ToLowerInvariant();
-        _detector = LanguageDetectorBuilder.FromLanguages(languages).WithPreloadedLanguageModels().Build();
+        // Loading the models takes seconds: one detector per language set per process.
+        _detector = Detectors.GetOrAdd(string.Join(",", languages.Order()),
+            _ => new Lazy<Lingua.LanguageDetector>(() => LanguageDetectorBuilder.FromLanguages(languages).WithPreloadedLanguageModels().Build())).Value;
     }
 
     /// <summary>The ISO 639-1 code of the text's language, and how sure Lingua is (0..1).</summary>

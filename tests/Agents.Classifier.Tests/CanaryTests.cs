@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Agents.Classifier.Persistence;
+using Agents.Contracts;
+using Agents.Ingest;
+using Agents.ServiceDefaults;
+using Agents.Testing;
+using Agents.Writer;
+using Agents.Writer.Persistence;
+using NUnit.Framework;
+
+namespace Agents.Classifier.Tests;
+
+/// <summary>
+/// Secrets planted in a ticket and in the CRM credentials must not reach the LLM, any log line of any service, or
+/// any message the system publishes after ingest. All three services run in this process; their logs are caught
+/// at the console, where the JSON console logger writes them.
+/// </summary>
+[NonParallelizable]
+public class CanaryTests
+{
+    private const string ApproverToken = "canary-approver-token-1";
+
+    // In the ticket.
+    private const string Email = "canary.person@victim-corp.example";
+    private const string Card = "4539 1488 0343 6467";
+    private const string Iban = "DE89 3704 0044 0532 0130 00";
+    private const string Bearer = "cAnArYbEaReRtOkEn0123456789abcdef";
+    private const string ApiKey = "sk-proj-CanaryKey0123456789abcdefXYZ";
+    private const string Jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlY2FuYXJ5MDEyMzQ1Njc4OQ";
+    private const string Password = "Canary-Pa55word!";
+    private const string Phone = "+49 170 5551234";
+
+    // In the writer's CRM settings and the classifier's LLM settings.
+    private const string ZendeskToken = "zd-canary-token-9f8e7d6c5b4a";
+    private const string HubSpotToken = "pat-na1-canary-0000-1111-2222-333344445555";
+    private const string LlmKey = "sk-llm-canary-key-abcdefghijklmnop";
+
+    private static readonly string[] TicketSecrets = [Email, Card, Iban, Bearer, ApiKey, Jwt, Password, Phone];
+    private static readonly string[] CredentialSecrets = [ZendeskToken, HubSpotToken, LlmKey];
+
+    [Test]
+    public async Task No_planted_secret_reaches_the_llm_a_log_line_or_a_message_after_ingest()
+    {
+        var originalOut = Console.Out;
+        var logs = new StringWriter();
+        Console.SetOut(TextWriter.Synchronized(new TeeWriter(originalOut, logs)));
+        try
+        {
+            await RunAsync(logs);
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+        }
+    }
+
+    private static async Task RunAsync(StringWriter logs)
+    {
+        await using var broker = await IsolatedBroker.CreateAsync();
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartAsync();
+        llm.Answer = r => r.UserText.Contains("PRODUCTION DOWN")
+            ? FakeLlmServer.ClassificationJson("Technical Support", "urgent", "negative", "en", 0.95, "production outage")
+            : FakeLlmServer.ClassificationJson("Billing and Payments", "high", "negative", "en", 0.93, "double charge", "refund");
+
+        var verbose = new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Information",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+            ["Logging:LogLevel:Agents"] = "Debug",
+        };
+        var common = new[] { broker.Settings, database.Settings, verbose };
+        await using var probe = await BusProbe.StartAsync(broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite),
+            typeof(ApproveWrite), typeof(RejectWrite), typeof(ApplyWrite), typeof(WriteApplied), typeof(WriteFailed));
+        await using var received = await BusProbe.StartAsync(broker, typeof(TicketReceived));
+
+        await using var writer = await RunningService.StartAsync(WriterService.Build, [.. common, new Dictionary<string, string?>
+        {
+            ["Approvers:0:Name"] = "alice",
+            ["Approvers:0:Token"] = ApproverToken,
+            ["Crm:Zendesk:Subdomain"] = "canary",
+            ["Crm:Zendesk:Email"] = "bot@agents.example",
+            ["Crm:Zendesk:ApiToken"] = ZendeskToken,
+            ["Crm:HubSpot:AccessToken"] = HubSpotToken,
+        }], sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+        var classifierSettings = ClassifierHost.Settings(llm).ToDictionary();
+        classifierSettings["Classifier:Llm:ApiKey"] = LlmKey;
+        await using var classifier = await RunningService.StartAsync(ClassifierService.Build, [.. common, classifierSettings],
+            sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
+        await using var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
+        {
+            ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
+        }]);
+
+        var body = $"I was charged twice. Card {Card}, refund to IBAN {Iban}. Call me on {Phone}. "
+            + $"Our integration sends Authorization: Bearer {Bearer} with key {ApiKey} and session {Jwt}. "
+            + $"My password: {Password}";
+        Assert.That((await Send(ingest, "C-1", $"Double charge for {Email}", body, "msg_canary_1")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await Send(ingest, "C-2", "PRODUCTION DOWN", $"Nothing works. Contact {Email}, password: {Password}", "msg_canary_2")).StatusCode,
+            Is.EqualTo(HttpStatusCode.Accepted));
+
+        // The first ticket's proposals wait for approval; approve one so the writer applies it with its CRM settings.
+        writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
+        var key = WriteKey.For("generic", "C-1", WriteKinds.SetPriority);
+        var pending = await Eventually.Until(() => writer.Client.GetFromJsonAsync<List<JsonElement>>("/approvals?state=AwaitingApproval")!,
+            w => w!.Any(x => x.GetProperty("idempotencyKey").GetString() == key), TimeSpan.FromSeconds(30), "the proposal");
+        var id = pending!.Single(x => x.GetProperty("idempotencyKey").GetString() == key).GetProperty("id").GetGuid();
+        Assert.That((await writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "ok" })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually.Until(() => Task.FromResult(probe.Bodies.Count(b => b.Contains("WriteApplied") || b.Contains("WriteFailed"))), n => n >= 1,
+            TimeSpan.FromSeconds(30), "the write to be applied");
+        await Eventually.Until(() => Task.FromResult(probe.Bodies.Count(b => b.Contains("TicketEscalated"))), n => n >= 1,
+            TimeSpan.FromSeconds(30), "the urgent ticket to be escalated");
+        await Task.Delay(500); // let the loggers' queues drain
+
+        Assert.That(llm.CallCount, Is.EqualTo(2));
+        var llmBodies = string.Join("\n", llm.RequestBodies);
+        var logText = logs.ToString();
+        var published = string.Join("\n", probe.Bodies);
+        Assert.That(logText, Does.Contain("agents-classifier").Or.Contain("Agents.Classifier"), "the logs were captured");
+        Assert.That(published, Does.Contain("[CARD_1]"), "the proposals carry the redacted text");
+        Assert.Multiple(() =>
+        {
+            foreach (var secret in TicketSecrets.Concat(CredentialSecrets))
+            {
+                Assert.That(llmBodies, Does.Not.Contain(secret), $"LLM request bodies contain {secret}");
+                Assert.That(logText, Does.Not.Contain(secret), $"a log line contains {secret}");
+                Assert.That(published, Does.Not.Contain(secret), $"a published message contains {secret}");
+                Assert.That(published, Does.Not.Contain(JsonEncoded(secret)), $"a published message contains {secret} (JSON-escaped)");
+            }
+            // TicketReceived is the ticket as the CRM sent it (ingest does not redact): it shows the probe does see
+            // a planted secret where one travels. Credentials are never in it.
+            var tickets = string.Join("\n", received.Bodies);
+            Assert.That(tickets, Does.Contain(Email), "positive control: the probe sees secrets where they are");
+            foreach (var secret in CredentialSecrets)
+                Assert.That(tickets, Does.Not.Contain(secret));
+        });
+    }
+
+    private static Task<HttpResponseMessage> Send(RunningService ingest, string id, string subject, string body, string webhookId) =>
+        ingest.Client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", JsonSerializer.Serialize(new
+        {
+            type = "ticket.created",
+            ticket = new
+            {
+                id, subject, body,
+                requester = new { name = "Canary Person", email = Email },
+                tags = new[] { "web" },
+                status = "open",
+                created_at = "2026-11-20T09:30:00Z",
+            },
+        }), webhookId));
+
+    private static string JsonEncoded(string s) => JsonSerializer.Serialize(s).Trim('"');
+
+    private sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+        public override void Write(char value) { first.Write(value); second.Write(value); }
+        public override void Write(string? value) { first.Write(value); second.Write(value); }
+        public override void WriteLine(string? value) { first.WriteLine(value); second.WriteLine(value); }
+        public override void Flush() { first.Flush(); second.Flush(); }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agents.Classifier.Llm;
+using Agents.Contracts;
+using Agents.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Agents.Classifier.Tests;
+
+/// <summary>The classifier service on real RabbitMQ and PostgreSQL, its LLM a local fake.</summary>
+public class ClassifierServiceTests
+{
+    private IsolatedBroker _broker = null!;
+    private IsolatedDatabase _database = null!;
+    private FakeLlmServer _llm = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _broker = await IsolatedBroker.CreateAsync();
+        _database = await IsolatedDatabase.CreateAsync();
+        _llm = await FakeLlmServer.StartAsync();
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _llm.DisposeAsync();
+        await _broker.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    private static TicketReceived Ticket(string id, string body, bool needsHydration = false) => new()
+    {
+        Source = "generic", ExternalId = id, EventKind = "created", DeliveryId = "d-" + id,
+        Subject = "Export fails", Body = body, NeedsHydration = needsHydration, ReceivedAt = DateTimeOffset.UtcNow,
+    };
+
+    [Test]
+    public async Task An_outage_of_500_tickets_keeps_them_moving_on_rules_and_the_llm_resumes_after_it()
+    {
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
+            new Dictionary<string, string?> { ["RabbitMq:ConcurrentMessageLimit"] = "8" });
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        var bus = classifier.Services.GetRequiredService<IBus>();
+        var breaker = classifier.Services.GetRequiredService<LlmBreaker>();
+        _llm.Mode = FakeLlmMode.ServerError;
+
+        for (var i = 0; i < 500; i++)
+            await bus.Publish(Ticket($"out-{i}", $"Ticket {i}: the nightly export fails with an error."));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 500, TimeSpan.FromSeconds(90), "500 tickets classified");
+
+        var classified = probe.Bodies.Select(ClassifierHost.Message).ToList();
+        Assert.That(classified.Select(m => m.GetProperty("externalId").GetString()).Distinct().Count(), Is.EqualTo(500));
+        Assert.That(classified.Select(m => m.GetProperty("classification").GetProperty("classifiedBy").GetString()), Is.All.EqualTo("rules"));
+        // Before it trips: the threshold (attempts > 5, half of them failed) plus what was already in flight (8 consumers);
+        // after: only the half-open probes, one per reset interval.
+        Assert.That(_llm.CallCount - breaker.ProbeCalls, Is.LessThanOrEqualTo(6 + 7));
+        Assert.That(breaker.State, Is.Not.EqualTo(BreakerState.Closed));
+        TestContext.Out.WriteLine($"LLM calls during the outage: {_llm.CallCount}, of them half-open probes: {breaker.ProbeCalls}");
+
+        // Recovery: one ticket at a time until the probes close the breaker, then the LLM classifies again.
+        _llm.Mode = FakeLlmMode.Answer;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        for (var n = 0; breaker.State != BreakerState.Closed && DateTime.UtcNow < deadline; n++)
+        {
+            var before = probe.Count;
+            await bus.Publish(Ticket($"rec-{n}", $"Recovery ticket {n}: export error."));
+            await Eventually.Until(() => Task.FromResult(probe.Count), c => c > before, TimeSpan.FromSeconds(10), "a recovery ticket");
+            await Task.Delay(50);
+        }
+        Assert.That(breaker.State, Is.EqualTo(BreakerState.Closed));
+        var count = probe.Count;
+        await bus.Publish(Ticket("after", "After recovery: export error."));
+        await Eventually.Until(() => Task.FromResult(probe.Count), c => c > count, TimeSpan.FromSeconds(10), "the ticket after recovery");
+        var last = probe.Bodies.Select(ClassifierHost.Message).Single(m => m.GetProperty("externalId").GetString() == "after");
+        Assert.That(last.GetProperty("classification").GetProperty("classifiedBy").GetString(), Is.EqualTo("llm"));
+        Assert.That(await _broker.QueueNamesAsync(), Has.None.EndsWith("_error"), "no ticket went to an error queue");
+    }
+
+    [Test]
+    public async Task The_step_log_tells_what_happened_to_a_ticket_to_operators_only()
+    {
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        var bus = classifier.Services.GetRequiredService<IBus>();
+        await bus.Publish(Ticket("S-1", "The export fails; reply to sam@example.com"));
+        await bus.Publish(Ticket("S-2", "", needsHydration: true));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 3, TimeSpan.FromSeconds(30), "proposals and the escalation");
+
+        var anonymous = await classifier.Client.GetAsync("/tickets/generic/S-1/steps");
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/tickets/generic/S-1/steps");
+        wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "op-token-5d1f");
+        Assert.That((await classifier.Client.SendAsync(wrong)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+
+        classifier.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClassifierHost.OperatorToken);
+        var body = await Eventually.Until(() => classifier.Client.GetStringAsync("/tickets/generic/S-1/steps"),
+            b => b.Contains("\"proposals\""), TimeSpan.FromSeconds(10), "the proposals step");
+        var steps = JsonDocument.Parse(body).RootElement.GetProperty("steps").EnumerateArray().ToList();
+        Assert.That(steps.Select(s => s.GetProperty("step").GetString()),
+            Is.EqualTo(new[] { "received", "redacted", "llm-request", "result", "proposals" }));
+        var llmStep = steps[2];
+        Assert.That(llmStep.GetProperty("model").GetString(), Is.EqualTo("fake-model"));
+        Assert.That(llmStep.GetProperty("latencyMs").GetDouble(), Is.GreaterThan(0));
+        Assert.That(steps.Select(s => s.GetProperty("traceId").GetString()), Is.All.Match("^[0-9a-f]{32}$"));
+        Assert.That(steps[1].GetProperty("detail").GetString(), Is.EqualTo("email=1"));
+        Assert.That(body, Does.Not.Contain("export fails").IgnoreCase.And.Not.Contain("sam@example.com"));
+
+        var hydration = await classifier.Client.GetFromJsonAsync<JsonElement>("/tickets/generic/S-2/steps");
+        var escalation = hydration.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "escalation");
+        Assert.That(escalation.GetProperty("detail").GetString(), Is.EqualTo("ticket text must be read from the CRM first"));
+        Assert.That(_llm.CallCount, Is.EqualTo(1), "the ticket without text never reached the LLM");
+        Assert.That((await classifier.Client.GetAsync("/tickets/generic/none/steps")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Without_an_llm_the_classifier_runs_on_rules()
+    {
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, llm: null);
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("R-1", "My invoice shows a double charge, please refund."));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the classification");
+        var c = ClassifierHost.Message(probe.Bodies.Single()).GetProperty("classification");
+        Assert.That(c.GetProperty("classifiedBy").GetString(), Is.EqualTo("rules"));
+        Assert.That(c.GetProperty("category").GetString(), Is.EqualTo("Billing and Payments"));
+    }
+}
