@@ -27,6 +27,7 @@ public static class IngestService
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<DatabaseGate>();
+        builder.Services.AddSingleton<IngestDataSource>();
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<QuarantineStore>();
         builder.Services.AddSingleton<OperatorAuthorization>();
