@@ -29,6 +29,7 @@ public static class IngestService
         builder.Services.AddSingleton<DatabaseGate>();
         builder.Services.AddSingleton<IngestDataSource>();
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<InFlightDeliveries>();
         builder.Services.AddSingleton<QuarantineStore>();
         builder.Services.AddSingleton<OperatorAuthorization>();
         builder.Services.AddSingleton<RetentionCleanup>();
