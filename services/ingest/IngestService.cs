@@ -38,6 +38,8 @@ public static class IngestService
         builder.Services.AddScoped<TicketDelivery>();
         builder.Services.AddWebhookRateLimiting();
         builder.AddAgentsBus(_ => { });
+        builder.Services.AddSingleton<BrokerStatus>();
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

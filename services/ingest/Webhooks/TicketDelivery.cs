@@ -9,7 +9,7 @@ namespace Agents.Ingest.Webhooks;
 /// recorded. Shared by live deliveries and operator replay.
 /// </summary>
 public sealed class TicketDelivery(
-    TicketPublisher publisher, DeliveryStore deliveries, InFlightDeliveries inFlight, IngestMetrics metrics, ILogger<TicketDelivery> logger)
+    TicketPublisher publisher, DeliveryStore deliveries, BrokerStatus broker, InFlightDeliveries inFlight, IngestMetrics metrics, ILogger<TicketDelivery> logger)
 {
     public async Task<DeliveryResult> DeliverAsync(string source, IReadOnlyList<TicketReceived> tickets, CancellationToken cancellationToken)
     {
@@ -40,10 +40,12 @@ public sealed class TicketDelivery(
             catch (Exception e)
             {
                 // Whatever went wrong between us and the broker, the answer is the same: not confirmed, 503, retry.
+                broker.Published(confirmed: false);
                 logger.LogError(e, "Broker did not confirm {Count} {Source} tickets", fresh.Count, source);
                 return new DeliveryResult(0, duplicates, BrokerUnavailable: true);
             }
 
+            broker.Published(confirmed: true);
             // Only now, after the confirm: a delivery recorded but not published would be lost on the vendor's retry.
             await deliveries.RecordAsync(source, fresh.Select(t => (t, TicketPublisher.MessageIdFor(t))).ToList(), cancellationToken);
             accepted = true;
