@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier;
 using Agents.Ingest;
+using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
 using Agents.Testing;
 using Agents.Writer;
@@ -45,7 +46,7 @@ public sealed class AgentsSystem : IAsyncDisposable
         var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
-        }]);
+        }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
         return new AgentsSystem(broker, database, writer, classifier, ingest);
     }
 
