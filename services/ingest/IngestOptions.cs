@@ -33,7 +33,7 @@ public sealed class IngestOptions
     public TimeSpan DedupeWindow { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Longest wait on PostgreSQL per request; past it ingest answers without the database.</summary>
-    public TimeSpan DatabaseTimeout { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan DatabaseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public RateLimitOptions RateLimit { get; set; } = new();
 

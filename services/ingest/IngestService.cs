@@ -27,7 +27,9 @@ public static class IngestService
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<DatabaseGate>();
+        builder.Services.AddSingleton<IngestDataSource>();
         builder.Services.AddSingleton<DeliveryStore>();
+        builder.Services.AddSingleton<InFlightDeliveries>();
         builder.Services.AddSingleton<QuarantineStore>();
         builder.Services.AddSingleton<OperatorAuthorization>();
         builder.Services.AddSingleton<RetentionCleanup>();
@@ -36,6 +38,8 @@ public static class IngestService
         builder.Services.AddScoped<TicketDelivery>();
         builder.Services.AddWebhookRateLimiting();
         builder.AddAgentsBus(_ => { });
+        builder.Services.AddSingleton<BrokerStatus>();
+        builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
 using Agents.Ingest;
+using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
 using Agents.Testing;
 using Agents.Writer;
@@ -47,7 +48,7 @@ public sealed class AgentsSystem : IAsyncDisposable
         var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
-        }]);
+        }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
         return new AgentsSystem(broker, database, writer, classifier, ingest);
     }
 

@@ -41,11 +41,16 @@ public static class VendorRequests
     /// is needed for HubSpot, which signs the URL.
     /// </summary>
     public static HttpRequestMessage Signed(string source, string body, Uri? baseAddress = null, string? eventId = null,
+        DateTimeOffset? at = null, string? secret = null, string? githubEvent = null) =>
+        SignedBytes(source, Encoding.UTF8.GetBytes(body), baseAddress, eventId, at, secret, githubEvent);
+
+    /// <summary>As <see cref="Signed"/>, over exact bytes (which need not be valid UTF-8).</summary>
+    public static HttpRequestMessage SignedBytes(string source, byte[] bytes, Uri? baseAddress = null, string? eventId = null,
         DateTimeOffset? at = null, string? secret = null, string? githubEvent = null)
     {
         secret ??= Secrets[source];
         var now = at ?? DateTimeOffset.UtcNow;
-        var bytes = Encoding.UTF8.GetBytes(body);
+        var body = Encoding.UTF8.GetString(bytes);
         var path = $"/webhooks/{source}";
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {

@@ -20,8 +20,6 @@ public sealed partial class FreshdeskSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var t = payload.At("freshdesk_webhook") is { ValueKind: JsonValueKind.Object } nested ? payload.For(nested) : payload;
         return SourceResult.Tickets(new TicketDraft
         {

@@ -37,8 +37,6 @@ public sealed class FrontSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var evt = payload.At("payload") is { ValueKind: JsonValueKind.Object } wrapped ? payload.For(wrapped) : payload;
         var type = payload.Text("type") ?? evt.Text("type") ?? "event";
         if (evt.At("conversation") is not { ValueKind: JsonValueKind.Object } conversationElement)

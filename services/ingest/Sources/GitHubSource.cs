@@ -21,8 +21,6 @@ public sealed class GitHubSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var evt = request.Header("x-github-event")
             ?? (payload.At("zen") is not null ? "ping" : payload.At("comment") is not null ? "issue_comment" : payload.At("issue") is not null ? "issues" : "unknown");
         if (evt == "ping")

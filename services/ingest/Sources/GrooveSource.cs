@@ -18,8 +18,6 @@ public sealed class GrooveSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var plain = payload.Text("last_message_plain_text") ?? payload.Text("summary");
         // The customer's address is only in the link to the customer (…/customers/{email}).
         var customer = payload.Text("links", "customer", "href")?.Split('/').LastOrDefault();

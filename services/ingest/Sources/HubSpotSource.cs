@@ -16,6 +16,8 @@ public sealed class HubSpotSource : IWebhookSource
 {
     public string Name => "hubspot";
 
+    public bool ReadsArrays => true;
+
     public string? Verify(WebhookRequest request, VerificationContext context)
     {
         var url = context.Options.PublicUrl ?? request.Url;

@@ -20,8 +20,6 @@ public sealed class IntercomSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var topic = payload.Text("topic") ?? "";
         var itemType = payload.Text("data", "item", "type");
         if (itemType is not ("conversation" or "ticket"))

@@ -20,8 +20,6 @@ public sealed class JiraSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var kind = payload.Text("webhookEvent") ?? "jira:issue_updated";
         if (payload.At("issue") is not { ValueKind: JsonValueKind.Object } issueElement)
         {

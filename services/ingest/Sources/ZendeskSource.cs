@@ -29,8 +29,6 @@ public sealed class ZendeskSource : IWebhookSource
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {
-        if (payload.Root.ValueKind != JsonValueKind.Object)
-            return SourceResult.NoTicket("the payload is not a JSON object");
         var type = payload.Text("type");
         if (type is not null && type.StartsWith("zen:event-type:", StringComparison.Ordinal))
             return ReadEvent(type, payload);

@@ -13,8 +13,8 @@ public static class WebhookEndpoints
             .WithTags("Webhooks")
             .WithSummary("Receives a vendor webhook; 202 once the broker has confirmed the ticket.")
             .WithDescription("Sources: generic, zendesk, freshdesk, groove, intercom, front, jira, github, hubspot. "
+                + "The body is the vendor's JSON (application/json), signed as the README describes per source. "
                 + "200 for a recognised duplicate or an event that carries no ticket (nothing published).")
-            .Accepts<object>("application/json")
             .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
             .Produces<WebhookAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -29,6 +29,9 @@ public static class WebhookParser
         }
         using (document)
         {
+            var kind = document.RootElement.ValueKind;
+            if (kind != JsonValueKind.Object && !(source.ReadsArrays && kind == JsonValueKind.Array))
+                return WebhookOutcome.NoTicketIdentity($"the payload is a JSON {kind.ToString().ToLowerInvariant()}, not an object");
             var result = source.Read(request, new PayloadReader(document.RootElement, []));
             if (result.IgnoredNote is { } note)
                 return WebhookOutcome.Ignored(note);

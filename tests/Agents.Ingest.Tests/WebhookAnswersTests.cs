@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Agents.Testing;
+using NUnit.Framework;
+
+namespace Agents.Ingest.Tests;
+
+/// <summary>Every vendor over real HTTP into a real broker and database: the answers, duplicates, quarantine, replay.</summary>
+[TestFixture]
+public class WebhookAnswersTests
+{
+    private IngestHost _host = null!;
+
+    [OneTimeSetUp]
+    public async Task Start() => _host = await IngestHost.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_host is not null) await _host.DisposeAsync();
+    }
+
+    [TearDown]
+    public void NoErrorsLogged() => Assert.That(_host.Errors.Entries, Is.Empty, "the service logged errors");
+
+    /// <summary>Source, fixture, the text naming the ticket, and its replacement with {0} for a value unique to the run.</summary>
+    public static IEnumerable<TestCaseData> VendorFixtures() =>
+    [
+        new("generic", "generic_ticket_created.json", "\"G-7731\"", "\"G-{0}\""),
+        new("zendesk", "zendesk_trigger.json", "\"4821\"", "\"{0}\""),
+        new("zendesk", "zendesk_event_ticket_created.json", "\"5120\"", "\"{0}\""),
+        new("freshdesk", "freshdesk_ticket_created.json", "\"208\"", "\"{0}\""),
+        new("groove", "groove_ticket_started.json", "\"number\": 57", "\"number\": {0}"),
+        new("intercom", "intercom_conversation_user_created.json", "\"30118822771\"", "\"{0}\""),
+        new("front", "front_inbound.json", "\"cnv_9fjq2\"", "\"cnv_{0}\""),
+        new("jira", "jira_issue_created.json", "\"SUP-42\"", "\"SUP-{0}\""),
+        new("github", "github_issues_opened.json", "\"number\": 17", "\"number\": {0}"),
+        new("hubspot", "hubspot_ticket_batch.json", "\"objectId\":880011", "\"objectId\":{0}"),
+    ];
+
+    [TestCaseSource(nameof(VendorFixtures))]
+    public async Task Signed_vendor_delivery_is_published_once_and_its_retry_is_a_200_duplicate(string source, string fixture, string find, string replace)
+    {
+        // Each run gets its own ticket id, so the fixture can be sent by several tests without meeting itself.
+        var unique = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000).ToString();
+        var body = Fixtures.Read(fixture).Replace(find, string.Format(replace, unique));
+        if (source == "hubspot")
+            body = body.Replace("\"eventId\":3001", $"\"eventId\":{unique}").Replace("\"eventId\":3002", $"\"eventId\":{unique}1").Replace("880012", unique + "2");
+        var eventId = Guid.NewGuid().ToString();
+
+        var first = await _host.SendAsync(source, body, eventId);
+        Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await first.Content.ReadAsStringAsync());
+        var answer = await first.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.That(answer.GetProperty("accepted").GetInt32(), Is.EqualTo(source == "hubspot" ? 2 : 1));
+
+        var retry = await _host.SendAsync(source, body, eventId);
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicate").GetBoolean(), Is.True);
+
+        await Eventually.Until(() => Task.FromResult(_host.Published(unique)), n => n >= 1, TimeSpan.FromSeconds(10), "the ticket on the bus");
+        await Task.Delay(300);
+        Assert.That(_host.Published(unique), Is.EqualTo(source == "hubspot" ? 2 : 1), "the retry was not published again");
+        var message = _host.Probe.Bodies.First(b => b.Contains(unique, StringComparison.Ordinal));
+        Assert.That(message, Does.Contain("Idempotency-Key").And.Contain($"ingest:{source}:"));
+    }
+
+    [Test]
+    public async Task HubSpot_batch_publishes_one_message_per_event_marked_for_hydration()
+    {
+        var a = Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+        var body = $$"""[{"eventId":{{a}},"objectId":{{a}},"subscriptionType":"ticket.creation","occurredAt":1772533000000},{"eventId":{{a + 1}},"objectId":{{a + 1}},"subscriptionType":"ticket.deletion","occurredAt":1772533000001},{"eventId":{{a + 2}},"subscriptionType":"ticket.creation"}]""";
+        var response = await _host.SendAsync("hubspot", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually.Until(() => Task.FromResult(_host.Published($"\"{a}\"") + _host.Published($"\"{a + 1}\"")),
+            n => n == 2, TimeSpan.FromSeconds(10), "both events on the bus; got " + string.Join("\n", _host.Probe.Bodies.TakeLast(2)));
+        var message = _host.Probe.Bodies.First(b => b.Contains($"\"{a}\"", StringComparison.Ordinal));
+        Assert.That(message, Does.Match("\"needsHydration\":\\s*true"));
+        Assert.That(message, Does.Contain("named no object"), "the event without objectId is reported, not silently dropped");
+    }
+
+    [Test]
+    public async Task A_real_edit_without_event_id_is_not_mistaken_for_a_retry()
+    {
+        var id = "FD-" + Guid.NewGuid().ToString("N")[..8];
+        var created = Fixtures.Read("freshdesk_ticket_created.json").Replace("\"208\"", $"\"{id}\"");
+        var changed = Fixtures.Read("freshdesk_status_changed.json").Replace("\"208\"", $"\"{id}\"");
+        Assert.That((await _host.SendAsync("freshdesk", created)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _host.SendAsync("freshdesk", created)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "same revision: a retry");
+        Assert.That((await _host.SendAsync("freshdesk", changed)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "new revision");
+    }
+
+    [Test]
+    public async Task GitHub_ping_and_non_ticket_events_get_200_and_publish_nothing()
+    {
+        var before = _host.Probe.Count;
+        var ping = await _host.SendAsync("github", Fixtures.Read("github_ping.json"));
+        var intercomPing = await _host.SendAsync("intercom", Fixtures.Read("intercom_ping.json"));
+        Assert.That(ping.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await ping.Content.ReadAsStringAsync(), Does.Contain("ping"));
+        Assert.That(intercomPing.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await Task.Delay(300);
+        Assert.That(_host.Probe.Count, Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Bad_signature_and_stale_timestamp_get_401_and_are_not_quarantined()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var body = $$$"""{"ticket":{"id":"{{{marker}}}"}}""";
+        var stale = await _host.SendAsync("zendesk", body, at: DateTimeOffset.UtcNow.AddMinutes(-10));
+        var forged = await _host.Client.SendAsync(VendorRequests.Signed("github", body, secret: "guessed"));
+        var unsigned = await _host.Client.PostAsync("/webhooks/intercom", new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.That(new[] { stale.StatusCode, forged.StatusCode, unsigned.StatusCode }, Is.All.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await stale.Content.ReadAsStringAsync(), Does.Contain("older than"));
+        Assert.That(await _host.CountAsync($"SELECT count(*) FROM ingest_quarantine WHERE convert_from(\"Body\", 'UTF8') LIKE '%{marker}%'"), Is.Zero);
+        Assert.That(_host.Published(marker), Is.Zero);
+    }
+
+    [Test]
+    public async Task Refused_bodies_are_quarantined_with_reason_and_without_secrets()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var malformed = await _host.SendAsync("freshdesk", $$"""{"freshdesk_webhook":{"ticket_id":"{{marker}}",""");
+        var noTicket = await _host.SendAsync("jira", $$"""{"webhookEvent":"jira:issue_created","note":"{{marker}}"}""");
+        var wrongType = await _host.Client.PostAsync("/webhooks/generic", new StringContent($"ticket {marker}", Encoding.UTF8, "text/plain"));
+        Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await malformed.Content.ReadAsStringAsync(), Does.Contain("invalid JSON"));
+        Assert.That(noTicket.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(wrongType.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+
+        var rows = (await _host.QuarantineAsync("?limit=1000")).Where(r => r.GetProperty("receivedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-1)).ToList();
+        var details = new List<JsonElement>();
+        foreach (var row in rows)
+            details.Add(await _host.Operator.GetFromJsonAsync<JsonElement>($"/quarantine/{row.GetProperty("id").GetInt64()}"));
+        var mine = details.Where(d => d.GetProperty("body").GetString()?.Contains(marker) == true).ToList();
+        Assert.That(mine.Select(d => d.GetProperty("summary").GetProperty("reason").GetString()),
+            Is.EquivalentTo(new[] { "malformed", "no_ticket_identity", "unsupported_media_type" }));
+        var freshdesk = mine.Single(d => d.GetProperty("summary").GetProperty("source").GetString() == "freshdesk");
+        var headers = freshdesk.GetProperty("headers").EnumerateObject().Select(h => h.Name).ToList();
+        Assert.That(headers, Does.Contain("content-type"));
+        Assert.That(headers, Has.None.Contains("secret").And.None.Contains("signature").And.None.EqualTo(VendorRequests.FreshdeskHeader.ToLowerInvariant()));
+        Assert.That(freshdesk.ToString(), Does.Not.Contain(VendorRequests.Secrets["freshdesk"]));
+        var jira = mine.Single(d => d.GetProperty("summary").GetProperty("source").GetString() == "jira");
+        Assert.That(jira.GetProperty("headers").EnumerateObject().Select(h => h.Name), Has.None.EqualTo("x-hub-signature"));
+        Assert.That(jira.GetProperty("summary").GetProperty("signatureVerified").GetBoolean(), Is.True);
+    }
+
+    [Test]
+    public async Task Oversized_body_gets_413_and_its_first_64_KiB_are_kept_with_the_size()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var body = $$$"""{"ticket":{"id":"{{{marker}}}","body":"{{{new string('x', 1024 * 1024)}}}"}}""";
+        var response = await _host.SendAsync("generic", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
+        var row = (await _host.QuarantineAsync("?reason=too_large")).First();
+        Assert.That(row.GetProperty("bodySize").GetInt64(), Is.EqualTo(Encoding.UTF8.GetByteCount(body)));
+        Assert.That(row.GetProperty("bodyTruncated").GetBoolean(), Is.True);
+        Assert.That(await _host.CountAsync($"SELECT length(\"Body\") FROM ingest_quarantine WHERE \"Id\" = {row.GetProperty("id").GetInt64()}"), Is.EqualTo(64 * 1024));
+        var replay = await _host.Operator.PostAsync($"/quarantine/{row.GetProperty("id").GetInt64()}/replay", null);
+        Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "a truncated body cannot be replayed");
+    }
+
+    [Test]
+    public async Task Operator_replays_an_unverified_body_only_when_forced_then_it_is_a_duplicate()
+    {
+        var marker = "R-" + Guid.NewGuid().ToString("N")[..10];
+        var body = $$$"""{"type":"ticket.created","ticket":{"id":"{{{marker}}}","subject":"sent as text/plain"}}""";
+        var refused = await _host.Client.PostAsync("/webhooks/generic", new StringContent(body, Encoding.UTF8, "text/plain"));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
+        var id = (await _host.QuarantineAsync("?reason=unsupported_media_type")).First(r => true).GetProperty("id").GetInt64();
+
+        var unforced = await _host.Operator.PostAsync($"/quarantine/{id}/replay", null);
+        Assert.That(unforced.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        var forced = await _host.Operator.PostAsync($"/quarantine/{id}/replay?force=true", null);
+        Assert.That(forced.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await forced.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32(), Is.EqualTo(202));
+        var again = await _host.Operator.PostAsync($"/quarantine/{id}/replay?force=true", null);
+        Assert.That((await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32(), Is.EqualTo(200), "second replay is a duplicate");
+        await Eventually.Until(() => Task.FromResult(_host.Published(marker)), n => n == 1, TimeSpan.FromSeconds(10), "the replayed ticket");
+
+        var detail = await _host.Operator.GetFromJsonAsync<JsonElement>($"/quarantine/{id}");
+        Assert.That(detail.GetProperty("replayedBy").GetString(), Is.EqualTo("oscar"));
+        Assert.That(detail.GetProperty("summary").GetProperty("replayResult").GetString(), Does.StartWith("200"));
+    }
+
+    [Test]
+    public async Task Quarantine_api_is_closed_without_an_operator_token()
+    {
+        var anonymous = await _host.Client.GetAsync("/quarantine");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, "/quarantine");
+        wrong.Headers.Authorization = new("Bearer", IngestHost.OperatorToken + "x");
+        var guessed = await _host.Client.SendAsync(wrong);
+        var replay = await _host.Client.PostAsync("/quarantine/1/replay", null);
+        Assert.That(new[] { anonymous.StatusCode, guessed.StatusCode, replay.StatusCode }, Is.All.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Health_and_openapi_describe_the_endpoint()
+    {
+        Assert.That((await _host.Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _host.Client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var openapi = await _host.Client.GetStringAsync("/openapi/v1.json");
+        Assert.That(openapi, Does.Contain("/webhooks/{source}").And.Contain("\"429\"").And.Contain("\"503\"").And.Contain("/quarantine/{id}/replay"));
+    }
+}
