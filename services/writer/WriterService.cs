@@ -41,11 +41,13 @@ public static class WriterService
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        app.UseApprovalPage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAgentsHealth();
         app.MapOpenApi();
         app.MapApprovals();
+        app.MapApprovalPage();
         return app;
     }
 
