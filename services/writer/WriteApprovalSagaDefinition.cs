@@ -17,5 +17,8 @@ public sealed class WriteApprovalSagaDefinition : SagaDefinition<WriteApprovalSt
         sagaConfigurator.Message<Agents.Contracts.ApproveWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.RejectWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.WriteApplied>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+        sagaConfigurator.Message<Agents.Contracts.WriteFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+        sagaConfigurator.Message<Agents.Contracts.BatchWriteDecided>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+        sagaConfigurator.Message<Agents.Contracts.ExpireWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
     }
 }

@@ -8,6 +8,33 @@ public sealed class WriterOptions
     /// <summary>How long a proposal waits for a decision before it expires.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(72);
 
+    /// <summary>How often the expiry sweeper looks for pending writes past their time.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The permissions file; relative paths are read from the writer's folder.</summary>
+    public string PolicyFile { get; set; } = "policy.json";
+
     /// <summary>journal (default), zendesk or hubspot.</summary>
     public string CrmAdapter { get; set; } = "journal";
+
+    /// <summary>Attempts after the first before a CRM write is given up as Failed.</summary>
+    public int CrmRetryLimit { get; set; } = 4;
+
+    /// <summary>First wait between CRM attempts; doubles each time (a 429's Retry-After wins when it says more).</summary>
+    public TimeSpan CrmRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest single wait, whatever Retry-After asks: the message stays unacked while we wait.</summary>
+    public TimeSpan CrmMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public BulkGuardOptions BulkGuard { get; set; } = new();
+}
+
+/// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch.</summary>
+public sealed class BulkGuardOptions
+{
+    /// <summary>New proposals of one kind per minute, across all writer instances, above which they are held; 0 = off.</summary>
+    public int MaxProposalsPerMinute { get; set; }
+
+    /// <summary>A proposal touching more records than this is held; 0 = off.</summary>
+    public int MaxRecordsPerProposal { get; set; } = 50;
 }

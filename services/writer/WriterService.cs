@@ -1,8 +1,12 @@
 using Agents.ServiceDefaults;
 using Agents.Writer.Approvals;
+using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
+using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
+using Agents.Writer.Policy;
 using Agents.Writer.Sagas;
+using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -14,24 +18,36 @@ public static class WriterService
 {
     public const string Name = "agents-writer";
 
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        Build(args, overrides, configure: null);
+
+    /// <summary>As <see cref="Build(string[], IReadOnlyDictionary{string, string?}?)"/>, with a last say on the builder (tests add a log capture).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides, Action<WebApplicationBuilder>? configure)
     {
         var builder = ServiceHost.CreateBuilder(args, overrides);
-        builder.AddAgentsTelemetry(Name);
+        builder.AddAgentsTelemetry(Name, WriterMetrics.MeterName);
 
         builder.Services.Configure<WriterOptions>(builder.Configuration.GetSection(WriterOptions.Section));
+        var writerOptions = builder.Configuration.GetSection(WriterOptions.Section).Get<WriterOptions>() ?? new WriterOptions();
+        // Read at start: a missing or malformed policy stops the writer rather than letting writes through.
+        builder.Services.AddSingleton(WritePolicy.Load(Path.Combine(AppContext.BaseDirectory, writerOptions.PolicyFile)));
+        builder.Services.AddSingleton<WriterMetrics>();
+        builder.Services.AddSingleton<BulkGuardService>();
+        builder.Services.AddHostedService<ExpirySweeper>();
+        builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
         builder.Services.AddDbContextFactory<WriterDbContext>(o => o.UseNpgsql(connectionString));
         builder.Services.AddDbContext<WriterDbContext>(o => o.UseNpgsql(connectionString), optionsLifetime: ServiceLifetime.Singleton);
 
-        builder.Services.AddSingleton<ICrmAdapter, JournalCrmAdapter>();
+        builder.Services.AddCrmAdapter(builder.Configuration);
 
         builder.AddAgentsBus(x =>
         {
             x.AddSagaStateMachine<WriteApprovalStateMachine, WriteApprovalState, WriteApprovalSagaDefinition>()
                 .PostgresRepository<WriteApprovalState, WriterDbContext>();
             x.AddConsumer<ApplyWriteConsumer>();
+            x.AddConsumer<BatchDecisionConsumer>();
         });
 
         builder.Services.AddAuthentication(ApproverTokenHandler.SchemeName)
@@ -40,7 +56,11 @@ public static class WriterService
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
+        configure?.Invoke(builder);
         var app = builder.Build();
+        var policy = app.Services.GetRequiredService<WritePolicy>();
+        app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
+            string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));
         app.UseApprovalPage();
         app.UseAuthentication();
         app.UseAuthorization();

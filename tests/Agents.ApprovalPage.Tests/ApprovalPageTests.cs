@@ -1,6 +1,8 @@
 using Agents.Contracts;
 using Agents.EndToEnd.Tests;
 using Agents.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NUnit.Framework;
 using static Microsoft.Playwright.Assertions;
@@ -78,7 +80,7 @@ public class ApprovalPageTests
         await Expect(diffRow.Locator(".after")).ToHaveTextAsync("after: medium");
         await Expect(_tab.Card(WriteId("PAGE-100", WriteKinds.AddTags))).ToBeVisibleAsync();
 
-        var screenshot = await _tab.ScreenshotAsync("approval-page");
+        var screenshot = await _tab.ScreenshotAsync("new-proposal");
         Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000), "a real screenshot, not an empty image");
 
         await card.GetByLabel("Reason (optional)").FillAsync("customer was charged twice");
@@ -93,7 +95,9 @@ public class ApprovalPageTests
             Is.EqualTo("alice|customer was charged twice"));
 
         // The decision shows among the recent ones, and in the ticket's history (who, when, what).
-        await Expect(page.Locator("#recent tr", new() { HasText = "PAGE-100" })).ToContainTextAsync("alice", new() { Timeout = 30_000 });
+        var recent = page.Locator("#recent tr", new() { HasText = "PAGE-100" });
+        await Expect(recent).ToContainTextAsync("Applied", new() { Timeout = 30_000 });
+        await Expect(recent).ToContainTextAsync("alice");
         await _tab.Card(WriteId("PAGE-100", WriteKinds.AddTags)).GetByRole(AriaRole.Button, new() { Name = "History" }).ClickAsync();
         var history = page.GetByRole(AriaRole.Dialog);
         await Expect(history).ToContainTextAsync("History of ticket generic PAGE-100");
@@ -103,6 +107,7 @@ public class ApprovalPageTests
         await page.Keyboard.PressAsync("Escape");
         await Expect(history).ToBeHiddenAsync();
 
+        await Expect(page.Locator("#live")).ToHaveTextAsync("live", new() { Timeout = 1_000 });
         _tab.AssertClean();
     }
 
@@ -170,5 +175,161 @@ public class ApprovalPageTests
         await Expect(_tab.Page.Locator("#workspace")).ToBeHiddenAsync();
         Assert.That(await _tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('agents.approverToken')"), Is.Null);
         Assert.That(_tab.FailedRequests, Is.EqualTo(new[] { "401 /approvals/me" }));
+    }
+
+    [Test]
+    public async Task Selected_writes_are_decided_together_after_a_confirmation_and_filters_narrow_the_queue()
+    {
+        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-500"), "msg_page_500");
+        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        var ids = new[] { WriteId("PAGE-500", WriteKinds.SetPriority), WriteId("PAGE-500", WriteKinds.AddTags) };
+        await Eventually.Until(() => _system.WritesAsync(), w => ids.All(id => w.Any(x => x.GetProperty("id").GetGuid() == id)), Flow, "both proposals");
+
+        await _tab.SignInAsync(AgentsSystem.ApproverToken);
+        var page = _tab.Page;
+        await page.GetByLabel("Kind").SelectOptionAsync(WriteKinds.AddTags);
+        await Expect(_tab.Card(ids[0])).ToBeHiddenAsync();
+        await Expect(_tab.Card(ids[1])).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(_tab.Card(ids[0])).ToBeVisibleAsync();
+
+        foreach (var id in ids)
+            await _tab.Card(id).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await Expect(page.Locator("#selection-count")).ToHaveTextAsync("2 selected");
+        await page.GetByRole(AriaRole.Group, new() { Name = "Decide the selected writes" }).GetByLabel("Reason (optional)").FillAsync("duplicate ticket");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reject selected" }).ClickAsync();
+
+        // A confirmation first; cancelling it decides nothing.
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Reject 2 writes?" });
+        await Expect(confirm).ToBeVisibleAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+        await Expect(confirm).ToBeHiddenAsync();
+        Assert.That(await _system.Database.ScalarAsync<long>("SELECT count(*) FROM write_audit WHERE \"Detail\" = 'duplicate ticket'"), Is.Zero);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reject selected" }).ClickAsync();
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Reject 2" }).ClickAsync();
+        foreach (var id in ids)
+            await Expect(_tab.Card(id)).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(page.Locator("#status")).ToContainTextAsync("Rejected 2 of 2.");
+        var rejected = await Eventually.Until(
+            () => _system.Database.ScalarAsync<long>($"SELECT count(*) FROM write_audit WHERE \"Action\" = 'rejected' AND \"Actor\" = 'alice' AND \"Detail\" = 'duplicate ticket' AND \"CorrelationId\" IN ('{ids[0]}', '{ids[1]}')"),
+            n => n == 2, Flow, "one rejection per selected write");
+        Assert.That(rejected, Is.EqualTo(2));
+        _tab.AssertClean();
+    }
+
+    [Test]
+    public async Task Writes_held_for_bulk_review_are_shown_apart_behind_a_warning_and_released_as_a_batch()
+    {
+        // The first oversized proposal opens a batch of its kind, the rest join it.
+        var tickets = new[] { "PAGE-400", "PAGE-401", "PAGE-402" };
+        foreach (var ticket in tickets)
+            await ProposeBulkCategoryAsync(ticket);
+        await Eventually.Until(() => _system.WritesAsync("HeldForBulkReview"), w => w.Count(x => x.GetProperty("kind").GetString() == WriteKinds.SetCategory) == 3,
+            Flow, "three writes held for bulk review");
+        // An ordinary proposal too, so the page shows both kinds of work.
+        await _system.SendGenericAsync(Tickets.Billing("PAGE-410"), "msg_page_410");
+        await Eventually.Until(() => _system.WritesAsync(), w => w.Any(x => x.GetProperty("externalId").GetString() == "PAGE-410"), Flow, "the ordinary proposal");
+
+        await _tab.SignInAsync(AgentsSystem.ApproverToken);
+        var page = _tab.Page;
+        var bulk = page.GetByRole(AriaRole.Region, new() { Name = "Held for bulk review" });
+        await Expect(bulk).ToBeVisibleAsync();
+        await Expect(bulk.Locator(".warning")).ToContainTextAsync("Warning: these writes were held");
+        var batch = bulk.Locator(".batch");
+        await Expect(batch.Locator("h3")).ToHaveTextAsync("3 × set-category");
+        await Expect(batch.Locator(".meta")).ToContainTextAsync("touches 120 records (limit 50)");
+        await batch.Locator("summary").ClickAsync();
+        await Expect(batch.Locator(".examples li")).ToHaveCountAsync(3);
+        await Expect(batch.Locator(".examples")).ToContainTextAsync("Merge all accounts of customer PAGE-401");
+        // Held writes are not in the ordinary queue: they can only be decided as a batch.
+        await Expect(page.Locator("#queue")).Not.ToContainTextAsync("Merge all accounts");
+        await Expect(_tab.Card(WriteId("PAGE-410", WriteKinds.SetPriority))).ToBeVisibleAsync();
+
+        var screenshot = await _tab.ScreenshotAsync("approval-page");
+        Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000), "a real screenshot, not an empty image");
+
+        await batch.GetByLabel("Reason (optional)").FillAsync("checked three examples");
+        await batch.GetByRole(AriaRole.Button, new() { Name = "Release batch" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog, new() { Name = "Release 3 writes?" });
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Release 3" }).ClickAsync();
+
+        // Released, the writes go on as usual: the policy wants an approval for set-category, so they join the queue.
+        await Expect(bulk).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        foreach (var ticket in tickets)
+            await Expect(_tab.Card(WriteId(ticket, WriteKinds.SetCategory)).Locator(".meta")).ToContainTextAsync("120 records");
+        Assert.That(await _system.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM write_audit a JOIN write_approvals w USING (\"CorrelationId\") " +
+            "WHERE a.\"Action\" = 'released' AND a.\"Actor\" = 'alice' AND w.\"Kind\" = 'set-category' AND w.\"CurrentState\" = 'AwaitingApproval'"),
+            Is.EqualTo(3));
+        Assert.That(await _system.Database.ScalarAsync<string>("SELECT \"DecidedBy\" || '|' || \"Decision\" || '|' || \"DecisionReason\" FROM bulk_batches"),
+            Is.EqualTo("alice|released|checked three examples"));
+
+        // The next oversized proposal opens a new batch; rejecting it rejects its write.
+        await ProposeBulkCategoryAsync("PAGE-403");
+        await Expect(batch.Locator("h3")).ToHaveTextAsync("1 × set-category", new() { Timeout = 30_000 });
+        await batch.GetByLabel("Reason (optional)").FillAsync("nobody asked for this");
+        await batch.GetByRole(AriaRole.Button, new() { Name = "Reject batch" }).ClickAsync();
+        await page.GetByRole(AriaRole.Dialog, new() { Name = "Reject 1 write?" }).GetByRole(AriaRole.Button, new() { Name = "Reject 1" }).ClickAsync();
+        await Expect(bulk).ToBeHiddenAsync(new() { Timeout = 30_000 });
+        var rejectedId = WriteId("PAGE-403", WriteKinds.SetCategory);
+        await Eventually.Until(() => _system.Database.ScalarAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{rejectedId}'"),
+            s => s == "Rejected", Flow, "the batch's write to be rejected");
+        Assert.That(await _system.Database.ScalarAsync<string>($"SELECT \"Actor\" || '|' || \"Detail\" FROM write_audit WHERE \"Action\" = 'rejected' AND \"CorrelationId\" = '{rejectedId}'"),
+            Does.StartWith("alice|batch ").And.EndWith(": nobody asked for this"));
+        _tab.AssertClean();
+    }
+
+    /// <summary>
+    /// A proposal touching 120 records, published on the bus as the classifier would: the writer's bulk guard (limit
+    /// 50) holds it. set-category, which the classifier never proposes, keeps other tests' writes out of the batch.
+    /// </summary>
+    private async Task ProposeBulkCategoryAsync(string ticket)
+    {
+        var key = WriteKey.For("generic", ticket, WriteKinds.SetCategory);
+        await _system.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrite
+        {
+            CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "generic", ExternalId = ticket,
+            Kind = WriteKinds.SetCategory, RecordCount = 120,
+            Changes = new Dictionary<string, string> { ["category"] = "billing" },
+            Before = new Dictionary<string, string?> { ["category"] = "general" },
+            Subject = $"Merge all accounts of customer {ticket}", Excerpt = "Please move every record to billing.",
+            ProposedAt = DateTimeOffset.UtcNow,
+        });
+    }
+
+    [Test]
+    public async Task The_page_is_served_without_a_token_with_a_strict_policy_and_the_api_stays_closed()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _system.Writer.Address };
+        foreach (var asset in new[] { "/", "/app.js", "/api.js", "/dom.js", "/render.js", "/app.css" })
+        {
+            using var response = await anonymous.GetAsync(asset);
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), asset);
+            var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+            Assert.That(csp, Does.Contain("default-src 'self'").And.Contain("script-src 'self'").And.Contain("frame-ancestors 'none'").And.Not.Contain("unsafe"));
+            Assert.That(response.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
+        }
+        using (var index = await anonymous.GetAsync("/"))
+        {
+            var html = await index.Content.ReadAsStringAsync();
+            Assert.That(html, Does.Contain("<script type=\"module\" src=\"app.js\"></script>"));
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(html, "<script").Count, Is.EqualTo(1), "no inline script");
+            Assert.That(html, Does.Not.Contain("style=").And.Not.Contain("<style"), "no inline style");
+        }
+        foreach (var path in new[] { "/approvals", "/approvals/me", "/approvals/events", "/approvals/changes", "/approvals/history?source=generic&externalId=x" })
+        {
+            using var response = await anonymous.GetAsync(path);
+            Assert.That((int)response.StatusCode, Is.EqualTo(401), path);
+        }
+
+        // The event stream answers as text/event-stream and starts with the queue's version.
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/approvals/events");
+        using var stream = await _system.Writer.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        Assert.That(stream.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cts.Token));
+        Assert.That(await reader.ReadLineAsync(cts.Token), Is.EqualTo("event: changed"));
+        Assert.That(await reader.ReadLineAsync(cts.Token), Does.StartWith("data: {\"lastAuditId\":"));
     }
 }

@@ -43,9 +43,10 @@ public class WalkingSkeletonTests
             n => n == 1, TimeSpan.FromSeconds(30), "the journal row");
         await Eventually.Until(() => _system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "the saga to reach Applied");
 
-        // Approving again is harmless: an answer, and still one row.
+        // Approving an applied write is refused with the reason, and still one row.
         var again = await _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "again" });
-        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await again.Content.ReadAsStringAsync(), Does.Contain("Applied"));
         await Task.Delay(1000);
         Assert.That(await _system.Database.ScalarAsync<long>("SELECT count(*) FROM crm_journal"), Is.EqualTo(1));
 

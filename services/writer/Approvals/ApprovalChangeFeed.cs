@@ -1,4 +1,5 @@
 using Agents.Writer.Persistence;
+using Agents.Writer.Sagas;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer.Approvals;
@@ -11,8 +12,6 @@ public sealed class ApprovalChangeFeed(
     IDbContextFactory<WriterDbContext> dbFactory, ApprovalPageOptions options, ILogger<ApprovalChangeFeed> logger,
     CancellationToken stopping)
 {
-    public const string HeldState = "HeldForBulkReview";
-
     private readonly Lock _gate = new();
     private TaskCompletionSource<QueueVersion> _next = NewSignal();
     private QueueVersion? _current;
@@ -63,13 +62,13 @@ public sealed class ApprovalChangeFeed(
         var lastAudit = await db.Audit.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
         // Served by the (CurrentState, ProposedAt) index.
         var waiting = await db.Writes
-            .Where(w => w.CurrentState == "AwaitingApproval" || w.CurrentState == HeldState)
+            .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState))
             .GroupBy(w => w.CurrentState)
             .Select(g => new { State = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
         return new QueueVersion(lastAudit,
-            waiting.SingleOrDefault(w => w.State == "AwaitingApproval")?.Count ?? 0,
-            waiting.SingleOrDefault(w => w.State == HeldState)?.Count ?? 0);
+            waiting.SingleOrDefault(w => w.State == WriteStates.AwaitingApproval)?.Count ?? 0,
+            waiting.SingleOrDefault(w => w.State == WriteStates.HeldForBulkReview)?.Count ?? 0);
     }
 
     private async Task LoopAsync()

@@ -19,7 +19,8 @@ public static class ApprovalEndpoints
         Guid Id, string State, string IdempotencyKey, string Source, string ExternalId, string Kind,
         IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
         string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
-        string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason);
+        string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason,
+        Guid? BatchId, string? BulkReason);
 
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
@@ -27,7 +28,7 @@ public static class ApprovalEndpoints
 
         group.MapGet("/", async (WriterDbContext db, string? state, int? limit, CancellationToken ct) =>
         {
-            var wanted = state ?? "AwaitingApproval";
+            var wanted = state ?? WriteStates.AwaitingApproval;
             var rows = await db.Writes.AsNoTracking()
                 .Where(w => wanted == "all" || w.CurrentState == wanted)
                 .OrderByDescending(w => w.ProposedAt)
@@ -46,16 +47,18 @@ public static class ApprovalEndpoints
         });
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, user, db, ct, ["Applying", "Applied"], approver => bus.Publish(new ApproveWrite
+            Decide(id, user, db, ct, "approve", [WriteStates.Applying], approver => bus.Publish(new ApproveWrite
             {
                 CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
 
         group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, user, db, ct, ["Rejected"], approver => bus.Publish(new RejectWrite
+            Decide(id, user, db, ct, "reject", [WriteStates.Rejected], approver => bus.Publish(new RejectWrite
             {
                 CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
+
+        group.MapBatches();
 
         app.MapGet("/journal", async (WriterDbContext db, int? limit, CancellationToken ct) =>
                 Results.Ok(await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct)))
@@ -63,16 +66,27 @@ public static class ApprovalEndpoints
         return app;
     }
 
+    /// <summary>
+    /// Answers from the write's current state: 202 the decision is on the bus; 200 it was already taken this way
+    /// (approving a write being applied, rejecting a rejected one: harmless); 409 it can no longer be taken.
+    /// </summary>
     private static async Task<IResult> Decide(Guid id, ClaimsPrincipal user, WriterDbContext db, CancellationToken ct,
-        string[] alreadyDone, Func<string, Task> publish)
+        string verb, string[] alreadyDone, Func<string, Task> publish)
     {
-        var state = await db.Writes.AsNoTracking().Where(w => w.CorrelationId == id).Select(w => w.CurrentState).SingleOrDefaultAsync(ct);
-        if (state is null)
+        var write = await db.Writes.AsNoTracking().Where(w => w.CorrelationId == id)
+            .Select(w => new { w.CurrentState, w.BatchId }).SingleOrDefaultAsync(ct);
+        if (write is null)
             return Results.Problem(statusCode: 404, title: "No such write.");
-        if (alreadyDone.Contains(state))
-            return Results.Ok(new { id, state, note = "Already decided this way; nothing changed." });
-        if (state != "AwaitingApproval")
-            return Results.Problem(statusCode: 409, title: $"The write is {state}: it can no longer be decided.");
+        if (alreadyDone.Contains(write.CurrentState))
+            return Results.Ok(new { id, state = write.CurrentState, note = "Already decided this way; nothing changed." });
+        if (write.CurrentState == WriteStates.HeldForBulkReview)
+            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is held for bulk review.",
+                detail: $"Release or reject its batch as a whole: POST /approvals/batches/{write.BatchId}/release or /reject.",
+                extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["batchId"] = write.BatchId });
+        if (write.CurrentState != WriteStates.AwaitingApproval)
+            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
+                detail: "Only a write awaiting approval can be decided.",
+                extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState });
 
         await publish(user.Identity!.Name!);
         return Results.Accepted($"/approvals/{id}", new { id, state = "decision published" });
@@ -81,5 +95,6 @@ public static class ApprovalEndpoints
     private static WriteSummary Summarize(WriteApprovalState w) => new(
         w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
         ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
-        w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason);
+        w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason,
+        w.BatchId, w.BulkReason);
 }

@@ -1,3 +1,4 @@
+using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
 using Agents.Writer.Sagas;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,8 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
     public DbSet<WriteApprovalState> Writes => Set<WriteApprovalState>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
+    public DbSet<BulkBatch> Batches => Set<BulkBatch>();
+    public DbSet<BulkGuardWindow> BulkGuardWindows => Set<BulkGuardWindow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -20,6 +23,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.HasIndex(x => x.IdempotencyKey).IsUnique();
             e.HasIndex(x => new { x.CurrentState, x.ProposedAt });
             e.HasIndex(x => new { x.CurrentState, x.ExpiresAt });
+            e.HasIndex(x => x.BatchId);
             e.Property(x => x.CurrentState).HasMaxLength(64);
             e.Property(x => x.IdempotencyKey).HasMaxLength(512);
             e.Property(x => x.Source).HasMaxLength(64);
@@ -29,6 +33,21 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.Before).HasColumnType("jsonb");
             e.Property(x => x.Classification).HasColumnType("jsonb");
             e.Property(x => x.ContentHash).HasMaxLength(64);
+        });
+        model.Entity<BulkBatch>(e =>
+        {
+            e.ToTable("bulk_batches");
+            e.HasKey(x => x.BatchId);
+            // One open batch per kind: two instances tripping at once join the same batch (INSERT … ON CONFLICT).
+            e.HasIndex(x => x.Kind).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            e.Property(x => x.Kind).HasMaxLength(64);
+            e.Property(x => x.Decision).HasMaxLength(16);
+        });
+        model.Entity<BulkGuardWindow>(e =>
+        {
+            e.ToTable("bulk_guard_windows");
+            e.HasKey(x => new { x.Kind, x.WindowStart });
+            e.Property(x => x.Kind).HasMaxLength(64);
         });
         model.Entity<AuditEntry>(e =>
         {

@@ -10,11 +10,8 @@ public static class AuditExtensions
     /// </summary>
     public static void Audit<TMessage>(this SagaConsumeContext<WriteApprovalState, TMessage> context,
         string action, string actor, string? detail = null)
-        where TMessage : class
-    {
-        if (!context.TryGetPayload(out WriterDbContext? db))
-            throw new InvalidOperationException("The saga runs without its DbContext: audit rows cannot be written.");
-        db.Audit.Add(new AuditEntry
+        where TMessage : class =>
+        context.WriterDb().Audit.Add(new AuditEntry
         {
             CorrelationId = context.Saga.CorrelationId,
             At = DateTimeOffset.UtcNow,
@@ -22,5 +19,11 @@ public static class AuditExtensions
             Actor = actor,
             Detail = detail,
         });
-    }
+
+    /// <summary>The saga's DbContext, inside the transaction that holds the saga row's lock.</summary>
+    public static WriterDbContext WriterDb<TMessage>(this SagaConsumeContext<WriteApprovalState, TMessage> context)
+        where TMessage : class =>
+        context.TryGetPayload(out WriterDbContext? db)
+            ? db
+            : throw new InvalidOperationException("The saga runs without its DbContext: audit rows cannot be written.");
 }

@@ -29,6 +29,9 @@ public class WriteApprovalState : SagaStateMachineInstance
     /// <summary>The classifier's verdict as JSON, shown to the approver.</summary>
     public string? Classification { get; set; }
 
+    /// <summary>The classifier's confidence, for the policy's auto-approval threshold.</summary>
+    public double? Confidence { get; set; }
+
     public DateTimeOffset ProposedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
@@ -39,6 +42,12 @@ public class WriteApprovalState : SagaStateMachineInstance
     public string? DecidedBy { get; set; }
     public string? DecisionReason { get; set; }
     public DateTimeOffset? DecidedAt { get; set; }
+
+    /// <summary>The bulk-review batch this write is (or was) held in.</summary>
+    public Guid? BatchId { get; set; }
+
+    /// <summary>Why the bulk guard held it.</summary>
+    public string? BulkReason { get; set; }
 
     public string? Adapter { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }

@@ -1,4 +1,7 @@
 using Agents.Contracts;
+using Agents.Writer.BulkGuard;
+using Agents.Writer.Policy;
+using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,28 +9,44 @@ using Microsoft.Extensions.Options;
 namespace Agents.Writer.Sagas;
 
 /// <summary>
-/// Holds every proposed CRM write until a person decides, then applies it once.
-/// Duplicates: same key and same content → counted, nothing else; same key, new content while pending →
-/// supersedes the proposal (audited); anything for a key past approval → recorded as a duplicate, no change.
+/// Holds every proposed CRM write until a person (or the policy) decides, then applies it once.
+/// A new proposal is refused (policy), held for bulk review (bulk guard), auto-approved (policy) or held for approval.
+/// Duplicates: same key and same content while pending → counted, nothing else; same key, new content while pending →
+/// supersedes the proposal (audited); anything for a key past its decision → recorded as a duplicate, no change.
+/// Every event is handled in every state, so no message ends in an error queue for arriving "late".
 /// </summary>
 public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
 {
+    private readonly WritePolicy _policy;
+    private readonly BulkGuardService _guard;
+    private readonly WriterMetrics _metrics;
+    private readonly ILogger<WriteApprovalStateMachine> _logger;
+
     public State AwaitingApproval { get; private set; } = null!;
+    public State HeldForBulkReview { get; private set; } = null!;
     public State Applying { get; private set; } = null!;
     public State Applied { get; private set; } = null!;
     public State Rejected { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
     public State Expired { get; private set; } = null!;
+    public State Refused { get; private set; } = null!;
 
     public Event<ProposeWrite> Proposed { get; private set; } = null!;
     public Event<ApproveWrite> ApprovalReceived { get; private set; } = null!;
     public Event<RejectWrite> RejectionReceived { get; private set; } = null!;
+    public Event<BatchWriteDecided> BatchDecided { get; private set; } = null!;
+    public Event<ExpireWrite> ExpiryDue { get; private set; } = null!;
     public Event<WriteApplied> CrmApplied { get; private set; } = null!;
     public Event<WriteFailed> CrmFailed { get; private set; } = null!;
     public Event<Fault<ApplyWrite>> CrmFaulted { get; private set; } = null!;
 
-    public WriteApprovalStateMachine(IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger)
+    public WriteApprovalStateMachine(IOptions<WriterOptions> options, WritePolicy policy, BulkGuardService guard,
+        WriterMetrics metrics, ILogger<WriteApprovalStateMachine> logger)
     {
+        _policy = policy;
+        _guard = guard;
+        _metrics = metrics;
+        _logger = logger;
         var approvalTimeout = options.Value.ApprovalTimeout;
         InstanceState(x => x.CurrentState);
 
@@ -42,53 +61,86 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             e.CorrelateById(m => m.Message.CorrelationId);
             e.OnMissingInstance(m => m.Fault());
         });
+        Event(() => BatchDecided, e => e.CorrelateById(m => m.Message.CorrelationId));
+        Event(() => ExpiryDue, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => CrmApplied, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => CrmFailed, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => CrmFaulted, e => e.CorrelateById(m => m.Message.Message.CorrelationId));
 
         Initially(
-            When(Proposed)
-                .Then(ctx =>
+            Route(When(Proposed)
+                .ThenAsync(async ctx =>
                 {
                     Hold(ctx.Saga, ctx.Message);
                     ctx.Saga.ExpiresAt = ctx.Saga.ProposedAt + approvalTimeout;
                     ctx.Audit("proposed", "system", $"{ctx.Message.Kind} {ProposalContent.ToJson(ctx.Message.Changes)}");
-                    logger.LogInformation("Write {IdempotencyKey} held for approval", ctx.Message.IdempotencyKey);
-                })
-                .TransitionTo(AwaitingApproval));
+                    await DecideAsync(ctx, applyBulkGuard: true, newProposal: true);
+                })));
 
-        During(AwaitingApproval,
+        During([AwaitingApproval, HeldForBulkReview],
             When(Proposed)
                 .IfElse(ctx => ctx.Saga.ContentHash == ProposalContent.Hash(ctx.Message),
-                    same => same.Then(ctx => ctx.Saga.DuplicateCount++),
-                    changed => changed.Then(ctx =>
+                    same => same.Then(ctx =>
+                    {
+                        ctx.Saga.DuplicateCount++;
+                        _metrics.Proposal("duplicate");
+                    }),
+                    changed => changed.ThenAsync(async ctx =>
                     {
                         var previous = ctx.Saga.Changes;
                         Hold(ctx.Saga, ctx.Message);
                         ctx.Saga.SupersededCount++;
                         ctx.Audit("superseded", "system", $"was {previous}, now {ctx.Saga.Changes}");
-                    })),
+                        _metrics.Proposal("superseded");
+                        // A new version may touch more records than the guard allows: it is not let through unseen.
+                        if (ctx.Saga.CurrentState == nameof(AwaitingApproval) && _guard.RecordLimitReason(ctx.Saga.RecordCount) is { } reason)
+                        {
+                            await HoldInBatchAsync(ctx, reason);
+                            SetRoute(ctx, Outcome.BulkHeld);
+                        }
+                    })
+                    .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, held => held.TransitionTo(HeldForBulkReview))),
+            When(ExpiryDue, ctx => ctx.Saga.ExpiresAt <= DateTimeOffset.UtcNow)
+                .Then(ctx =>
+                {
+                    ctx.Saga.UpdatedAt = DateTimeOffset.UtcNow;
+                    ctx.Audit("expired", "system", $"no decision by {ctx.Saga.ExpiresAt:O}");
+                    _logger.LogInformation("Write {IdempotencyKey} expired without a decision", ctx.Saga.IdempotencyKey);
+                })
+                .TransitionTo(Expired));
+
+        During(AwaitingApproval,
             When(ApprovalReceived)
                 .Then(ctx =>
                 {
                     Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason);
                 })
-                .Publish(ctx => new ApplyWrite
-                {
-                    CorrelationId = ctx.Saga.CorrelationId,
-                    IdempotencyKey = ctx.Saga.IdempotencyKey,
-                    Source = ctx.Saga.Source,
-                    ExternalId = ctx.Saga.ExternalId,
-                    Kind = ctx.Saga.Kind,
-                    Changes = ProposalContent.Changes(ctx.Saga.Changes),
-                })
+                .Publish(ctx => ApplyWriteFor(ctx.Saga))
                 .TransitionTo(Applying),
             When(RejectionReceived)
                 .Then(ctx =>
                 {
                     Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("rejected", ctx.Message.Approver, ctx.Message.Reason);
+                })
+                .TransitionTo(Rejected));
+
+        // Held writes are decided as a batch only: one-by-one approval is what the guard exists to stop.
+        During(HeldForBulkReview,
+            When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")),
+            When(RejectionReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "reject")),
+            Route(When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released)
+                .ThenAsync(async ctx =>
+                {
+                    ctx.Audit("released", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}");
+                    await DecideAsync(ctx, applyBulkGuard: false, newProposal: false);
+                })),
+            When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && !ctx.Message.Released)
+                .Then(ctx =>
+                {
+                    Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
+                    ctx.Audit("rejected", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}");
                 })
                 .TransitionTo(Rejected));
 
@@ -110,21 +162,121 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 .TransitionTo(Failed));
 
         // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else.
-        During([Applying, Applied, Rejected, Failed, Expired],
+        During([Applying, Applied, Rejected, Failed, Expired, Refused],
             When(Proposed).Then(ctx =>
             {
                 ctx.Saga.DuplicateCount++;
                 ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
+                _metrics.Proposal("duplicate");
             }));
 
-        // Approving twice is harmless; a decision on a closed write is refused (the API answers 409 first).
+        // Approving twice is harmless, so is rejecting twice; any other decision on a closed write is refused and
+        // audited (the API answers 409 before publishing; this covers clients publishing on the bus directly).
         During(Applying, Applied, Ignore(ApprovalReceived));
-        During([Rejected, Failed, Expired, Applying, Applied],
-            When(RejectionReceived).Then(ctx => ctx.Audit("refused", ctx.Message.Approver, $"reject on a write already {ctx.Saga.CurrentState}")));
-        During(Rejected, Failed, Expired,
-            When(ApprovalReceived).Then(ctx => ctx.Audit("refused", ctx.Message.Approver, $"approve on a write already {ctx.Saga.CurrentState}")));
-        During(Applied, Ignore(CrmApplied), Ignore(CrmFailed), Ignore(CrmFaulted));
+        During(Rejected, Ignore(RejectionReceived));
+        During([Rejected, Failed, Expired, Refused],
+            When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")));
+        During([Applying, Applied, Failed, Expired, Refused],
+            When(RejectionReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "reject")));
+
+        // Late or repeated messages of the machinery itself: nothing to do.
+        During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(BatchDecided));
+        During([Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(ExpiryDue));
+        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused],
+            Ignore(CrmApplied), Ignore(CrmFailed), Ignore(CrmFaulted));
     }
+
+    private enum Outcome
+    {
+        None,
+        Refused,
+        BulkHeld,
+        AutoApproved,
+        Held,
+    }
+
+    /// <summary>Carries the decision of <see cref="DecideAsync{T}"/> to the transitions that follow it.</summary>
+    private sealed class RouteDecision
+    {
+        public Outcome Outcome { get; set; }
+    }
+
+    /// <summary>The transitions after <see cref="DecideAsync{T}"/>: exactly one of them applies.</summary>
+    private EventActivityBinder<WriteApprovalState, T> Route<T>(EventActivityBinder<WriteApprovalState, T> binder)
+        where T : class =>
+        binder
+            .If(ctx => RouteOf(ctx) == Outcome.Refused, b => b.TransitionTo(Refused))
+            .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, b => b.TransitionTo(HeldForBulkReview))
+            .If(ctx => RouteOf(ctx) == Outcome.AutoApproved, b => b.Publish(ctx => ApplyWriteFor(ctx.Saga)).TransitionTo(Applying))
+            .If(ctx => RouteOf(ctx) == Outcome.Held, b => b.TransitionTo(AwaitingApproval));
+
+    /// <summary>
+    /// Policy first (a refused kind never reaches a person), then the bulk guard (it holds even writes the policy
+    /// would auto-approve), then auto-approval.
+    /// </summary>
+    private async Task DecideAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, bool applyBulkGuard, bool newProposal)
+        where T : class
+    {
+        var saga = ctx.Saga;
+        var decision = _policy.Evaluate(saga.Kind, saga.Confidence);
+        if (decision.Verdict == PolicyVerdict.Refused)
+        {
+            Decide(saga, "policy", decision.Reason, DateTimeOffset.UtcNow);
+            ctx.Audit("refused", "policy", decision.Reason);
+            _metrics.Proposal("refused");
+            _logger.LogWarning("Write {IdempotencyKey} refused by the policy: {Reason}", saga.IdempotencyKey, decision.Reason);
+            SetRoute(ctx, Outcome.Refused);
+            return;
+        }
+        if (applyBulkGuard)
+        {
+            var db = ctx.WriterDb();
+            if (await _guard.ReasonToHoldAsync(db, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
+            {
+                await HoldInBatchAsync(ctx, reason);
+                SetRoute(ctx, Outcome.BulkHeld);
+                return;
+            }
+        }
+        if (decision.Verdict == PolicyVerdict.AutoApproved)
+        {
+            Decide(saga, "policy", decision.Reason, DateTimeOffset.UtcNow);
+            ctx.Audit("approved", "policy", decision.Reason);
+            if (newProposal)
+                _metrics.Proposal("auto_approved");
+            SetRoute(ctx, Outcome.AutoApproved);
+            return;
+        }
+        if (newProposal)
+            _metrics.Proposal("held");
+        _logger.LogInformation("Write {IdempotencyKey} held for approval", saga.IdempotencyKey);
+        SetRoute(ctx, Outcome.Held);
+    }
+
+    private async Task HoldInBatchAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
+    {
+        var saga = ctx.Saga;
+        saga.BatchId = await _guard.JoinBatchAsync(ctx.WriterDb(), saga.Kind, reason, ctx.CancellationToken);
+        saga.BulkReason = reason;
+        ctx.Audit("bulk_held", "system", $"batch {saga.BatchId}: {reason}");
+        _metrics.Proposal("bulk_held");
+    }
+
+    private static void SetRoute<T>(BehaviorContext<WriteApprovalState, T> ctx, Outcome outcome) where T : class =>
+        ctx.GetOrAddPayload(() => new RouteDecision()).Outcome = outcome;
+
+    private static Outcome RouteOf<T>(BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
+        ctx.TryGetPayload(out RouteDecision? route) ? route.Outcome : Outcome.None;
+
+    private static ApplyWrite ApplyWriteFor(WriteApprovalState saga) => new()
+    {
+        CorrelationId = saga.CorrelationId,
+        IdempotencyKey = saga.IdempotencyKey,
+        Source = saga.Source,
+        ExternalId = saga.ExternalId,
+        Kind = saga.Kind,
+        Changes = ProposalContent.Changes(saga.Changes),
+    };
 
     private static void Hold(WriteApprovalState saga, ProposeWrite message)
     {
@@ -140,20 +292,31 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         saga.Subject = message.Subject;
         saga.Excerpt = message.Excerpt;
         saga.Classification = message.Classification is null ? null : ProposalContent.ToJson(message.Classification);
+        saga.Confidence = message.Classification?.Confidence;
         if (saga.ProposedAt == default)
             saga.ProposedAt = message.ProposedAt == default ? now : message.ProposedAt;
         saga.UpdatedAt = now;
     }
 
-    private static void Decide(WriteApprovalState saga, string approver, string? reason, DateTimeOffset decidedAt)
+    private void Decide(WriteApprovalState saga, string approver, string? reason, DateTimeOffset decidedAt)
     {
         saga.DecidedBy = approver;
         saga.DecisionReason = reason;
         saga.DecidedAt = decidedAt == default ? DateTimeOffset.UtcNow : decidedAt;
         saga.UpdatedAt = DateTimeOffset.UtcNow;
+        _metrics.Decided(saga.DecidedAt.Value - saga.ProposedAt);
     }
 
-    private static void Fail<T>(SagaConsumeContext<WriteApprovalState, T> ctx, string reason) where T : class
+    private void RefuseDecision<T>(BehaviorContext<WriteApprovalState, T> ctx, string approver, string verb) where T : class
+    {
+        var where = ctx.Saga.CurrentState == nameof(HeldForBulkReview)
+            ? $"held for bulk review in batch {ctx.Saga.BatchId}: decide the batch"
+            : $"already {ctx.Saga.CurrentState}";
+        ctx.Audit("refused", approver, $"{verb} on a write {where}");
+        _logger.LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}", verb, approver, ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState);
+    }
+
+    private static void Fail<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
     {
         ctx.Saga.FailureReason = reason;
         ctx.Saga.UpdatedAt = DateTimeOffset.UtcNow;

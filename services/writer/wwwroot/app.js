@@ -6,6 +6,8 @@ import { writeCard, batchCard, recentRow, historyTable, classificationOf, signat
 const $ = (id) => document.getElementById(id);
 const DECIDED = ['Applying', 'Applied', 'Rejected', 'Failed'];
 const PARALLEL_DECISIONS = 4;
+const PAST = { approve: 'approved', reject: 'rejected' };
+const writes = (n) => `${n} ${n === 1 ? 'write' : 'writes'}`;
 
 const state = {
   pending: [],
@@ -138,7 +140,7 @@ async function load() {
   const ids = new Set(pending.map((w) => w.id));
   if (state.known) {
     const arrived = pending.filter((w) => !state.known.has(w.id)).length;
-    if (arrived) say(`${arrived} new ${arrived === 1 ? 'write' : 'writes'} to review.`);
+    if (arrived) say(`${writes(arrived)} arrived for review.`);
   }
   state.known = ids;
   for (const id of [...state.selected]) if (!ids.has(id)) state.selected.delete(id);
@@ -245,7 +247,7 @@ function renderRecent(decided) {
     .sort((a, b) => new Date(b.decidedAt) - new Date(a.decidedAt))
     .slice(0, 12)
     .map(recentRow);
-  $('recent').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: '4' }, 'No decisions yet.'))]));
+  $('recent').replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: '2' }, 'No decisions yet.'))]));
 }
 
 // ---------- decisions ----------
@@ -263,7 +265,7 @@ async function decide(id, decision, reason) {
     say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${subject}.${answer?.note ? ` ${answer.note}` : ''}`);
     return { id, ok: true };
   } catch (e) {
-    if (card) card.querySelector('.card-status').textContent = `Not ${decision}d: ${e.message}`;
+    if (card) card.querySelector('.card-status').textContent = `Not ${PAST[decision]}: ${e.message}`;
     if (e instanceof AuthError) throw e;
     return { id, ok: false, error: e.message };
   }
@@ -284,7 +286,7 @@ async function decideSelection(decision) {
   const ids = [...state.selected];
   if (!ids.length) return;
   const verb = decision === 'approve' ? 'Approve' : 'Reject';
-  const ok = await confirmAction(`${verb} ${ids.length} ${ids.length === 1 ? 'write' : 'writes'}?`,
+  const ok = await confirmAction(`${verb} ${writes(ids.length)}?`,
     `Each selected write gets its own ${decision === 'approve' ? 'approval' : 'rejection'}, with the reason you typed.`,
     `${verb} ${ids.length}`);
   if (!ok) return;
@@ -302,7 +304,7 @@ async function decideSelection(decision) {
   const failed = results.filter((r) => !r.ok);
   for (const r of results) if (r.ok) state.selected.delete(r.id);
   $('selection-reason').value = '';
-  say(`${verb}d ${results.length - failed.length} of ${ids.length}.` +
+  say(`${verb === 'Approve' ? 'Approved' : 'Rejected'} ${results.length - failed.length} of ${ids.length}.` +
     (failed.length ? ` Not decided: ${failed.map((f) => f.error).join('; ')}` : ''));
   renderSelection();
   refresh();
@@ -313,9 +315,9 @@ async function decideBatch(article, action) {
   const batch = (state.batches ?? []).find((b) => b.batchId === batchId);
   if (!batch) return;
   const release = action === 'release';
-  const ok = await confirmAction(release ? `Release ${batch.count} writes?` : `Reject ${batch.count} writes?`,
+  const ok = await confirmAction(`${release ? 'Release' : 'Reject'} ${writes(batch.count)}?`,
     release
-      ? `Every ${batch.kind} write in this batch will be approved and applied to the CRM.`
+      ? `Every ${batch.kind} write in this batch goes on as usual: into the queue for a decision each, or applied at once where the policy needs no approval.`
       : `Every ${batch.kind} write in this batch will be rejected.`,
     release ? `Release ${batch.count}` : `Reject ${batch.count}`);
   if (!ok) return;
@@ -323,7 +325,7 @@ async function decideBatch(article, action) {
   try {
     if (release) await api.releaseBatch(batchId, reason);
     else await api.rejectBatch(batchId, reason);
-    say(`Batch of ${batch.count} ${batch.kind} writes ${release ? 'released' : 'rejected'}.`);
+    say(`Batch of ${writes(batch.count)} (${batch.kind}) ${release ? 'released' : 'rejected'}.`);
   } catch (e) {
     if (e instanceof AuthError) return handleError(e, '');
     article.querySelector('.card-status').textContent = `Not ${release ? 'released' : 'rejected'}: ${e.message}`;

@@ -105,12 +105,11 @@ export function batchCard(batch, writes) {
 
 export function recentRow(write) {
   return h('tr', {},
-    h('td', {}, time(write.decidedAt)),
-    h('td', {}, write.decidedBy ?? ''),
     h('td', {}, h('span', { class: 'subject-small' }, write.subject || '(no subject)'), h('br'),
       h('span', { class: 'meta' }, `${write.source} ${write.externalId} · ${write.kind}`)),
     h('td', {}, h('span', { class: `state state-${write.state.toLowerCase()}` }, write.state),
-      write.decisionReason ? h('span', { class: 'meta' }, ` “${write.decisionReason}”`) : null));
+      write.decisionReason ? h('span', { class: 'meta' }, ` “${write.decisionReason}”`) : null, h('br'),
+      h('span', { class: 'meta who' }, write.decidedBy ?? '', ' · ', time(write.decidedAt))));
 }
 
 export function historyTable(writes) {

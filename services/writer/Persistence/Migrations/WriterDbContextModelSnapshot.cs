@@ -22,6 +22,63 @@ namespace Agents.Writer.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Agents.Writer.BulkGuard.BulkBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Decision")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("DecisionReason")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("OpenedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("BatchId");
+
+                    b.HasIndex("Kind")
+                        .IsUnique()
+                        .HasFilter("\"ClosedAt\" IS NULL");
+
+                    b.ToTable("bulk_batches", (string)null);
+                });
+
+            modelBuilder.Entity("Agents.Writer.BulkGuard.BulkGuardWindow", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Kind", "WindowStart");
+
+                    b.ToTable("bulk_guard_windows", (string)null);
+                });
+
             modelBuilder.Entity("Agents.Writer.Crm.JournalEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -111,9 +168,15 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<DateTimeOffset?>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("BatchId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Before")
                         .IsRequired()
                         .HasColumnType("jsonb");
+
+                    b.Property<string>("BulkReason")
+                        .HasColumnType("text");
 
                     b.Property<string>("Changes")
                         .IsRequired()
@@ -121,6 +184,9 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.Property<string>("Classification")
                         .HasColumnType("jsonb");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("ContentHash")
                         .IsRequired()
@@ -191,6 +257,8 @@ namespace Agents.Writer.Persistence.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("CorrelationId");
+
+                    b.HasIndex("BatchId");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();

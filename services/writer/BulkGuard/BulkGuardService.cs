@@ -1,0 +1,100 @@
+using Agents.Writer.Persistence;
+using Agents.Writer.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Agents.Writer.BulkGuard;
+
+/// <summary>
+/// Decides whether a new proposal goes the normal way or into a batch a person must release or reject as a whole:
+/// too many records in one proposal, too many proposals of one kind per minute (counted in the database, so across
+/// all writer instances), or a batch of that kind already open (the fuse stays blown until a person resets it).
+/// </summary>
+public sealed class BulkGuardService(
+    IOptions<WriterOptions> options,
+    IDbContextFactory<WriterDbContext> dbFactory,
+    WriterMetrics metrics,
+    ILogger<BulkGuardService> logger)
+{
+    private BulkGuardOptions Options => options.Value.BulkGuard;
+
+    /// <summary>The reason to hold a proposal that touches too many records, or null.</summary>
+    public string? RecordLimitReason(int recordCount) =>
+        Options.MaxRecordsPerProposal > 0 && recordCount > Options.MaxRecordsPerProposal
+            ? $"touches {recordCount} records (limit {Options.MaxRecordsPerProposal})"
+            : null;
+
+    /// <summary>
+    /// The reason to hold a new proposal, or null. <paramref name="db"/> is the saga's own context (its transaction).
+    /// </summary>
+    public async Task<string?> ReasonToHoldAsync(WriterDbContext db, string kind, int recordCount, CancellationToken cancellationToken)
+    {
+        if (RecordLimitReason(recordCount) is { } tooBig)
+            return tooBig;
+        if (await db.Batches.AnyAsync(b => b.Kind == kind && b.ClosedAt == null, cancellationToken))
+            return $"a batch of {kind} is open for review";
+        if (Options.MaxProposalsPerMinute <= 0)
+            return null;
+        var rate = await CountProposalAsync(kind, cancellationToken);
+        return rate > Options.MaxProposalsPerMinute
+            ? $"{rate:0} proposals of {kind} within a minute (limit {Options.MaxProposalsPerMinute})"
+            : null;
+    }
+
+    /// <summary>
+    /// Puts the write into the open batch of its kind, opening one if none is open, and returns the batch id. The
+    /// batch row is read FOR SHARE inside the saga's transaction: a release or reject (which closes the row with an
+    /// UPDATE first) waits for this write to commit, so no write can join a batch after its members were taken.
+    /// </summary>
+    public async Task<Guid> JoinBatchAsync(WriterDbContext db, string kind, string reason, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var opened = await db.Database.SqlQuery<Guid>($"""
+                INSERT INTO bulk_batches ("BatchId", "Kind", "Reason", "OpenedAt")
+                VALUES ({Guid.NewGuid()}, {kind}, {reason}, {DateTimeOffset.UtcNow})
+                ON CONFLICT ("Kind") WHERE "ClosedAt" IS NULL DO NOTHING
+                RETURNING "BatchId" AS "Value"
+                """).ToListAsync(cancellationToken);
+            if (opened.Count == 1)
+            {
+                metrics.BulkGuardTripped(kind);
+                logger.LogWarning("Bulk guard tripped for {Kind}: {Reason}; batch {BatchId} held for review", kind, reason, opened[0]);
+            }
+            var open = await db.Database.SqlQuery<Guid>($"""
+                SELECT "BatchId" AS "Value" FROM bulk_batches WHERE "Kind" = {kind} AND "ClosedAt" IS NULL FOR SHARE
+                """).ToListAsync(cancellationToken);
+            if (open.Count == 1)
+                return open[0];
+            // Closed between our insert and our read (a person decided it just now): open the next one.
+        }
+        throw new InvalidOperationException($"No open bulk-review batch for {kind} after 5 attempts.");
+    }
+
+    /// <summary>
+    /// Counts one new proposal of <paramref name="kind"/> in its own short transaction (a counter row locked for the
+    /// whole saga transaction would serialize every proposal of the kind) and returns the sliding-window rate: this
+    /// minute's count plus the previous minute's, weighted by how much of it still lies within the last 60 seconds.
+    /// A proposal whose saga transaction loses a race and is retried is counted twice: the guard errs towards holding.
+    /// </summary>
+    private async Task<double> CountProposalAsync(string kind, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync(cancellationToken);
+        await using var cmd = new NpgsqlCommand("""
+            WITH bumped AS (
+                INSERT INTO bulk_guard_windows ("Kind", "WindowStart", "Count")
+                VALUES (@kind, date_trunc('minute', now()), 1)
+                ON CONFLICT ("Kind", "WindowStart") DO UPDATE SET "Count" = bulk_guard_windows."Count" + 1
+                RETURNING "Count")
+            SELECT (SELECT "Count" FROM bumped)
+                 + coalesce((SELECT "Count" FROM bulk_guard_windows
+                             WHERE "Kind" = @kind AND "WindowStart" = date_trunc('minute', now()) - interval '1 minute'), 0)
+                   * (1 - extract(epoch FROM now() - date_trunc('minute', now())) / 60.0)
+            """, connection);
+        cmd.Parameters.AddWithValue("kind", kind);
+        return Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

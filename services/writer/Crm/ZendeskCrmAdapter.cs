@@ -1,0 +1,39 @@
+using Agents.Contracts;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Writer.Crm;
+
+/// <summary>
+/// Zendesk Support: <c>PUT /api/v2/tickets/{id}.json</c> with <c>{"ticket":{…}}</c>, Basic auth
+/// <c>{email}/token:{api_token}</c> (set on the HttpClient). Every update sets absolute values, and tags go through
+/// <c>additional_tags</c> (adds without removing), so applying the same write twice leaves the ticket the same.
+/// Zendesk documents an <c>Idempotency-Key</c> header; we send our key (hashed when longer than its 255 characters).
+/// </summary>
+public sealed class ZendeskCrmAdapter(HttpClient http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
+{
+    private static readonly Dictionary<string, string> Priorities = new()
+    {
+        ["low"] = "low", ["medium"] = "normal", ["normal"] = "normal", ["high"] = "high", ["urgent"] = "urgent",
+    };
+
+    public override string Name => "zendesk";
+
+    public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
+    {
+        object ticket = write.Kind switch
+        {
+            WriteKinds.SetPriority => new { priority = Priority(write, Priorities) },
+            WriteKinds.AddTags => new { additional_tags = Tags(write) },
+            WriteKinds.SetCategory when options.Value.CategoryFieldId is { } field =>
+                new { custom_fields = new[] { new { id = field, value = Change(write, "category") } } },
+            WriteKinds.SetCategory => throw new CrmWriteException("zendesk: Crm:Zendesk:CategoryFieldId is not set; set-category cannot be applied.", retryable: false),
+            _ => throw Unsupported(write, Name),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v2/tickets/{Uri.EscapeDataString(write.ExternalId)}.json")
+        {
+            Content = Json(new { ticket }),
+        };
+        request.Headers.Add("Idempotency-Key", VendorIdempotencyKey.For(write.IdempotencyKey, 255));
+        await SendAsync(request, cancellationToken);
+    }
+}

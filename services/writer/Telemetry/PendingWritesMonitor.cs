@@ -1,0 +1,34 @@
+using Agents.Writer.Persistence;
+using Agents.Writer.Sagas;
+using Microsoft.EntityFrameworkCore;
+
+namespace Agents.Writer.Telemetry;
+
+/// <summary>Refreshes the pending-write gauges from the database every few seconds, outside the metric callbacks.</summary>
+public sealed class PendingWritesMonitor(
+    IDbContextFactory<WriterDbContext> dbFactory, WriterMetrics metrics, ILogger<PendingWritesMonitor> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await using var db = await dbFactory.CreateDbContextAsync(stoppingToken);
+                var pending = db.Writes.AsNoTracking().Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState));
+                var count = await pending.LongCountAsync(stoppingToken);
+                var oldest = count == 0 ? (DateTimeOffset?)null : await pending.MinAsync(w => (DateTimeOffset?)w.ProposedAt, stoppingToken);
+                metrics.SetPending(count, oldest is null ? TimeSpan.Zero : DateTimeOffset.UtcNow - oldest.Value);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The database may not exist yet (migrations run at start) or be briefly down: try next tick.
+                logger.LogDebug(e, "Pending-write gauges not refreshed");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Agents.Testing;
+
+/// <summary>What the fake LLM does with the next call.</summary>
+public enum FakeLlmMode
+{
+    /// <summary>200 with <see cref="FakeLlmServer.Answer"/>'s text as the assistant message, plus usage.</summary>
+    Answer,
+
+    /// <summary>429 with <c>Retry-After</c> (<see cref="FakeLlmServer.RetryAfter"/>), OpenAI's error body.</summary>
+    TooManyRequests,
+
+    /// <summary>500 with OpenAI's server_error body.</summary>
+    ServerError,
+
+    /// <summary>200 whose assistant message is not the JSON the classifier asked for.</summary>
+    InvalidJson,
+
+    /// <summary>Never answers, until the caller gives up or the server stops.</summary>
+    Hang,
+}
+
+/// <summary>One call the fake LLM received.</summary>
+public sealed record FakeLlmRequest(string Body, string? Authorization, DateTimeOffset At)
+{
+    private JsonNode? _json;
+
+    public JsonNode Json => _json ??= JsonNode.Parse(Body) ?? new JsonObject();
+
+    public string? Model => Json["model"]?.GetValue<string>();
+
+    /// <summary>The text of every message with this role, joined by newlines.</summary>
+    public string TextOf(string role) => string.Join("\n", (Json["messages"]?.AsArray() ?? [])
+        .Where(m => m?["role"]?.GetValue<string>() == role)
+        .Select(m => ContentText(m!["content"])));
+
+    public string SystemText => TextOf("system");
+    public string UserText => TextOf("user");
+
+    // content is either a string or an array of parts ({"type":"text","text":…}).
+    private static string ContentText(JsonNode? content) => content switch
+    {
+        JsonValue v => v.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>() ?? "")),
+        _ => "",
+    };
+}
+
+/// <summary>
+/// A local OpenAI-compatible server speaking <c>POST /v1/chat/completions</c> in OpenAI's wire format (request and
+/// response JSON as OpenAI's, including <c>usage</c>), scriptable per call: answer, delay, 429, 500, garbage, hang.
+/// Records every request body and counts calls; safe to use from many threads.
+/// </summary>
+public sealed class FakeLlmServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
+    private readonly ConcurrentQueue<FakeLlmMode> _script = new();
+    private int _calls;
+    private int _inFlight;
+    private volatile FakeLlmMode _mode = FakeLlmMode.Answer;
+    private long _delayTicks;
+    private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
+    private volatile Func<FakeLlmRequest, string> _answer = _ => ClassificationJson();
+
+    private FakeLlmServer(WebApplication app, Uri endpoint)
+    {
+        _app = app;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>The base address clients use, ending in <c>/v1</c> (as OpenAI's <c>https://api.openai.com/v1</c>).</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>What every call does once the scripted modes (<see cref="Script"/>) are used up.</summary>
+    public FakeLlmMode Mode
+    {
+        get => _mode;
+        set => _mode = value;
+    }
+
+    /// <summary>The text the model "says" in <see cref="FakeLlmMode.Answer"/>: by default a valid classification.</summary>
+    public Func<FakeLlmRequest, string> Answer
+    {
+        get => _answer;
+        set => _answer = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Waits this long before every answer (any mode but <see cref="FakeLlmMode.Hang"/>).</summary>
+    public TimeSpan Delay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks));
+        set => Interlocked.Exchange(ref _delayTicks, value.Ticks);
+    }
+
+    /// <summary>The <c>Retry-After</c> a 429 carries (whole seconds in <c>Retry-After</c>, exact in <c>retry-after-ms</c>).</summary>
+    public TimeSpan RetryAfter
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _retryAfterTicks));
+        set => Interlocked.Exchange(ref _retryAfterTicks, value.Ticks);
+    }
+
+    /// <summary>Calls received so far (including ones that failed or hang).</summary>
+    public int CallCount => Volatile.Read(ref _calls);
+
+    /// <summary>Calls being answered right now (a hanging call stays in flight).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Every call received, in arrival order.</summary>
+    public IReadOnlyList<FakeLlmRequest> Requests => _requests.ToArray();
+
+    public IReadOnlyList<string> RequestBodies => _requests.Select(r => r.Body).ToArray();
+
+    /// <summary>Modes for the next calls, one each, before <see cref="Mode"/> applies again.</summary>
+    public void Script(params FakeLlmMode[] modes)
+    {
+        foreach (var mode in modes)
+            _script.Enqueue(mode);
+    }
+
+    /// <summary>Forgets recorded calls and scripted modes (not <see cref="Mode"/>, <see cref="Answer"/> or delays).</summary>
+    public void ClearRecorded()
+    {
+        _requests.Clear();
+        _script.Clear();
+        Interlocked.Exchange(ref _calls, 0);
+    }
+
+    public static async Task<FakeLlmServer> StartAsync(Func<FakeLlmRequest, string>? answer = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+
+        FakeLlmServer? server = null;
+        app.MapPost("/v1/chat/completions", (HttpContext http) => server!.HandleAsync(http));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server = new FakeLlmServer(app, new Uri(address.TrimEnd('/') + "/v1"));
+        if (answer is not null)
+            server.Answer = answer;
+        return server;
+    }
+
+    /// <summary>A classification answer as the classifier's schema wants it (for <see cref="Answer"/>).</summary>
+    public static string ClassificationJson(string category = "technical", string priority = "medium",
+        string sentiment = "neutral", string language = "en", double confidence = 0.9,
+        string reason = "the customer reports an error", params string[] tags) =>
+        JsonSerializer.Serialize(new
+        {
+            category,
+            priority,
+            sentiment,
+            language,
+            confidence,
+            reason,
+            tags = tags.Length == 0 ? [category] : tags,
+        });
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var request = new FakeLlmRequest(body, http.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null,
+            DateTimeOffset.UtcNow);
+        _requests.Enqueue(request);
+        Interlocked.Increment(ref _calls);
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
+            var mode = _script.TryDequeue(out var scripted) ? scripted : _mode;
+            if (mode == FakeLlmMode.Hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancel.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+            var delay = Delay;
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, cancel.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (cancel.IsCancellationRequested)
+                return;
+
+            switch (mode)
+            {
+                case FakeLlmMode.TooManyRequests:
+                    var retryAfter = RetryAfter;
+                    http.Response.Headers["Retry-After"] = Math.Ceiling(retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    http.Response.Headers["retry-after-ms"] = ((long)retryAfter.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await Error(http, 429, "Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded");
+                    return;
+                case FakeLlmMode.ServerError:
+                    await Error(http, 500, "The server had an error while processing your request. Sorry about that!", "server_error", null);
+                    return;
+                case FakeLlmMode.InvalidJson:
+                    await Completion(http, request, "Sure! Here is the classification you asked for: category=technical, priority=maybe {");
+                    return;
+                default:
+                    string content;
+                    try
+                    {
+                        content = _answer(request);
+                    }
+                    catch (Exception e)
+                    {
+                        await Error(http, 500, "The test's answer function threw: " + e.Message, "server_error", null);
+                        return;
+                    }
+                    await Completion(http, request, content);
+                    return;
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private static Task Error(HttpContext http, int status, string message, string type, string? code)
+    {
+        http.Response.StatusCode = status;
+        return http.Response.WriteAsJsonAsync(new { error = new { message, type, param = (string?)null, code } });
+    }
+
+    private static Task Completion(HttpContext http, FakeLlmRequest request, string content)
+    {
+        // Rough token counts (about four characters a token), as the usage block must carry something plausible.
+        var promptTokens = Math.Max(1, (request.SystemText.Length + request.UserText.Length) / 4);
+        var completionTokens = Math.Max(1, content.Length / 4);
+        var response = new JsonObject
+        {
+            ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24],
+            ["object"] = "chat.completion",
+            ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["model"] = request.Model ?? "fake-model",
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null },
+                ["logprobs"] = null,
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = new JsonObject
+            {
+                ["prompt_tokens"] = promptTokens,
+                ["completion_tokens"] = completionTokens,
+                ["total_tokens"] = promptTokens + completionTokens,
+            },
+            ["system_fingerprint"] = "fp_fake",
+        };
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(response.ToJsonString());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Release hanging calls first, or StopAsync would wait for them.
+        await _stopping.CancelAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,31 @@
+namespace Agents.Writer.Tests;
+
+/// <summary>Policy files the tests run the writer with, in the format of services/writer/policy.json.</summary>
+public static class Policies
+{
+    /// <summary>The shipped default: every write needs a person.</summary>
+    public static string Shipped => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policy.json"));
+
+    public const string AutoApproveAll = """
+        { "permissions": {
+            "write:set-priority": { "allowed": true, "requires_approval": false },
+            "write:add-tags":     { "allowed": true, "requires_approval": false },
+            "write:set-category": { "allowed": true, "requires_approval": false } } }
+        """;
+
+    /// <summary>The example of the issue: approval, auto-approval from 0.95, one kind forbidden.</summary>
+    public const string Example = """
+        { "permissions": {
+            "read:tickets":       { "allowed": true },
+            "write:set-priority": { "allowed": true, "requires_approval": true },
+            "write:add-tags":     { "allowed": true, "requires_approval": true, "auto_approve_min_confidence": 0.95 },
+            "write:set-category": { "allowed": false } } }
+        """;
+
+    public static string WriteToTempFile(string json)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"agents-policy-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agents.Contracts;
+using Agents.ServiceDefaults;
+using Agents.Testing;
+using Agents.Writer.Persistence;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agents.Writer.Tests;
+
+/// <summary>One writer in this process on its own virtual host and database, with a policy file of the test's choosing.</summary>
+public sealed class WriterTestHost : IAsyncDisposable
+{
+    public const string ApproverToken = "alice-token-3c9d";
+
+    private readonly string _policyPath;
+
+    private WriterTestHost(IsolatedBroker broker, IsolatedDatabase database, RunningService writer, string policyPath)
+    {
+        Broker = broker;
+        Database = database;
+        Writer = writer;
+        _policyPath = policyPath;
+        writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
+    }
+
+    public IsolatedBroker Broker { get; }
+    public IsolatedDatabase Database { get; }
+    public RunningService Writer { get; }
+    public HttpClient Api => Writer.Client;
+
+    public static async Task<WriterTestHost> StartAsync(string? policy = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var broker = await IsolatedBroker.CreateAsync();
+        var database = await IsolatedDatabase.CreateAsync();
+        var policyPath = Policies.WriteToTempFile(policy ?? Policies.Shipped);
+        var own = new Dictionary<string, string?>
+        {
+            ["Approvers:0:Name"] = "alice",
+            ["Approvers:0:Token"] = ApproverToken,
+            ["Writer:PolicyFile"] = policyPath,
+        };
+        var writer = await RunningService.StartAsync((args, o) => WriterService.Build(args, o, configure),
+            [broker.Settings, database.Settings, own, settings ?? new Dictionary<string, string?>()],
+            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+        return new WriterTestHost(broker, database, writer, policyPath);
+    }
+
+    public Task ProposeAsync(ProposeWrite proposal) => Writer.Services.GetRequiredService<IBus>().Publish(proposal);
+
+    public Task<string?> StateAsync(Guid id) =>
+        Database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{id}'");
+
+    public async Task WaitForStateAsync(Guid id, string state, int seconds = 30) =>
+        await Eventually.Until(() => StateAsync(id), s => s == state, TimeSpan.FromSeconds(seconds), $"write {id} to be {state}");
+
+    public async Task<JsonElement> DetailAsync(Guid id) => await Api.GetFromJsonAsync<JsonElement>($"/approvals/{id}");
+
+    public async Task<List<string?>> HistoryAsync(Guid id) =>
+        (await DetailAsync(id)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()).ToList();
+
+    public Task<long> CountAsync(string sqlFromWhere) => Database.ScalarAsync<long>($"SELECT count(*) {sqlFromWhere}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        await Broker.DisposeAsync();
+        await Database.DisposeAsync();
+        File.Delete(_policyPath);
+    }
+}
+
+public static class IsolatedDatabaseExtensions
+{
+    public static async Task<T?> ScalarOrNullAsync<T>(this IsolatedDatabase database, string sql) where T : class
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(database.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync() as T;
+    }
+}
