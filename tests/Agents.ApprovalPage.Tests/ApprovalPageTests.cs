@@ -241,6 +241,7 @@ public class ApprovalPageTests
         await Expect(batch.Locator(".meta")).ToContainTextAsync("touches 120 records (limit 50)");
         await batch.Locator("summary").ClickAsync();
         await Expect(batch.Locator(".examples li")).ToHaveCountAsync(3);
+        await Expect(batch.Locator(".examples li").Last).ToBeVisibleAsync(); // the refreshes keep it open
         await Expect(batch.Locator(".examples")).ToContainTextAsync("Merge all accounts of customer PAGE-401");
         // Held writes are not in the ordinary queue: they can only be decided as a batch.
         await Expect(page.Locator("#queue")).Not.ToContainTextAsync("Merge all accounts");

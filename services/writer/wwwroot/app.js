@@ -190,14 +190,10 @@ function renderQueue() {
   const cards = shown.map((write) => {
     let card = existing.get(write.id);
     if (!card || card.dataset.signature !== signature(write)) card = writeCard(write);
-    existing.delete(write.id);
     syncCard(card, write.id);
     return card;
   });
-  cards.forEach((card, i) => {
-    if (list.children[i] !== card) list.insertBefore(card, list.children[i] ?? null);
-  });
-  for (const gone of existing.values()) gone.remove();
+  reconcile(list, cards);
 
   if (focused && !focused.isConnected) {
     const next = list.children[Math.min(focusedIndex, list.children.length - 1)];
@@ -231,14 +227,36 @@ function renderSelection() {
   all.indeterminate = !all.checked && shownIds.some((id) => state.selected.has(id));
 }
 
+/** Like the queue: a batch that did not change keeps its element (open examples, typed reason, focus). */
 function renderBatches() {
-  const section = $('bulk');
   const batches = state.batches ?? [];
-  section.hidden = batches.length === 0;
-  const container = clear($('batches'));
-  for (const batch of batches) {
-    container.append(batchCard(batch, state.held.filter((w) => w.batchId === batch.batchId)));
-  }
+  $('bulk').hidden = batches.length === 0;
+  const container = $('batches');
+  const existing = new Map([...container.children].map((article) => [article.dataset.batch, article]));
+  const articles = batches.map((batch) => {
+    const members = state.held.filter((w) => w.batchId === batch.batchId);
+    const key = JSON.stringify([batch.count, batch.reason, members.map((w) => w.id)]);
+    let article = existing.get(batch.batchId);
+    if (!article || article.dataset.key !== key) {
+      const fresh = batchCard(batch, members);
+      if (article) {
+        fresh.querySelector('details').open = article.querySelector('details').open;
+        fresh.querySelector('.reason-input').value = article.querySelector('.reason-input').value;
+      }
+      fresh.dataset.key = key;
+      article = fresh;
+    }
+    return article;
+  });
+  reconcile(container, articles);
+}
+
+/** Puts elements in order in container, moving only what moved (a moved or removed element loses focus). */
+function reconcile(container, elements) {
+  elements.forEach((element, i) => {
+    if (container.children[i] !== element) container.insertBefore(element, container.children[i] ?? null);
+  });
+  while (container.children.length > elements.length) container.lastElementChild.remove();
 }
 
 function renderRecent(decided) {

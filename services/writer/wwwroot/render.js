@@ -109,7 +109,7 @@ export function recentRow(write) {
       h('span', { class: 'meta' }, `${write.source} ${write.externalId} · ${write.kind}`)),
     h('td', {}, h('span', { class: `state state-${write.state.toLowerCase()}` }, write.state),
       write.decisionReason ? h('span', { class: 'meta' }, ` “${write.decisionReason}”`) : null, h('br'),
-      h('span', { class: 'meta who' }, write.decidedBy ?? '', ' · ', time(write.decidedAt))));
+      h('span', { class: 'meta decided-by' }, write.decidedBy ?? '', ' · ', time(write.decidedAt))));
 }
 
 export function historyTable(writes) {
