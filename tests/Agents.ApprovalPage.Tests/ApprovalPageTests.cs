@@ -193,6 +193,15 @@ public class ApprovalPageTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
         await Expect(_tab.Card(ids[0])).ToBeVisibleAsync();
 
+        // Every control has a name a screen reader can say: a <label> or visible text.
+        var unnamed = await page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll('input, select, textarea, button')]
+                .filter(e => e.checkVisibility() || e.closest('.card'))
+                .filter(e => e.tagName === 'BUTTON' ? !e.textContent.trim() : !(e.labels && e.labels.length))
+                .map(e => e.id || e.outerHTML.slice(0, 80))
+            """);
+        Assert.That(unnamed, Is.Empty, "controls without a label");
+
         foreach (var id in ids)
             await _tab.Card(id).GetByRole(AriaRole.Checkbox).CheckAsync();
         await Expect(page.Locator("#selection-count")).ToHaveTextAsync("2 selected");

@@ -18,10 +18,15 @@ public sealed class ApprovalChangeFeed(
     private int _subscribers;
     private Task? _loop;
 
-    /// <summary>The current version, then every change, until <paramref name="cancellationToken"/> fires.</summary>
+    /// <summary>
+    /// The current version, then every change, until <paramref name="requestAborted"/> fires or the writer stops
+    /// (an open stream must not hold up the shutdown; the page reconnects to another instance).
+    /// </summary>
     public async IAsyncEnumerable<QueueVersion?> SubscribeAsync(
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken requestAborted)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, stopping);
+        var cancellationToken = linked.Token;
         Task<QueueVersion> next;
         lock (_gate)
         {
@@ -35,8 +40,11 @@ public sealed class ApprovalChangeFeed(
             yield return current;
             while (!cancellationToken.IsCancellationRequested)
             {
-                // A null item is a heartbeat: the stream is alive, nothing changed.
+                // A null item is a heartbeat: the stream is alive, nothing changed. WhenAny does not throw when the
+                // delay is cancelled: the loop condition ends the stream.
                 var changed = await Task.WhenAny(next, Task.Delay(options.HeartbeatInterval, cancellationToken));
+                if (cancellationToken.IsCancellationRequested)
+                    yield break;
                 if (changed != next)
                 {
                     yield return null;
