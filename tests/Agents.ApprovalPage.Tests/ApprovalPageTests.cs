@@ -167,6 +167,20 @@ public class ApprovalPageTests
     }
 
     [Test]
+    public async Task Without_the_event_stream_the_page_polls_and_still_shows_new_proposals()
+    {
+        // A proxy that cannot stream: the events request fails, the page falls back to polling /approvals/changes.
+        await _tab.Page.RouteAsync("**/approvals/events", route => route.AbortAsync());
+        await _tab.SignInAsync(AgentsSystem.ApproverToken);
+        await Expect(_tab.Page.Locator("#live")).ToHaveTextAsync("polling");
+
+        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-600"), "msg_page_600");
+        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        await Expect(_tab.Card(WriteId("PAGE-600", WriteKinds.SetPriority))).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        Assert.That(_tab.Errors, Is.Empty);
+    }
+
+    [Test]
     public async Task A_token_the_writer_does_not_know_is_refused_and_nothing_is_shown()
     {
         await _tab.Page.GetByLabel("Approver token").FillAsync("not-a-token");
