@@ -124,9 +124,13 @@ public class ApprovalPageTests
         await Expect(card).ToBeVisibleAsync();
         await Expect(card.Locator(".diff tbody tr", new() { HasText = "tags" }).Locator(".after")).ToHaveTextAsync("after: billing");
 
-        // Keyboard only: focus the card, type the reason, reject with the r key.
+        // Type the reason, then from the queue's heading walk the cards with j and reject with r.
         await card.GetByLabel("Reason (optional)").FillAsync("the customer is not on a paid plan");
-        await card.Locator("article").FocusAsync();
+        await _tab.Page.Locator("#queue-title").FocusAsync();
+        var article = card.Locator("article");
+        for (var i = 0; i < 50 && !await article.EvaluateAsync<bool>("e => e === document.activeElement"); i++)
+            await _tab.Page.Keyboard.PressAsync("j");
+        await Expect(article).ToBeFocusedAsync();
         await _tab.Page.Keyboard.PressAsync("r");
 
         await Expect(card).ToHaveCountAsync(0, new() { Timeout = 30_000 });

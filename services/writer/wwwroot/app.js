@@ -25,7 +25,7 @@ const state = {
 function say(message) {
   // Re-set even when equal, so a repeated message is announced again.
   $('status').textContent = '';
-  requestAnimationFrame(() => { $('status').textContent = message; });
+  setTimeout(() => { $('status').textContent = message; }, 50);
 }
 
 function confirmAction(title, text, okLabel) {
