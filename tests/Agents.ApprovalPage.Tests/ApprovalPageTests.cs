@@ -223,6 +223,13 @@ public class ApprovalPageTests
         foreach (var id in ids)
             await _tab.Card(id).GetByRole(AriaRole.Checkbox).CheckAsync();
         await Expect(page.Locator("#selection-count")).ToHaveTextAsync("2 selected");
+        // A write a filter hides leaves the selection: a bulk action never decides what the approver cannot see.
+        await page.GetByLabel("Kind").SelectOptionAsync(WriteKinds.AddTags);
+        await Expect(page.Locator("#selection-count")).ToHaveTextAsync("1 selected");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear filters" }).ClickAsync();
+        await Expect(_tab.Card(ids[0]).GetByRole(AriaRole.Checkbox)).Not.ToBeCheckedAsync();
+        await _tab.Card(ids[0]).GetByRole(AriaRole.Checkbox).CheckAsync();
+        await Expect(page.Locator("#selection-count")).ToHaveTextAsync("2 selected");
         await page.GetByRole(AriaRole.Group, new() { Name = "Decide the selected writes" }).GetByLabel("Reason (optional)").FillAsync("duplicate ticket");
         await page.GetByRole(AriaRole.Button, new() { Name = "Reject selected" }).ClickAsync();
 

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Agents.Writer.Persistence;
-using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 
@@ -35,7 +34,6 @@ public static class ApprovalPage
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            ContentTypeProvider = new FileExtensionContentTypeProvider(),
             // Revalidate every time (ETag): a new release of the page is picked up at once.
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });

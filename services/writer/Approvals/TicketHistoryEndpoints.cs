@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Writer.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,8 +18,10 @@ public static class TicketHistoryEndpoints
             if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(externalId))
                 return Results.Problem(statusCode: 400, title: "Give both source and externalId.");
 
+            // A ticket's writes are one per kind, keyed source:ticket:kind: the unique key index finds them.
+            var keys = WriteKinds.All.Select(kind => WriteKey.For(source, externalId, kind)).ToList();
             var writes = await db.Writes.AsNoTracking()
-                .Where(w => w.Source == source && w.ExternalId == externalId)
+                .Where(w => keys.Contains(w.IdempotencyKey))
                 .OrderBy(w => w.ProposedAt)
                 .Select(w => new { w.CorrelationId, w.Kind, w.CurrentState })
                 .ToListAsync(ct);

@@ -183,6 +183,9 @@ function matchesFilters(write, now = Date.now()) {
 function renderQueue() {
   const list = $('queue');
   const shown = state.pending.filter((w) => matchesFilters(w)); // the API answers newest first
+  // Only what the approver can see stays selected: a filter never hides a write that a bulk action would decide.
+  const shownIds = new Set(shown.map((w) => w.id));
+  for (const id of [...state.selected]) if (!shownIds.has(id)) state.selected.delete(id);
   const focused = document.activeElement?.closest?.('.card');
   const focusedIndex = focused ? [...list.children].indexOf(focused) : -1;
 
