@@ -37,8 +37,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
-            // CI runs as root, where Chromium refuses to start sandboxed.
-            Args = ["--no-sandbox"],
+            // CI runs as root, where Chromium refuses to start sandboxed; containers often have a tiny /dev/shm.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
             Timeout = 30_000,
         });
         return new HeadlessChromium(playwright, browser);
