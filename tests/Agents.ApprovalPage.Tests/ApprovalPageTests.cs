@@ -83,6 +83,8 @@ public class ApprovalPageTests
         var screenshot = await _tab.ScreenshotAsync("new-proposal");
         Assert.That(new FileInfo(screenshot).Length, Is.GreaterThan(10_000), "a real screenshot, not an empty image");
 
+        // The page decides through the API, which publishes ApproveWrite: watch the bus for exactly that.
+        await using var decisions = await BusProbe.StartAsync(_system.Broker, typeof(ApproveWrite), typeof(RejectWrite));
         await card.GetByLabel("Reason (optional)").FillAsync("customer was charged twice");
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 
@@ -93,6 +95,16 @@ public class ApprovalPageTests
         Assert.That(await _system.Database.ScalarAsync<string>(
                 $"SELECT \"Actor\" || '|' || \"Detail\" FROM write_audit WHERE \"Action\" = 'approved' AND \"CorrelationId\" = '{WriteId("PAGE-100", WriteKinds.SetPriority)}'"),
             Is.EqualTo("alice|customer was charged twice"));
+        await Eventually.Until(() => Task.FromResult(decisions.Count), n => n > 0, Flow, "the ApproveWrite on the bus");
+        using (var published = System.Text.Json.JsonDocument.Parse(decisions.Bodies.Single()))
+        {
+            var envelope = published.RootElement;
+            Assert.That(envelope.GetProperty("messageType")[0].GetString(), Is.EqualTo("urn:message:Agents.Contracts:ApproveWrite"));
+            var message = envelope.GetProperty("message");
+            Assert.That(message.GetProperty("correlationId").GetGuid(), Is.EqualTo(WriteId("PAGE-100", WriteKinds.SetPriority)));
+            Assert.That(message.GetProperty("approver").GetString(), Is.EqualTo("alice"));
+            Assert.That(message.GetProperty("reason").GetString(), Is.EqualTo("customer was charged twice"));
+        }
 
         // The decision shows among the recent ones, and in the ticket's history (who, when, what).
         var recent = page.Locator("#recent tr", new() { HasText = "PAGE-100" });
