@@ -12,7 +12,8 @@ public sealed class WriteApprovalSagaDefinition : SagaDefinition<WriteApprovalSt
     protected override void ConfigureSaga(IReceiveEndpointConfigurator endpointConfigurator,
         ISagaConfigurator<WriteApprovalState> sagaConfigurator, IRegistrationContext context)
     {
-        var partition = endpointConfigurator.CreatePartitioner(Environment.ProcessorCount * 4);
+        // Many partitions: each is only a semaphore, and fewer would make unrelated writes wait on each other.
+        var partition = endpointConfigurator.CreatePartitioner(64);
         sagaConfigurator.Message<Agents.Contracts.ProposeWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.ApproveWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.RejectWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));

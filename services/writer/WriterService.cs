@@ -37,8 +37,9 @@ public static class WriterService
         builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
-        builder.Services.AddDbContextFactory<WriterDbContext>(o => o.UseNpgsql(connectionString));
-        builder.Services.AddDbContext<WriterDbContext>(o => o.UseNpgsql(connectionString), optionsLifetime: ServiceLifetime.Singleton);
+        // Pooled: the saga repository takes a fresh context per message, so a context's set-up cost is per message.
+        builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(connectionString));
+        builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
         builder.Services.AddCrmAdapter(builder.Configuration);
 
@@ -61,11 +62,13 @@ public static class WriterService
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
             string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));
+        app.UseApprovalPage();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapAgentsHealth();
         app.MapOpenApi();
         app.MapApprovals();
+        app.MapApprovalPage();
         return app;
     }
 

@@ -1,0 +1,127 @@
+// Turns the writer's JSON into DOM. Pure functions of their input; app.js wires the buttons.
+import { h, hidden, time, formatDate } from './dom.js';
+
+/** The writer stores before/classification as JSON strings; a bad one must not break the page. */
+export function parseJson(text, fallback) {
+  if (text === null || text === undefined || text === '') return fallback;
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text) ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+export const classificationOf = (write) => parseJson(write.classification, null);
+
+/** What changed, field by field: before and after side by side. */
+export function diffTable(write, captionId) {
+  const before = parseJson(write.before, {});
+  const changes = write.changes ?? {};
+  const fields = [...new Set([...Object.keys(changes), ...Object.keys(before)])].filter((f) => f in changes);
+  const rows = fields.map((field) => {
+    const old = before[field];
+    const value = changes[field];
+    const same = (old ?? '') === (value ?? '');
+    return h('tr', { class: same ? 'same' : 'changed' },
+      h('th', { scope: 'row' }, field),
+      h('td', { class: 'before' }, old === undefined || old === null || old === ''
+        ? h('span', { class: 'none' }, '(empty)')
+        : h('del', {}, hidden('before: '), old)),
+      h('td', { class: 'after' }, h('ins', {}, hidden('after: '), value ?? '')));
+  });
+  return h('table', { class: 'diff', 'aria-describedby': captionId },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'Before'), h('th', { scope: 'col' }, 'After'))),
+    h('tbody', {}, rows));
+}
+
+export function classificationLine(write) {
+  const c = classificationOf(write);
+  if (!c) return h('p', { class: 'classification none' }, 'No classification recorded.');
+  const by = String(c.classifiedBy ?? '').toLowerCase() === 'llm' ? 'LLM' : (c.classifiedBy || 'unknown');
+  const confidence = typeof c.confidence === 'number' ? `${Math.round(c.confidence * 100)}%` : '?';
+  return h('div', { class: 'classification' },
+    h('p', {},
+      'Classified ', h('strong', {}, c.category ?? '?'),
+      ', priority ', h('strong', { class: `priority priority-${String(c.priority ?? '').replace(/[^a-z]/g, '')}` }, c.priority ?? '?'),
+      ', confidence ', h('strong', {}, confidence),
+      ' by ', h('span', { class: `by by-${by === 'LLM' ? 'llm' : 'rules'}` }, by)),
+    c.reason ? h('p', { class: 'reason' }, h('span', { class: 'label' }, 'Why: '), c.reason) : null);
+}
+
+/** One pending write. Controls carry data-action; app.js listens on the list. */
+export function writeCard(write) {
+  const id = write.id;
+  const subjectId = `subject-${id}`;
+  const subject = write.subject || '(no subject)';
+  return h('li', { class: 'card', 'data-id': id, 'data-signature': signature(write) },
+    h('article', { 'aria-labelledby': subjectId, tabindex: '-1' },
+      h('div', { class: 'card-head' },
+        h('input', { type: 'checkbox', id: `select-${id}`, class: 'select', 'data-action': 'select' }),
+        h('label', { for: `select-${id}`, class: 'visually-hidden' }, `Select: ${subject}`),
+        h('h3', { id: subjectId, class: 'subject' }, subject),
+        h('span', { class: 'badge kind' }, write.kind)),
+      h('p', { class: 'meta' },
+        h('span', { class: 'source' }, write.source), ' · ticket ', h('span', { class: 'ticket' }, write.externalId),
+        ' · proposed ', time(write.proposedAt),
+        ' · expires ', time(write.expiresAt),
+        write.recordCount > 1 ? ` · ${write.recordCount} records` : null,
+        write.duplicateCount > 0 ? ` · proposed ${write.duplicateCount + 1} times` : null),
+      write.excerpt ? h('blockquote', { class: 'excerpt' }, write.excerpt) : null,
+      classificationLine(write),
+      h('p', { id: `change-${id}`, class: 'visually-hidden' }, `Proposed change for ${subject}`),
+      diffTable(write, `change-${id}`),
+      h('div', { class: 'decide' },
+        h('label', { for: `reason-${id}` }, 'Reason (optional)'),
+        h('input', { id: `reason-${id}`, type: 'text', class: 'reason-input', maxlength: '500', autocomplete: 'off' }),
+        h('button', { type: 'button', class: 'approve', 'data-action': 'approve' }, 'Approve', hidden(`: ${subject}`)),
+        h('button', { type: 'button', class: 'reject', 'data-action': 'reject' }, 'Reject', hidden(`: ${subject}`)),
+        h('button', { type: 'button', class: 'quiet', 'data-action': 'history' }, 'History', hidden(` of ticket ${write.externalId}`))),
+      h('p', { class: 'card-status', role: 'status' })));
+}
+
+/** What makes a card worth rebuilding (a superseded proposal changes its content, not its id). */
+export const signature = (write) => JSON.stringify([write.kind, write.changes, write.before, write.subject, write.excerpt, write.classification, write.duplicateCount]);
+
+/** A batch held for bulk review, with a few of its writes as examples. */
+export function batchCard(batch, writes) {
+  const id = batch.batchId;
+  const examples = writes.slice(0, 10);
+  return h('article', { class: 'batch', 'data-batch': id, 'aria-labelledby': `batch-${id}` },
+    h('h3', { id: `batch-${id}` }, `${batch.count} × ${batch.kind}`),
+    h('p', { class: 'meta' }, 'Held ', time(batch.openedAt), batch.reason ? ` · ${batch.reason}` : null),
+    h('details', {},
+      h('summary', {}, `Show ${examples.length} of the ${batch.count} writes`),
+      h('ul', { class: 'examples' }, examples.map((w) =>
+        h('li', {}, h('strong', {}, w.subject || '(no subject)'), ` — ${w.source} ${w.externalId}: `,
+          Object.entries(w.changes ?? {}).map(([k, v]) => `${k} → ${v}`).join(', '))))),
+    h('div', { class: 'decide' },
+      h('label', { for: `batch-reason-${id}` }, 'Reason (optional)'),
+      h('input', { id: `batch-reason-${id}`, type: 'text', class: 'reason-input', maxlength: '500', autocomplete: 'off' }),
+      h('button', { type: 'button', class: 'approve', 'data-action': 'release' }, 'Release batch', hidden(` of ${batch.count} ${batch.kind} writes`)),
+      h('button', { type: 'button', class: 'reject', 'data-action': 'reject-batch' }, 'Reject batch', hidden(` of ${batch.count} ${batch.kind} writes`))),
+    h('p', { class: 'card-status', role: 'status' }));
+}
+
+export function recentRow(write) {
+  return h('tr', {},
+    h('td', {}, h('span', { class: 'subject-small' }, write.subject || '(no subject)'), h('br'),
+      h('span', { class: 'meta' }, `${write.source} ${write.externalId} · ${write.kind}`)),
+    h('td', {}, h('span', { class: `state state-${write.state.toLowerCase()}` }, write.state),
+      write.decisionReason ? h('span', { class: 'meta' }, ` “${write.decisionReason}”`) : null, h('br'),
+      h('span', { class: 'meta decided-by' }, write.decidedBy ?? '', ' · ', time(write.decidedAt))));
+}
+
+export function historyTable(writes) {
+  if (!writes.length) return h('p', {}, 'No writes recorded for this ticket.');
+  return h('table', { class: 'history' },
+    h('thead', {}, h('tr', {},
+      ['When', 'Who', 'What', 'Write', 'Detail'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, writes.flatMap((w) => w.entries.map((e) =>
+      h('tr', {},
+        h('td', {}, formatDate(e.at)),
+        h('td', {}, e.actor),
+        h('td', {}, e.action),
+        h('td', {}, `${w.kind} (${w.state})`),
+        h('td', { class: 'detail' }, e.detail ?? ''))))));
+}

@@ -1,0 +1,231 @@
+using System.Text.Json;
+using Agents.Contracts;
+using Agents.Testing;
+using Agents.Writer.Sagas;
+using Agents.Writer.Tests.FakeVendors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NUnit.Framework;
+
+namespace Agents.Writer.Tests;
+
+/// <summary>
+/// The Zendesk and HubSpot adapters through the whole writer (proposal, auto-approval, ApplyWrite, the saga's
+/// result) against local servers that check requests the way the vendor does.
+/// </summary>
+[TestFixture]
+public class CrmAdapterTests
+{
+    private const string Email = "agent@example.com";
+    private const string ZendeskToken = "zd-token-9f8e7d";
+    private const string HubSpotToken = "pat-na1-1111-2222-3333";
+
+    private WriterTestHost? _host;
+    private FakeVendorServer? _vendor;
+
+    [TearDown]
+    public async Task Stop()
+    {
+        if (_host is not null)
+            await _host.DisposeAsync();
+        if (_vendor is not null)
+            await _vendor.DisposeAsync();
+        _host = null;
+        _vendor = null;
+    }
+
+    private static Dictionary<string, string?> Retries => new()
+    {
+        ["Writer:CrmRetryLimit"] = "2",
+        ["Writer:CrmRetryDelay"] = "00:00:00.050",
+    };
+
+    private async Task<FakeZendesk> StartZendeskAsync(string token = ZendeskToken, Action<WebApplicationBuilderHook>? hook = null, string configuredToken = ZendeskToken)
+    {
+        var zendesk = await FakeZendesk.StartAsync(Email, token, 101, 102);
+        _vendor = zendesk;
+        var settings = new Dictionary<string, string?>(Retries)
+        {
+            ["Writer:CrmAdapter"] = "zendesk",
+            ["Crm:Zendesk:BaseUrl"] = zendesk.BaseUrl.ToString(),
+            ["Crm:Zendesk:Subdomain"] = "acme",
+            ["Crm:Zendesk:Email"] = Email,
+            ["Crm:Zendesk:ApiToken"] = configuredToken,
+        };
+        var capture = new WebApplicationBuilderHook();
+        hook?.Invoke(capture);
+        foreach (var (k, v) in capture.Settings)
+            settings[k] = v;
+        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, settings, capture.Apply);
+        return zendesk;
+    }
+
+    private async Task<FakeHubSpot> StartHubSpotAsync(string configuredToken = HubSpotToken)
+    {
+        var hubspot = await FakeHubSpot.StartAsync(HubSpotToken, "2001", "2002");
+        _vendor = hubspot;
+        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, new Dictionary<string, string?>(Retries)
+        {
+            ["Writer:CrmAdapter"] = "hubspot",
+            ["Crm:HubSpot:BaseUrl"] = hubspot.BaseUrl.ToString(),
+            ["Crm:HubSpot:AccessToken"] = configuredToken,
+        });
+        return hubspot;
+    }
+
+    private async Task<string?> FailureReasonAsync(Guid id) =>
+        (await _host!.DetailAsync(id)).GetProperty("write").GetProperty("failureReason").GetString();
+
+    [Test]
+    public async Task Zendesk_gets_a_ticket_update_with_basic_token_auth_and_the_idempotency_key()
+    {
+        var zendesk = await StartZendeskAsync();
+        var priority = Proposals.SetPriority("101", "medium", source: "zendesk");
+        var tags = Proposals.AddTags("101", "billing,vip", source: "zendesk");
+        await _host!.ProposeAsync(priority);
+        await _host.ProposeAsync(tags);
+        await _host.WaitForStateAsync(priority.CorrelationId, WriteStates.Applied);
+        await _host.WaitForStateAsync(tags.CorrelationId, WriteStates.Applied);
+
+        var requests = zendesk.Requests.ToList();
+        Assert.That(requests, Has.Count.EqualTo(2));
+        Assert.Multiple(() =>
+        {
+            Assert.That(requests.Select(r => r.Method), Is.All.EqualTo("PUT"));
+            Assert.That(requests.Select(r => r.PathAndQuery), Is.All.EqualTo("/api/v2/tickets/101.json"));
+            Assert.That(requests.Select(r => r.IdempotencyKey), Is.EquivalentTo(new[] { priority.IdempotencyKey, tags.IdempotencyKey }));
+            Assert.That(zendesk.Tickets[101].Priority, Is.EqualTo("normal"), "medium is Zendesk's normal");
+            Assert.That(zendesk.Tickets[101].Tags, Is.EquivalentTo(new[] { "web", "billing", "vip" }), "additional_tags adds, never replaces");
+        });
+        var tagBody = JsonDocument.Parse(requests.Single(r => r.IdempotencyKey == tags.IdempotencyKey).Body).RootElement;
+        Assert.That(tagBody.GetProperty("ticket").GetProperty("additional_tags").EnumerateArray().Select(t => t.GetString()),
+            Is.EqualTo(new[] { "billing", "vip" }));
+        Assert.That(await _host.CountAsync("FROM crm_journal"), Is.Zero, "the vendor adapter replaces the journal");
+    }
+
+    [Test]
+    public async Task Zendesk_429_is_retried_after_its_Retry_After_then_applied()
+    {
+        var zendesk = await StartZendeskAsync();
+        zendesk.FailNext(429, """{"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"}""", TimeSpan.FromSeconds(1));
+        var write = Proposals.SetPriority("102", "urgent", source: "zendesk");
+        await _host!.ProposeAsync(write);
+        await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Applied);
+
+        var requests = zendesk.Requests.ToList();
+        Assert.That(requests, Has.Count.EqualTo(2));
+        Assert.That(requests[1].At - requests[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "waited as Retry-After asked, not the 50 ms backoff");
+        Assert.That(zendesk.Tickets[102].Priority, Is.EqualTo("urgent"));
+    }
+
+    [Test]
+    public async Task Zendesk_422_and_404_fail_the_write_at_once_with_the_vendors_reason()
+    {
+        var zendesk = await StartZendeskAsync();
+        zendesk.FailNext(422, """{"error":"RecordInvalid","description":"Record validation errors","details":{"priority":[{"description":"Priority: is not valid"}]}}""");
+        var invalid = Proposals.SetPriority("101", source: "zendesk");
+        await _host!.ProposeAsync(invalid);
+        await _host.WaitForStateAsync(invalid.CorrelationId, WriteStates.Failed);
+        Assert.That(await FailureReasonAsync(invalid.CorrelationId), Does.Contain("422").And.Contain("RecordInvalid"));
+
+        var missing = Proposals.SetPriority("999", source: "zendesk");
+        await _host.ProposeAsync(missing);
+        await _host.WaitForStateAsync(missing.CorrelationId, WriteStates.Failed);
+        Assert.That(await FailureReasonAsync(missing.CorrelationId), Does.Contain("404").And.Contain("RecordNotFound"));
+        Assert.That(zendesk.Requests, Has.Count.EqualTo(2), "a 4xx is not retried");
+        Assert.That(await _host.HistoryAsync(missing.CorrelationId), Is.EqualTo(new[] { "proposed", "approved", "failed" }));
+    }
+
+    [Test]
+    public async Task HubSpot_gets_a_properties_patch_with_the_bearer_token_and_tags_are_a_union()
+    {
+        var hubspot = await StartHubSpotAsync();
+        var priority = Proposals.SetPriority("2001", "high", source: "hubspot");
+        var tags = Proposals.AddTags("2001", "billing,vip", source: "hubspot");
+        await _host!.ProposeAsync(priority);
+        await _host.WaitForStateAsync(priority.CorrelationId, WriteStates.Applied);
+        await _host.ProposeAsync(tags);
+        await _host.WaitForStateAsync(tags.CorrelationId, WriteStates.Applied);
+
+        var requests = hubspot.Requests.ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(requests.Select(r => r.Method), Is.EqualTo(new[] { "PATCH", "GET", "PATCH" }));
+            Assert.That(requests[0].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001"));
+            Assert.That(requests[1].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001?properties=agents_tags"));
+            Assert.That(requests.Select(r => r.Authorization), Is.All.EqualTo("Bearer " + HubSpotToken));
+            Assert.That(JsonDocument.Parse(requests[0].Body).RootElement.GetProperty("properties").GetProperty("hs_ticket_priority").GetString(), Is.EqualTo("HIGH"));
+            Assert.That(hubspot.Tickets["2001"]["hs_ticket_priority"], Is.EqualTo("HIGH"));
+            Assert.That(hubspot.Tickets["2001"]["agents_tags"], Is.EqualTo("billing;existing;vip"));
+        });
+    }
+
+    [Test]
+    public async Task HubSpot_500s_past_the_retry_limit_fail_the_write_visibly_and_401_is_not_retried()
+    {
+        var hubspot = await StartHubSpotAsync();
+        for (var i = 0; i < 5; i++)
+            hubspot.FailNext(500, """{"status":"error","message":"internal error","category":"INTERNAL_ERROR"}""");
+        var write = Proposals.SetPriority("2002", "low", source: "hubspot");
+        await _host!.ProposeAsync(write);
+        await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Failed);
+        Assert.That(hubspot.Requests, Has.Count.EqualTo(3), "the first attempt and CrmRetryLimit=2 retries");
+        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("500").And.Contain("INTERNAL_ERROR"));
+    }
+
+    [Test]
+    public async Task HubSpot_with_a_wrong_token_fails_with_401_once()
+    {
+        var hubspot = await StartHubSpotAsync(configuredToken: "pat-na1-wrong");
+        var write = Proposals.SetPriority("2001", source: "hubspot");
+        await _host!.ProposeAsync(write);
+        await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Failed);
+        Assert.That(hubspot.Requests, Has.Count.EqualTo(1));
+        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("401").And.Contain("INVALID_AUTHENTICATION"));
+    }
+
+    [Test]
+    public async Task Credentials_never_reach_a_message_a_log_line_or_the_database()
+    {
+        const string canary = "zd-canary-7Qx2LmP9vR";
+        var logs = new LogCapture();
+        var zendesk = await StartZendeskAsync(token: canary, configuredToken: canary, hook: h =>
+        {
+            h.Settings["Logging:LogLevel:Default"] = "Trace";
+            h.Configure = b => b.Logging.AddProvider(logs);
+        });
+        await using var probe = await BusProbe.StartAsync(_host!.Broker, typeof(ProposeWrite), typeof(ApplyWrite), typeof(WriteApplied), typeof(WriteFailed));
+        // Every path that talks about the vendor: a retry after 429, a 500, a 422 failure, and a success.
+        zendesk.FailNext(429, """{"error":"APIRateLimitExceeded"}""", TimeSpan.FromSeconds(1));
+        zendesk.FailNext(500, """{"error":"InternalError"}""");
+        zendesk.FailNext(422, """{"error":"RecordInvalid","description":"Record validation errors"}""");
+        var failing = Proposals.SetPriority("101", source: "zendesk");
+        await _host.ProposeAsync(failing);
+        await _host.WaitForStateAsync(failing.CorrelationId, WriteStates.Failed);
+        var applied = Proposals.AddTags("102", "vip", source: "zendesk");
+        await _host.ProposeAsync(applied);
+        await _host.WaitForStateAsync(applied.CorrelationId, WriteStates.Applied);
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 6, TimeSpan.FromSeconds(10), "the messages at the probe");
+
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Email}/token:{canary}"));
+        var database = await _host.Database.ScalarOrNullAsync<string>(
+            "SELECT coalesce((SELECT string_agg(w::text, E'\\n') FROM write_approvals w), '') || coalesce((SELECT string_agg(a::text, E'\\n') FROM write_audit a), '')");
+        Assert.Multiple(() =>
+        {
+            Assert.That(zendesk.Requests.Select(r => r.Authorization), Is.All.EqualTo("Basic " + basic), "the token did reach the vendor");
+            Assert.That(logs.Lines, Is.Not.Empty);
+            Assert.That(logs.All, Does.Contain("101").And.Contain("429"), "the failures were logged");
+            Assert.That(logs.All, Does.Not.Contain(canary).And.Not.Contain(basic));
+            Assert.That(string.Join('\n', probe.Bodies), Does.Not.Contain(canary).And.Not.Contain(basic));
+            Assert.That(database, Does.Not.Contain(canary).And.Not.Contain(basic));
+        });
+    }
+}
+
+/// <summary>Extra settings and a builder hook for one writer start.</summary>
+public sealed class WebApplicationBuilderHook
+{
+    public Dictionary<string, string?> Settings { get; } = new();
+    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Configure { get; set; }
+    public void Apply(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => Configure?.Invoke(builder);
+}
