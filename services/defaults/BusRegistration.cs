@@ -20,11 +20,13 @@ public static class BusRegistration
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
-            // Every endpoint: a short in-memory retry (no delayed redelivery without the broker plugin), and
-            // messages a consumer sends held until it succeeds, so a retried attempt does not publish twice.
+            // Every endpoint: an in-memory retry (no delayed redelivery without the broker plugin) that starts fast,
+            // for the saga's first-copy race, and lasts ~19 s in all, so a PostgreSQL restart is ridden out instead
+            // of sending messages to _error. Messages a consumer sends are held until it succeeds, so a retried
+            // attempt does not publish twice.
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Intervals(50, 200, 500, 1000, 2000));
+                endpoint.UseMessageRetry(r => r.Intervals(50, 200, 500, 1000, 2000, 5000, 10000));
                 endpoint.UseInMemoryOutbox(context);
             });
             registerConsumers(x);
