@@ -12,18 +12,8 @@ namespace Agents.Writer.Tests;
 /// reaches the CRM until a person releases or rejects the batch as a whole.
 /// </summary>
 [TestFixture]
-public class BulkGuardTests
+public class BulkGuardTests : WriterFixture
 {
-    private WriterTestHost? _host;
-
-    [TearDown]
-    public async Task Stop()
-    {
-        if (_host is not null)
-            await _host.DisposeAsync();
-        _host = null;
-    }
-
     [Test]
     public async Task Too_many_records_holds_the_kind_in_one_batch_until_released_then_policy_applies()
     {

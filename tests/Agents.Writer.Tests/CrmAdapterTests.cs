@@ -14,23 +14,19 @@ namespace Agents.Writer.Tests;
 /// result) against local servers that check requests the way the vendor does.
 /// </summary>
 [TestFixture]
-public class CrmAdapterTests
+public class CrmAdapterTests : WriterFixture
 {
     private const string Email = "agent@example.com";
     private const string ZendeskToken = "zd-token-9f8e7d";
     private const string HubSpotToken = "pat-na1-1111-2222-3333";
 
-    private WriterTestHost? _host;
     private FakeVendorServer? _vendor;
 
     [TearDown]
-    public async Task Stop()
+    public async Task StopVendor()
     {
-        if (_host is not null)
-            await _host.DisposeAsync();
         if (_vendor is not null)
             await _vendor.DisposeAsync();
-        _host = null;
         _vendor = null;
     }
 

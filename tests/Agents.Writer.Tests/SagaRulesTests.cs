@@ -9,18 +9,8 @@ namespace Agents.Writer.Tests;
 
 /// <summary>The saga's rules on a real broker and database: duplicates, supersede, policy, API answers, expiry.</summary>
 [TestFixture]
-public class SagaRulesTests
+public class SagaRulesTests : WriterFixture
 {
-    private WriterTestHost? _host;
-
-    [TearDown]
-    public async Task Stop()
-    {
-        if (_host is not null)
-            await _host.DisposeAsync();
-        _host = null;
-    }
-
     [Test]
     public async Task Same_content_is_counted_and_new_content_supersedes_with_an_audit_entry()
     {

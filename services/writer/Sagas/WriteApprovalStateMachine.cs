@@ -164,15 +164,20 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else.
         During([Applying, Applied, Rejected, Failed, Expired, Refused],
             When(Proposed).Then(ctx =>
-            {
-                ctx.Saga.DuplicateCount++;
-                ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
-                _metrics.Proposal("duplicate");
-            }));
+                {
+                    ctx.Saga.DuplicateCount++;
+                    ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
+                    _metrics.Proposal("duplicate");
+                })
+                .If(ctx => ctx.Saga.CurrentState == nameof(Applying), resend => resend.Publish(ctx => ApplyWriteFor(ctx.Saga))));
 
         // Approving twice is harmless, so is rejecting twice; any other decision on a closed write is refused and
         // audited (the API answers 409 before publishing; this covers clients publishing on the bus directly).
-        During(Applying, Applied, Ignore(ApprovalReceived));
+        // A write still Applying when its approval (or proposal, for auto-approval) arrives again: the decision was
+        // committed but its ApplyWrite may have been lost with an instance that died before publishing it (the
+        // redelivered message is this copy). Send ApplyWrite again: applying is idempotent by key.
+        During(Applying, When(ApprovalReceived).Publish(ctx => ApplyWriteFor(ctx.Saga)));
+        During(Applied, Ignore(ApprovalReceived));
         During(Rejected, Ignore(RejectionReceived));
         During([Rejected, Failed, Expired, Refused],
             When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")));
