@@ -9,4 +9,10 @@ public record ApplyWrite
     public required string ExternalId { get; init; }
     public required string Kind { get; init; }
     public required IReadOnlyDictionary<string, string> Changes { get; init; }
+
+    /// <summary>
+    /// W3C traceparent of the trace the write was proposed in (the ticket's trace). A person's approval arrives in a
+    /// trace of its own; the CRM write is recorded in the ticket's trace, linked to the approval's.
+    /// </summary>
+    public string? TicketTraceParent { get; init; }
 }

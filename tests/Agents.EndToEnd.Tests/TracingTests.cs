@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Agents.Contracts;
 using Agents.Testing;
 using NUnit.Framework;
@@ -10,13 +11,14 @@ namespace Agents.EndToEnd.Tests;
 
 /// <summary>
 /// One ticket is one trace: the webhook's HTTP span, the classifier's consume and the writer's saga all share a
-/// trace id, because MassTransit carries the trace context across the broker.
+/// trace id, because MassTransit carries the trace context across the broker. The person's approval arrives later in
+/// a trace of its own; the CRM write joins the ticket's trace and links to the approval's.
 /// </summary>
 [TestFixture]
 public class TracingTests
 {
     [Test]
-    public async Task One_ticket_is_one_trace_from_webhook_to_held_write()
+    public async Task One_ticket_is_one_trace_from_webhook_to_crm_write_linked_to_the_approval()
     {
         var spans = new List<Activity>();
         // An in-memory exporter in the test process sees the spans of all three in-process services.
@@ -29,8 +31,12 @@ public class TracingTests
         var response = await system.SendGenericAsync(Tickets.Billing("T-TRACE"), "msg_trace_1");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var key = WriteKey.For("generic", "T-TRACE", WriteKinds.SetPriority);
-        await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
+        var held = await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
             TimeSpan.FromSeconds(30), "the held write");
+        var id = held.Single(x => x.GetProperty("idempotencyKey").GetString() == key).GetProperty("id").GetGuid();
+        var approve = await system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "trace" });
+        Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually.Until(() => system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "the write applied");
         tracing.ForceFlush();
 
         List<Activity> Snapshot() { lock (spans) return [.. spans]; }
@@ -47,6 +53,18 @@ public class TracingTests
                 "the classifier consumes it in the same trace:\n" + seen);
             Assert.That(trace.Any(s => s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("write-approval-state", StringComparison.Ordinal)),
                 "the writer's saga handles the proposal in the same trace:\n" + seen);
+        });
+
+        // The approval is its own HTTP request, so its own trace; the CRM write is in the ticket's trace, linked to it.
+        var approval = Snapshot().Single(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("/approve", StringComparison.Ordinal));
+        var crm = Snapshot().Where(s => s.DisplayName.StartsWith("crm apply", StringComparison.Ordinal)).ToList();
+        Assert.That(crm, Has.Count.EqualTo(1), "one CRM write span");
+        Assert.Multiple(() =>
+        {
+            Assert.That(approval.TraceId, Is.Not.EqualTo(webhook.TraceId), "the approval is a trace of its own");
+            Assert.That(crm[0].TraceId, Is.EqualTo(webhook.TraceId), "the CRM write is in the ticket's trace");
+            Assert.That(crm[0].Links.Select(l => l.Context.TraceId), Does.Contain(approval.TraceId), "linked to the approval's trace");
+            Assert.That(crm[0].GetTagItem("agents.idempotency_key"), Is.EqualTo(key));
         });
     }
 }

@@ -17,6 +17,7 @@ public sealed class ApplyWriteConsumer(
     {
         var write = context.Message;
         var o = options.Value;
+        using var activity = CrmApplyActivity.Start(write, adapter.Name);
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -38,6 +39,7 @@ public sealed class ApplyWriteConsumer(
             catch (CrmWriteException e)
             {
                 metrics.CrmWrite(adapter.Name, "failed");
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
                 logger.LogWarning("Write {IdempotencyKey} failed through {Adapter} after {Attempts} attempts: {Reason}",
                     write.IdempotencyKey, adapter.Name, attempt + 1, e.Message);
                 await context.Publish(new WriteFailed

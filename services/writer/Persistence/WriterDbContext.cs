@@ -25,6 +25,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.HasIndex(x => new { x.CurrentState, x.ExpiresAt });
             e.HasIndex(x => x.BatchId);
             e.Property(x => x.CurrentState).HasMaxLength(64);
+            e.Property(x => x.TraceParent).HasMaxLength(128);
             e.Property(x => x.IdempotencyKey).HasMaxLength(512);
             e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.ExternalId).HasMaxLength(256);

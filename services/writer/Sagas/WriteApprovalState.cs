@@ -49,6 +49,9 @@ public class WriteApprovalState : SagaStateMachineInstance
     /// <summary>Why the bulk guard held it.</summary>
     public string? BulkReason { get; set; }
 
+    /// <summary>W3C traceparent of the first proposal: the ticket's trace, which the CRM write joins.</summary>
+    public string? TraceParent { get; set; }
+
     public string? Adapter { get; set; }
     public DateTimeOffset? AppliedAt { get; set; }
     public string? FailureReason { get; set; }

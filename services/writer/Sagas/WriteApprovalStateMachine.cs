@@ -281,11 +281,14 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         ExternalId = saga.ExternalId,
         Kind = saga.Kind,
         Changes = ProposalContent.Changes(saga.Changes),
+        TicketTraceParent = saga.TraceParent,
     };
 
     private static void Hold(WriteApprovalState saga, ProposeWrite message)
     {
         var now = DateTimeOffset.UtcNow;
+        // The consume activity of the first proposal belongs to the ticket's trace (webhook → classifier → here).
+        saga.TraceParent ??= System.Diagnostics.Activity.Current?.Id;
         saga.IdempotencyKey = message.IdempotencyKey;
         saga.Source = message.Source;
         saga.ExternalId = message.ExternalId;

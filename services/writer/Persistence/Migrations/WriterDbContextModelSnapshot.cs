@@ -253,6 +253,10 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<int>("SupersededCount")
                         .HasColumnType("integer");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
 
