@@ -61,6 +61,14 @@ public class NormalizationTests
     }
 
     [Test]
+    public void A_subject_is_plain_text_markup_in_it_is_kept_as_typed_and_entities_decoded()
+    {
+        var draft = new TicketDraft { ExternalId = "1", EventKind = "x", Subject = "<script>alert(1)</script> Tom &amp; Jerry", Body = "b" };
+        var ticket = TicketNormalizer.Normalize(draft, "generic", DateTimeOffset.UtcNow, 100, out _)!;
+        Assert.That(ticket.Subject, Is.EqualTo("<script>alert(1)</script> Tom & Jerry"));
+    }
+
+    [Test]
     public void Long_bodies_are_truncated_with_a_warning_and_never_inside_a_surrogate_pair()
     {
         var draft = new TicketDraft { ExternalId = "1", EventKind = "x", Subject = "s", Body = new string('a', 99) + "😀😀" };

@@ -31,7 +31,9 @@ public static class TicketNormalizer
         }
         refusal = null;
 
-        var rawSubject = draft.Subject is not null && PlainText.LooksLikeHtml(draft.Subject) ? PlainText.FromHtml(draft.Subject) : draft.Subject;
+        // Subjects are plain text at every vendor: markup in one is what the customer typed and stays as text (the
+        // approval page encodes it); only entities are decoded.
+        var rawSubject = draft.Subject is null ? null : System.Net.WebUtility.HtmlDecode(draft.Subject);
         var subject = PlainText.Truncate(PlainText.Clean(rawSubject, singleLine: true), MaxSubjectLength, out var subjectCut);
         // A ticket to be hydrated has no text yet by design; that is not worth a warning.
         if (subject.Length == 0 && !draft.NeedsHydration) warnings.Add("empty subject");
