@@ -1,6 +1,6 @@
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
-using Agents.Classifier.Redaction;
+using Agents.ServiceDefaults.Redaction;
 using Agents.Classifier.Rules;
 using Agents.Contracts;
 using Microsoft.Extensions.Options;
