@@ -16,7 +16,7 @@ namespace Agents.Classifier.Tests;
 
 /// <summary>
 /// Secrets planted in a ticket and in the CRM credentials must not reach the LLM, any log line of any service, or
-/// any message the system publishes after ingest. All three services run in this process; their logs are caught
+/// any message the system publishes, <c>TicketReceived</c> included (ingest redacts). All three services run in this process; their logs are caught
 /// at the console, where the JSON console logger writes them.
 /// </summary>
 [NonParallelizable]
@@ -34,6 +34,9 @@ public class CanaryTests
     private const string Password = "Canary-Pa55word!";
     private const string Phone = "+49 170 5551234";
 
+    // The requester's own address travels in its field (the writer needs it) but never in a log line.
+    private const string RequesterEmail = "requester.canary@customer-corp.example";
+
     // In the writer's CRM settings and the classifier's LLM settings.
     private const string ZendeskToken = "zd-canary-token-9f8e7d6c5b4a";
     private const string HubSpotToken = "pat-na1-canary-0000-1111-2222-333344445555";
@@ -43,7 +46,7 @@ public class CanaryTests
     private static readonly string[] CredentialSecrets = [ZendeskToken, HubSpotToken, LlmKey];
 
     [Test]
-    public async Task No_planted_secret_reaches_the_llm_a_log_line_or_a_message_after_ingest()
+    public async Task No_planted_secret_reaches_the_llm_a_log_line_or_any_message_on_the_bus()
     {
         var originalOut = Console.Out;
         var logs = new StringWriter();
@@ -131,12 +134,19 @@ public class CanaryTests
                 Assert.That(published, Does.Not.Contain(secret), $"a published message contains {secret}");
                 Assert.That(published, Does.Not.Contain(JsonEncoded(secret)), $"a published message contains {secret} (JSON-escaped)");
             }
-            // TicketReceived is the ticket as the CRM sent it (ingest does not redact): it shows the probe does see
-            // a planted secret where one travels. Credentials are never in it.
+            // Ingest redacts before publishing, so TicketReceived is held to the same rule. Positive control: the probe
+            // does see the tickets (their non-secret text, the placeholders and the requester's own address field).
             var tickets = string.Join("\n", received.Bodies);
-            Assert.That(tickets, Does.Contain(Email), "positive control: the probe sees secrets where they are");
-            foreach (var secret in CredentialSecrets)
-                Assert.That(tickets, Does.Not.Contain(secret));
+            Assert.That(tickets, Does.Contain("I was charged twice").And.Contain("[CARD_1]").And.Contain("PRODUCTION DOWN"),
+                "positive control: the probe sees the tickets' text");
+            Assert.That(tickets, Does.Contain(RequesterEmail), "positive control: the requester field is kept");
+            Assert.That(tickets, Does.Contain("redacted"), "the ticket says that text was redacted");
+            foreach (var secret in TicketSecrets.Concat(CredentialSecrets))
+            {
+                Assert.That(tickets, Does.Not.Contain(secret), $"TicketReceived contains {secret}");
+                Assert.That(tickets, Does.Not.Contain(JsonEncoded(secret)), $"TicketReceived contains {secret} (JSON-escaped)");
+            }
+            Assert.That(logText, Does.Not.Contain(RequesterEmail), "a log line contains the requester's address");
         });
     }
 
@@ -147,7 +157,7 @@ public class CanaryTests
             ticket = new
             {
                 id, subject, body,
-                requester = new { name = "Canary Person", email = Email },
+                requester = new { name = "Canary Person", email = RequesterEmail },
                 tags = new[] { "web" },
                 status = "open",
                 created_at = "2026-11-20T09:30:00Z",

@@ -41,6 +41,26 @@ public class ClassifierServiceTests
     };
 
     [Test]
+    public async Task A_step_log_that_cannot_be_written_does_not_fail_or_repeat_the_ticket()
+    {
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        // Only the step log breaks (its table is gone); the cache, which holds the decision, still works.
+        await _database.ScalarAsync<int>("ALTER TABLE classifier_steps RENAME TO classifier_steps_gone; SELECT 1");
+
+        await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("steps-down", "The nightly export fails with an error."));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(20), "the ticket classified");
+        // Were the failure to fail the message, it would get no verdict (retried, then _error); waiting past the
+        // in-memory retries (about 4 s in all) would also show a second verdict.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        Assert.That(probe.Count, Is.EqualTo(1), "handled once, not retried");
+        Assert.That(_llm.CallCount, Is.EqualTo(1));
+        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_cache"), Is.EqualTo(1));
+        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_steps_gone"), Is.Zero, "the step log really failed");
+    }
+
+    [Test]
     public async Task An_outage_of_500_tickets_keeps_them_moving_on_rules_and_the_llm_resumes_after_it()
     {
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,

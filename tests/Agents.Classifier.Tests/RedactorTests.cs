@@ -1,4 +1,4 @@
-using Agents.Classifier.Redaction;
+using Agents.ServiceDefaults.Redaction;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;
@@ -60,5 +60,23 @@ public class RedactorTests
         Assert.That(Redactor.IsLuhnCard("4012888888881882"), Is.False);
         Assert.That(Redactor.IsIban("FR14 2004 1010 0505 0001 3M02 606"), Is.True);
         Assert.That(Redactor.IsIban("FR14 2004 1010 0505 0001 3M02 607"), Is.False);
+    }
+
+    [TestCase("The reset link works but the new password is refused.")]
+    [TestCase("the password is wrong")]
+    public void Prose_about_a_password_is_not_a_password(string text) =>
+        Assert.That(Redactor.Redact(text).Text, Is.EqualTo(text));
+
+    [Test]
+    public void Redacting_redacted_text_again_changes_nothing()
+    {
+        // Ingest redacts and the classifier redacts again: placeholders must not match any pattern themselves.
+        var once = Redactor.Redact("mail jane@example.com, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00, "
+            + "call +49 30 1234 5678, Bearer abc123DEF456ghi789.jkl, api_key=9f8e7d6c5b4a3210, password: Hunter2!secret, "
+            + "key sk-proj-AbCdEfGhIjKlMnOpQrStUvWx");
+        Assert.That(once.Total, Is.EqualTo(8), once.Text);
+        var twice = Redactor.Redact(once.Text);
+        Assert.That(twice.Text, Is.EqualTo(once.Text));
+        Assert.That(twice.Total, Is.Zero, twice.Text);
     }
 }

@@ -86,4 +86,31 @@ public class NormalizationTests
         Assert.That(Key(Draft("a")), Is.EqualTo(first));
         Assert.That(Key(Draft("a")), Is.Not.EqualTo(Key(Draft("b"))));
     }
+
+    [Test]
+    public void Subject_and_body_are_redacted_but_the_requester_address_is_kept()
+    {
+        var draft = new TicketDraft
+        {
+            ExternalId = "1", EventKind = "ticket.created",
+            Subject = "Refund to card 4111 1111 1111 1111",
+            Body = "<p>My password: Hunter2!secret, write to other.person@example.com</p>",
+            RequesterEmail = "customer@example.com",
+        };
+        var ticket = TicketNormalizer.Normalize(draft, "generic", DateTimeOffset.UtcNow, 1000, out _)!;
+        Assert.That(ticket.Subject, Is.EqualTo("Refund to card [CARD_1]"));
+        Assert.That(ticket.Body, Is.EqualTo("My password: [PASSWORD_1], write to [EMAIL_1]"));
+        Assert.That(ticket.Requester!.Email, Is.EqualTo("customer@example.com"));
+        Assert.That(ticket.Warnings, Does.Contain("redacted 3 secret(s) from the text"));
+        Assert.That(string.Join("|", ticket.Warnings), Does.Not.Contain("Hunter2").And.Not.Contain("4111"));
+    }
+
+    [Test]
+    public void A_ticket_without_secrets_gets_no_redaction_warning()
+    {
+        var draft = new TicketDraft { ExternalId = "1", EventKind = "x", Subject = "Order 12345 late", Body = "Where is it?", RequesterName = "A" };
+        var ticket = TicketNormalizer.Normalize(draft, "generic", DateTimeOffset.UtcNow, 1000, out _)!;
+        Assert.That(ticket.Body, Is.EqualTo("Where is it?"));
+        Assert.That(ticket.Warnings, Has.None.Contains("redacted"));
+    }
 }

@@ -56,7 +56,22 @@ public sealed class TicketReceivedConsumer(
         }
         finally
         {
+            await WriteStepsAsync(ticket, steps);
+        }
+    }
+
+    // Steps are diagnostics: losing them (the database is briefly down) must not fail or repeat the ticket. The
+    // cache, which holds the decision, is not guarded like this: its failure fails the message, so it is retried.
+    private async Task WriteStepsAsync(TicketReceived ticket, StepRecorder steps)
+    {
+        try
+        {
             await stepLog.WriteAsync(steps.Steps, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not write the {Count} steps of ticket {Source}/{ExternalId}; the ticket is handled without them",
+                steps.Steps.Count, ticket.Source, ticket.ExternalId);
         }
     }
 }

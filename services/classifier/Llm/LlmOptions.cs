@@ -26,6 +26,12 @@ public sealed class LlmOptions
     /// <summary>Longer ticket texts are cut before they go into the prompt.</summary>
     public int MaxInputChars { get; set; } = 6000;
 
+    /// <summary>
+    /// How long a rules answer (given while the LLM failed) stands for its content: every copy within it gets the same
+    /// decision; after it the content is classified afresh. Defaults to ingest's dedupe window.
+    /// </summary>
+    public TimeSpan FallbackAnswerTtl { get; set; } = TimeSpan.FromDays(7);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 }
 

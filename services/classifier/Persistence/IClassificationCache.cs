@@ -2,12 +2,19 @@ using Agents.Contracts;
 
 namespace Agents.Classifier.Persistence;
 
-/// <summary>What classifying a piece of content produced, and whether it may be reused for the same content.</summary>
-public sealed record CacheableClassification(Classification Classification, bool Cacheable, string? Model = null);
+/// <summary>
+/// What classifying a piece of content produced. Every answer is stored, so all copies of one content get one
+/// decision; a <see cref="Fallback"/> (rules, while the LLM failed) stands only for the fallback TTL.
+/// </summary>
+public sealed record CacheableClassification(Classification Classification, string? Model = null, bool Fallback = false)
+{
+    /// <summary>What a fallback row stores as its model: the cache reads such rows only within the TTL.</summary>
+    public const string FallbackModel = "rules-fallback";
+}
 
 /// <summary>
-/// Classifies each content hash once: a second delivery of the same content (any instance, any time) gets the
-/// stored answer without calling the LLM. Concurrent callers with one hash are serialized, so they cannot both
+/// Classifies each content hash once: a second delivery of the same content (any instance, any time; a fallback
+/// answer within its TTL) gets the stored answer without calling the LLM. Concurrent callers with one hash are serialized, so they cannot both
 /// miss and both call.
 /// </summary>
 public interface IClassificationCache

@@ -1,6 +1,6 @@
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
-using Agents.Classifier.Redaction;
+using Agents.ServiceDefaults.Redaction;
 using Agents.Classifier.Rules;
 using Agents.Contracts;
 using Microsoft.Extensions.Options;
@@ -79,7 +79,7 @@ public sealed class TicketClassifier(
             var answer = outcome.Result!;
             steps.Add("llm-request", outcome: "ok", model: answer.Model, latency: answer.Latency,
                 inputTokens: answer.InputTokens, outputTokens: answer.OutputTokens);
-            return new CacheableClassification(answer.Classification, Cacheable: true, answer.Model);
+            return new CacheableClassification(answer.Classification, answer.Model);
         }
 
         string why;
@@ -92,8 +92,9 @@ public sealed class TicketClassifier(
         }
         var fallback = rules.Classify(subject, body);
         steps.Add("fallback", outcome: "rules", detail: why);
-        // Rules answers are not cached: the next copy of this content should get the LLM once it is back.
-        return new CacheableClassification(fallback with { Reason = $"{fallback.Reason} ({why})" }, Cacheable: false);
+        // Stored too (for the fallback TTL): a duplicate classified later by the recovered LLM could decide differently,
+        // and one ticket must not get two outcomes.
+        return new CacheableClassification(fallback with { Reason = $"{fallback.Reason} ({why})" }, Fallback: true);
     }
 
     private ClassificationResult Finish(StepRecorder steps, Classification classification, RedactedText subject, RedactedText body,

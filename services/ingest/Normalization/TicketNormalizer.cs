@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Agents.Contracts;
 using Agents.Ingest.Verification;
+using Agents.ServiceDefaults.Redaction;
 
 namespace Agents.Ingest.Normalization;
 
@@ -34,7 +35,10 @@ public static class TicketNormalizer
         // Subjects are plain text at every vendor: markup in one is what the customer typed and stays as text (the
         // approval page encodes it); only entities are decoded.
         var rawSubject = draft.Subject is null ? null : System.Net.WebUtility.HtmlDecode(draft.Subject);
-        var subject = PlainText.Truncate(PlainText.Clean(rawSubject, singleLine: true), MaxSubjectLength, out var subjectCut);
+        // Secrets go before anything leaves this service (the bus, logs); redacted before truncation, so a cut
+        // cannot leave half a card number that no longer matches its pattern.
+        var redactedSubject = Redactor.Redact(PlainText.Clean(rawSubject, singleLine: true));
+        var subject = PlainText.Truncate(redactedSubject.Text, MaxSubjectLength, out var subjectCut);
         // A ticket to be hydrated has no text yet by design; that is not worth a warning.
         if (subject.Length == 0 && !draft.NeedsHydration) warnings.Add("empty subject");
         if (subjectCut) warnings.Add($"subject truncated to {MaxSubjectLength} characters");
@@ -47,7 +51,11 @@ public static class TicketNormalizer
         var stripped = false;
         var body = PlainText.Clean(html ? PlainText.FromHtml(rawBody, out stripped) : rawBody);
         if (stripped) warnings.Add("HTML nested too deeply to parse; tags removed without parsing");
-        body = PlainText.Truncate(body, maxTextLength, out var bodyCut);
+        var redactedBody = Redactor.Redact(body);
+        body = PlainText.Truncate(redactedBody.Text, maxTextLength, out var bodyCut);
+        // Counts only: the values are gone, and the requester's own address (a separate field) is kept as is.
+        if (redactedSubject.Total + redactedBody.Total is > 0 and var redacted)
+            warnings.Add($"redacted {redacted} secret(s) from the text");
         if (bodyCut || rawBody.Length < (draft.Body?.Length ?? 0)) warnings.Add($"body truncated to {maxTextLength} characters");
 
         var name = NullIfEmpty(PlainText.Clean(draft.RequesterName, singleLine: true));

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Agents.Classifier.Redaction;
+namespace Agents.ServiceDefaults.Redaction;
 
 /// <summary>The text with its secrets and personal data replaced, and how many of each kind were found.</summary>
 public sealed record RedactedText(string Text, IReadOnlyDictionary<string, int> Found)
@@ -26,6 +26,7 @@ public static partial class Redactor
         ("APIKEY", ApiKey(), 0, null),
         ("APIKEY", LabelledKey(), 2, null),
         ("PASSWORD", Password(), 2, null),
+        ("PASSWORD", SpokenPassword(), 2, LooksLikeSecret),
         ("EMAIL", Email(), 0, null),
         ("IBAN", Iban(), 0, IsIban),
         ("CARD", Card(), 0, IsLuhnCard),
@@ -95,6 +96,11 @@ public static partial class Redactor
         return remainder == 1;
     }
 
+    // "the new password is refused." is prose: after "is" only a value with a digit, a capital or a symbol counts.
+    // An all-lowercase spoken password is missed; with ':' or '=' every value counts.
+    private static bool LooksLikeSecret(string candidate) =>
+        candidate.TrimEnd('.', '!', '?').Any(c => !char.IsLower(c));
+
     private static bool IsPhone(string candidate)
     {
         var digits = candidate.Count(char.IsAsciiDigit);
@@ -114,8 +120,11 @@ public static partial class Redactor
     [GeneratedRegex(@"(?i)\b(api[ _-]?key|api[ _-]?token|access[ _-]?token|secret|client[ _-]?secret|token)\s*[:=]\s*[""']?([^\s""',;]{6,})")]
     private static partial Regex LabelledKey();
 
-    [GeneratedRegex(@"(?i)\b(password|passwort|passwd|pwd|kennwort|contraseña|senha|mot de passe)\s*(?::|=|\s(?:is|ist|es|est|é)\s)\s*[""']?([^\s""',;]{4,})")]
+    [GeneratedRegex(@"(?i)\b(password|passwort|passwd|pwd|kennwort|contraseña|senha|mot de passe)\s*[:=]\s*[""']?([^\s""',;]{4,})")]
     private static partial Regex Password();
+
+    [GeneratedRegex(@"(?i)\b(password|passwort|passwd|pwd|kennwort|contraseña|senha|mot de passe)\s+(?:is|ist|es|est|é)\s+[""']?([^\s""',;]{4,})")]
+    private static partial Regex SpokenPassword();
 
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")]
     private static partial Regex Email();
