@@ -23,11 +23,5 @@ public sealed class ClassifierOptions
     public BreakerOptions Breaker { get; set; } = new();
 
     /// <summary>Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>).</summary>
-    public List<OperatorOptions> Operators { get; set; } = [];
-}
-
-public sealed class OperatorOptions
-{
-    public string Name { get; set; } = "";
-    public string Token { get; set; } = "";
+    public List<Agents.ServiceDefaults.Security.NamedToken> Operators { get; set; } = [];
 }

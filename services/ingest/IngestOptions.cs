@@ -41,7 +41,7 @@ public sealed class IngestOptions
     public Dictionary<string, SourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Operators allowed to read and replay the quarantine: <c>Ingest__Operators__0__Name/Token</c>.</summary>
-    public List<OperatorOptions> Operators { get; set; } = [];
+    public List<Agents.ServiceDefaults.Security.NamedToken> Operators { get; set; } = [];
 }
 
 public sealed class SourceOptions
@@ -73,8 +73,3 @@ public sealed class RateLimitOptions
     public int Burst { get; set; }
 }
 
-public sealed class OperatorOptions
-{
-    public string? Name { get; set; }
-    public string? Token { get; set; }
-}

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using Agents.Classifier.Persistence;
+using Agents.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -43,14 +42,10 @@ public sealed class OperatorTokenFilter(IOptionsMonitor<ClassifierOptions> optio
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var request = context.HttpContext.Request;
+        if (NamedTokens.Bearer(request) is not { } presented)
             return Unauthorized(context.HttpContext, "A bearer token is required.");
-        var presented = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
-        var known = false;
-        // Compare with every operator, so the time taken says nothing about which token came close.
-        foreach (var op in options.CurrentValue.Operators.Where(o => o.Token.Length > 0))
-            known |= CryptographicOperations.FixedTimeEquals(presented, Encoding.UTF8.GetBytes(op.Token));
+        var known = NamedTokens.Match(presented, options.CurrentValue.Operators) is not null;
         return known ? await next(context) : Unauthorized(context.HttpContext, "Unknown operator token.");
     }
 

@@ -1,4 +1,4 @@
-using Agents.Ingest.Verification;
+using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Ingest.Quarantine;
@@ -13,18 +13,10 @@ public sealed class OperatorAuthorization(IOptions<IngestOptions> options) : IEn
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
-        string? name = null;
-        // Compare against every operator (no early exit), so timing does not tell how far a guess got.
-        foreach (var op in options.Value.Operators)
-        {
-            if (!string.IsNullOrEmpty(op.Token) && Signatures.SecretEquals(token, op.Token))
-                name ??= op.Name ?? "operator";
-        }
-        if (name is null)
+        var op = NamedTokens.Match(NamedTokens.Bearer(context.HttpContext.Request), options.Value.Operators);
+        if (op is null)
             return Results.Problem(statusCode: 401, title: "An operator's bearer token is required.");
-        context.HttpContext.Items[OperatorItem] = name;
+        context.HttpContext.Items[OperatorItem] = op.Name.Length > 0 ? op.Name : "operator";
         return await next(context);
     }
 }
