@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
@@ -12,7 +11,8 @@ namespace Agents.Bench;
 /// <summary>
 /// Webhooks accepted per second by one ingest (signed, verified, normalized, duplicate-checked, published with
 /// confirms, recorded), beside a raw RabbitMQ.Client publisher with publisher confirms on the same broker, same
-/// body size, same concurrency. Goal: ingest at least half the raw rate.
+/// body size, same concurrency. Goal: ingest at least half the raw rate. Both are measured warm: a service's first
+/// tens of thousands of requests run code the JIT is still optimizing, which is start-up, not throughput.
 /// </summary>
 public sealed class IngestBenchmark : IBenchmark
 {
@@ -24,7 +24,7 @@ public sealed class IngestBenchmark : IBenchmark
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var count = context.Quick ? 1_000 : 5_000;
+        var count = context.Quick ? 2_000 : 20_000;
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await IngestSink.BindAsync(broker, Exchange);
@@ -32,8 +32,10 @@ public sealed class IngestBenchmark : IBenchmark
         var body = SampleBody("warmup");
         Report.Header($"ingest: {count} webhooks, {Concurrency} at a time, {Encoding.UTF8.GetByteCount(body)}-byte bodies");
 
-        var raw = await RawConfirmedPublishAsync(broker, count, Encoding.UTF8.GetBytes(body), cancellationToken);
-        Report.Row("raw RabbitMQ.Client publish + confirm", raw.Count, raw.Elapsed, raw.Latency);
+        var raw = await RawConfirmedPublisher.StartAsync(broker, Encoding.UTF8.GetBytes(body), cancellationToken);
+        await WarmUp.UntilJitSettledAsync(() => raw.RunAsync(2_000, cancellationToken), cancellationToken);
+        var rawRun = await raw.RunAsync(count, cancellationToken);
+        Report.Row("raw RabbitMQ.Client publish + confirm", rawRun.Count, rawRun.Elapsed, rawRun.Latency);
 
         await using var ingest = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, new Dictionary<string, string?>
         {
@@ -42,62 +44,72 @@ public sealed class IngestBenchmark : IBenchmark
             ["Logging:LogLevel:Default"] = "Error",
             ["Logging:LogLevel:Agents"] = "Error",
         }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
-        ingest.Client.DefaultRequestHeaders.ConnectionClose = false;
 
-        await WebhooksAsync(ingest, Math.Min(200, count), "warm", cancellationToken); // JIT, pools, first queries
-        var measured = await WebhooksAsync(ingest, count, "run", cancellationToken);
-        var rawRate = raw.Count / raw.Elapsed.TotalSeconds;
-        Report.Row("ingest POST /webhooks/generic -> 202", measured.Count, measured.Elapsed, measured.Latency, rawRate);
-        Console.WriteLine($"ratio ingest/raw: {measured.Count / measured.Elapsed.TotalSeconds / rawRate:0.00} (goal >= 0.50); non-202 answers: {measured.Failures}");
+        var round = 0;
+        var warm = await WarmUp.UntilJitSettledAsync(() => WebhooksAsync(ingest.Address, 2_000, $"warm{round++}", cancellationToken), cancellationToken);
+        var measured = await WebhooksAsync(ingest.Address, count, "run", cancellationToken);
+        var rawRate = rawRun.Count / rawRun.Elapsed.TotalSeconds;
+        Report.Row("ingest POST /webhooks/generic -> 202", measured.Accepted, measured.Elapsed, measured.Latency, rawRate);
+        var refused = string.Join(", ", measured.Statuses.Where(s => s.Key != 202).Select(s => $"{s.Value}× {s.Key}"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"ratio ingest/raw: {measured.Accepted / measured.Elapsed.TotalSeconds / rawRate:0.00} (goal >= 0.50); other answers: {(refused.Length == 0 ? "none" : refused)}; ingest warmed with {warm.Rounds * 2_000} webhooks in {warm.Elapsed.TotalSeconds:0} s"));
     }
 
     private static string SampleBody(string id) =>
         $$$"""{"type":"ticket.created","ticket":{"id":"{{{id}}}","subject":"Invoice charged twice","body":"My invoice shows a double charge for March.","requester":{"name":"Dana Miller","email":"dana@example.com"},"priority":"high","tags":["billing"],"status":"open","created_at":"2026-11-20T09:30:00Z","updated_at":1763631060}}""";
 
-    private static async Task<(int Count, TimeSpan Elapsed, Measurements Latency, int Failures)> WebhooksAsync(
-        RunningService ingest, int count, string prefix, CancellationToken cancellationToken)
+    /// <summary>Signs every request before the clock starts (they stay inside the 5-minute tolerance), then sends them.</summary>
+    private static Task<KeepAliveLoad.Result> WebhooksAsync(Uri ingest, int count, string prefix, CancellationToken cancellationToken)
     {
-        var latency = new Measurements();
-        var next = -1;
-        var failures = 0;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        var requests = Enumerable.Range(0, count).Select(i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count && !cancellationToken.IsCancellationRequested)
-            {
-                using var request = SignedWebhooks.Generic("/webhooks/generic", SampleBody($"{prefix}-{i}"), $"msg_{prefix}_{i}_{Guid.NewGuid():N}");
-                var started = Stopwatch.GetTimestamp();
-                using var response = await ingest.Client.SendAsync(request, cancellationToken);
-                latency.Add(Stopwatch.GetElapsedTime(started));
-                if (response.StatusCode != HttpStatusCode.Accepted)
-                    Interlocked.Increment(ref failures);
-            }
-        }));
-        return (count - failures, clock.Elapsed, latency, failures);
+            var body = SampleBody($"{prefix}-{i}");
+            return KeepAliveLoad.Post(ingest, "/webhooks/generic", body, SignedWebhooks.Headers(body, $"msg_{prefix}_{i}_{Guid.NewGuid():N}"));
+        }).ToList();
+        return KeepAliveLoad.RunAsync(ingest, requests, Concurrency, cancellationToken);
     }
 
-    private static async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RawConfirmedPublishAsync(
-        IsolatedBroker broker, int count, byte[] body, CancellationToken cancellationToken)
+    /// <summary>One channel with publisher confirms (tracking on: a publish returns once the broker confirmed, like ingest's).</summary>
+    private sealed class RawConfirmedPublisher : IAsyncDisposable
     {
-        await using var connection = await IngestSink.ConnectAsync(broker);
-        await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
-            publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
-        var latency = new Measurements();
-        var next = -1;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
+        private readonly IConnection _connection;
+        private readonly IChannel _channel;
+        private readonly byte[] _body;
+
+        private RawConfirmedPublisher(IConnection connection, IChannel channel, byte[] body) =>
+            (_connection, _channel, _body) = (connection, channel, body);
+
+        public static async Task<RawConfirmedPublisher> StartAsync(IsolatedBroker broker, byte[] body, CancellationToken cancellationToken)
         {
-            while (Interlocked.Increment(ref next) < count && !cancellationToken.IsCancellationRequested)
+            var connection = await IngestSink.ConnectAsync(broker);
+            var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
+                publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
+            return new RawConfirmedPublisher(connection, channel, body);
+        }
+
+        public async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunAsync(int count, CancellationToken cancellationToken)
+        {
+            var latency = new Measurements();
+            var next = -1;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(async _ =>
             {
-                var started = Stopwatch.GetTimestamp();
-                // Returns once the broker confirmed (tracking on), like ingest's publish.
-                await channel.BasicPublishAsync(Exchange, "", mandatory: true,
-                    new BasicProperties { Persistent = true, MessageId = Guid.NewGuid().ToString(), ContentType = "application/json" },
-                    body, cancellationToken);
-                latency.Add(Stopwatch.GetElapsedTime(started));
-            }
-        }));
-        return (count, clock.Elapsed, latency);
+                while (Interlocked.Increment(ref next) < count && !cancellationToken.IsCancellationRequested)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await _channel.BasicPublishAsync(Exchange, "", mandatory: true,
+                        new BasicProperties { Persistent = true, MessageId = Guid.NewGuid().ToString(), ContentType = "application/json" },
+                        _body, cancellationToken);
+                    latency.Add(Stopwatch.GetElapsedTime(started));
+                }
+            }));
+            return (count, clock.Elapsed, latency);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _channel.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
     }
 }

@@ -14,7 +14,8 @@ public static class TelemetryRegistration
 {
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (standard
-    /// variables), otherwise console exporters only when Telemetry:Console is true (they are noisy).
+    /// variables), otherwise console exporters only when Telemetry:Console is true (they are noisy). With neither,
+    /// spans are not recorded, only propagated.
     /// </summary>
     public static IHostApplicationBuilder AddAgentsTelemetry(this IHostApplicationBuilder builder, string serviceName,
         params string[] meters)
@@ -41,6 +42,9 @@ public static class TelemetryRegistration
                     .AddHttpClientInstrumentation()
                     .AddSource("Npgsql"); // Npgsql emits its command spans on this source
                 if (console) t.AddConsoleExporter();
+                // Nothing exports spans: record none (their tags and timings cost every request), but keep the trace
+                // context flowing across HTTP and the broker, so log lines of one ticket still share a trace id.
+                if (!otlp && !console) t.SetSampler(new AlwaysOffSampler());
             })
             .WithMetrics(m =>
             {

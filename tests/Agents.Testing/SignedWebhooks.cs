@@ -12,15 +12,24 @@ public static class SignedWebhooks
 
     public static HttpRequestMessage Generic(string path, string body, string webhookId, DateTimeOffset? at = null, string secret = Secret)
     {
-        var timestamp = at ?? DateTimeOffset.UtcNow;
-        var signature = new StandardWebhook(secret).Sign(webhookId, timestamp, body);
         var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
-        request.Headers.Add("webhook-id", webhookId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("webhook-signature", signature);
+        foreach (var (name, value) in Headers(body, webhookId, at, secret))
+            request.Headers.Add(name, value);
         return request;
+    }
+
+    /// <summary>The three Standard Webhooks headers for <paramref name="body"/>.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Headers(string body, string webhookId, DateTimeOffset? at = null, string secret = Secret)
+    {
+        var timestamp = at ?? DateTimeOffset.UtcNow;
+        return
+        [
+            new("webhook-id", webhookId),
+            new("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new("webhook-signature", new StandardWebhook(secret).Sign(webhookId, timestamp, body)),
+        ];
     }
 }

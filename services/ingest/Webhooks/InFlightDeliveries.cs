@@ -12,10 +12,14 @@ namespace Agents.Ingest.Webhooks;
 public sealed class InFlightDeliveries(TimeProvider clock)
 {
     private static readonly TimeSpan Remember = TimeSpan.FromMinutes(1);
-    private const int PruneAbove = 10_000;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _publishing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _accepted = new(StringComparer.Ordinal);
+
+    // Accepted keys in the order they expire (every entry lives the same time), so forgetting is a walk from the
+    // head that stops at the first live entry: constant work per acceptance, whatever the rate.
+    private readonly Queue<(string Key, long Until)> _expiries = new();
+    private readonly Lock _expiriesLock = new();
 
     /// <summary>
     /// Either claims <paramref name="key"/> (returns a claim to release with the outcome), or returns null when a
@@ -46,9 +50,14 @@ public sealed class InFlightDeliveries(TimeProvider clock)
     {
         if (accepted)
         {
-            if (_accepted.Count > PruneAbove)
-                Prune();
-            _accepted[key] = (clock.GetUtcNow() + Remember).UtcTicks;
+            lock (_expiriesLock)
+            {
+                var now = clock.GetUtcNow().UtcTicks;
+                Forget(now);
+                var until = now + Remember.Ticks;
+                _accepted[key] = until;
+                _expiries.Enqueue((key, until));
+            }
         }
         _publishing.TryRemove(new KeyValuePair<string, TaskCompletionSource<bool>>(key, claim));
         claim.TrySetResult(accepted);
@@ -56,10 +65,13 @@ public sealed class InFlightDeliveries(TimeProvider clock)
 
     private bool RecentlyAccepted(string key) => _accepted.TryGetValue(key, out var until) && until > clock.GetUtcNow().UtcTicks;
 
-    private void Prune()
+    private void Forget(long now)
     {
-        var now = clock.GetUtcNow().UtcTicks;
-        foreach (var (key, until) in _accepted)
-            if (until <= now) _accepted.TryRemove(key, out _);
+        while (_expiries.TryPeek(out var head) && head.Until <= now)
+        {
+            _expiries.Dequeue();
+            // A key accepted again since has a later expiry of its own: only its own entry removes it.
+            _accepted.TryRemove(new KeyValuePair<string, long>(head.Key, head.Until));
+        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class TicketDelivery(
             if (claims.Count == 0)
                 return new DeliveryResult(0, duplicates, BrokerUnavailable: false);
 
-            var fresh = claims.Select(c => c.Ticket).ToList();
+            var fresh = claims.Select(c => (c.Ticket, TicketPublisher.MessageIdFor(c.Ticket))).ToList();
             try
             {
                 await publisher.PublishAsync(fresh, cancellationToken);
@@ -47,9 +47,9 @@ public sealed class TicketDelivery(
 
             broker.Published(confirmed: true);
             // Only now, after the confirm: a delivery recorded but not published would be lost on the vendor's retry.
-            await deliveries.RecordAsync(source, fresh.Select(t => (t, TicketPublisher.MessageIdFor(t))).ToList(), cancellationToken);
+            deliveries.Remember(source, fresh);
             accepted = true;
-            foreach (var t in fresh)
+            foreach (var (t, _) in fresh)
                 logger.LogInformation("Accepted {Source} ticket {ExternalId} delivery {DeliveryId}", t.Source, t.ExternalId, t.DeliveryId);
             return new DeliveryResult(fresh.Count, duplicates, BrokerUnavailable: false);
         }

@@ -21,14 +21,16 @@ public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions
 
     public static string IdempotencyKeyFor(TicketReceived ticket) => $"ingest:{ticket.Source}:{ticket.ExternalId}:{ticket.DeliveryId}";
 
-    public async Task PublishAsync(IReadOnlyList<TicketReceived> tickets, CancellationToken cancellationToken)
+    /// <summary>Publishes each ticket with its message id (<see cref="MessageIdFor"/>, computed by the caller once).</summary>
+    public async Task PublishAsync(IReadOnlyList<(TicketReceived Ticket, Guid MessageId)> tickets, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.PublishTimeout);
         // A batch (HubSpot) is published concurrently: one confirm round trip, not one per event.
-        await Task.WhenAll(tickets.Select(ticket => bus.Publish(ticket, ctx =>
+        await Task.WhenAll(tickets.Select(t => bus.Publish(t.Ticket, ctx =>
         {
-            ctx.MessageId = MessageIdFor(ticket);
+            var ticket = t.Ticket;
+            ctx.MessageId = t.MessageId;
             ctx.Headers.Set(IdempotencyKeyHeader, IdempotencyKeyFor(ticket));
             // Unroutable (no classifier queue bound yet) comes back as an error instead of vanishing: 503, retry.
             ctx.Mandatory = true;
