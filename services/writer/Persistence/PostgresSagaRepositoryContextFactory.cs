@@ -30,8 +30,8 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var db = await dbContextFactory.CreateDbContextAsync(context.CancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
+        await using var db = await BeginAsync(context.CancellationToken);
+        await using var tx = db.Database.CurrentTransaction!;
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
         await next.Send(repositoryContext);
         await tx.CommitAsync(context.CancellationToken);
@@ -40,8 +40,8 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        await using var db = await dbContextFactory.CreateDbContextAsync(context.CancellationToken);
-        await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, context.CancellationToken);
+        await using var db = await BeginAsync(context.CancellationToken);
+        await using var tx = db.Database.CurrentTransaction!;
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
 
         var ids = await db.Set<TSaga>().AsNoTracking().Where(query.FilterExpression)
@@ -57,6 +57,27 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
 
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         await tx.CommitAsync(context.CancellationToken);
+    }
+
+    /// <summary>
+    /// A fresh context in a READ COMMITTED transaction (FOR UPDATE is all the isolation the saga needs). Without EF's
+    /// automatic savepoints: a failed statement fails the whole message, which the endpoint's retry runs again from
+    /// the start, so a savepoint around each SaveChanges would only cost two round trips per message.
+    /// </summary>
+    private async Task<TDbContext> BeginAsync(CancellationToken cancellationToken)
+    {
+        var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
+        try
+        {
+            db.Database.AutoSavepointsEnabled = false;
+            await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            return db;
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
     }
 
     public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
