@@ -7,13 +7,9 @@ using Agents.Launcher;
 using Agents.Launcher.Load;
 using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using StandardWebhooks;
 
 namespace Agents.Bench;
@@ -80,57 +76,45 @@ public sealed class InlineBaselineBenchmark : IBenchmark
     }
 
     /// <summary>The baseline handler: verify the signature, read the ticket, classify, answer 200 with the verdict.</summary>
-    private static async Task<RunningBaseline> StartInlineHandlerAsync(IReadOnlyDictionary<string, string?> classifierSettings)
+    private static Task<LocalHttpServer> StartInlineHandlerAsync(IReadOnlyDictionary<string, string?> classifierSettings)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(classifierSettings);
-        // The same rules file the classifier service reads.
-        builder.Configuration["Classifier:RulesFile"] = Path.Combine(RepositoryLayout.Root, "services", "classifier", "rules.json");
-        builder.Services.AddClassifierCore(builder.Configuration);
-        // No cache: every webhook is classified, as the article's handler does.
-        builder.Services.AddSingleton<IClassificationCache, NoClassificationCache>();
-        var app = builder.Build();
         var verifier = new StandardWebhook(SignedWebhooks.Secret);
-        app.MapPost("/" + WebhookSender.GenericPath, async (HttpRequest request, ITicketClassifier classifier, CancellationToken ct) =>
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, ct);
-            var body = Encoding.UTF8.GetString(buffer.ToArray());
-            try
+        return LocalHttpServer.StartAsync(app => app.MapPost("/" + WebhookSender.GenericPath,
+            async (HttpRequest request, ITicketClassifier classifier, CancellationToken ct) =>
             {
-                verifier.Verify(body, request.Headers);
-            }
-            catch (StandardWebhooks.Diagnostics.WebhookVerificationException e)
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, ct);
+                var body = Encoding.UTF8.GetString(buffer.ToArray());
+                try
+                {
+                    verifier.Verify(body, request.Headers);
+                }
+                catch (StandardWebhooks.Diagnostics.WebhookVerificationException e)
+                {
+                    return Results.Problem(statusCode: 401, title: e.Message);
+                }
+                var ticket = JsonDocument.Parse(body).RootElement.GetProperty("ticket");
+                var classification = await classifier.ClassifyAsync(new TicketReceived
+                {
+                    Source = "generic",
+                    ExternalId = ticket.GetProperty("id").GetString()!,
+                    EventKind = "ticket.created",
+                    DeliveryId = request.Headers["webhook-id"].ToString(),
+                    Subject = ticket.GetProperty("subject").GetString() ?? "",
+                    Body = ticket.GetProperty("body").GetString() ?? "",
+                    ReceivedAt = DateTimeOffset.UtcNow,
+                }, ct);
+                return Results.Ok(classification);
+            }),
+            builder =>
             {
-                return Results.Problem(statusCode: 401, title: e.Message);
-            }
-            var ticket = JsonDocument.Parse(body).RootElement.GetProperty("ticket");
-            var classification = await classifier.ClassifyAsync(new TicketReceived
-            {
-                Source = "generic",
-                ExternalId = ticket.GetProperty("id").GetString()!,
-                EventKind = "ticket.created",
-                DeliveryId = request.Headers["webhook-id"].ToString(),
-                Subject = ticket.GetProperty("subject").GetString() ?? "",
-                Body = ticket.GetProperty("body").GetString() ?? "",
-                ReceivedAt = DateTimeOffset.UtcNow,
-            }, ct);
-            return Results.Ok(classification);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningBaseline(app, new Uri(address.TrimEnd('/') + "/"));
-    }
-
-    private sealed record RunningBaseline(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await App.StopAsync();
-            await App.DisposeAsync();
-        }
+                builder.Configuration.AddInMemoryCollection(classifierSettings);
+                // The same rules file the classifier service reads.
+                builder.Configuration["Classifier:RulesFile"] = Path.Combine(RepositoryLayout.Root, "services", "classifier", "rules.json");
+                builder.Services.AddClassifierCore(builder.Configuration);
+                // No cache: every webhook is classified, as the article's handler does.
+                builder.Services.AddSingleton<IClassificationCache, NoClassificationCache>();
+            });
     }
 
     private sealed class NoClassificationCache : IClassificationCache

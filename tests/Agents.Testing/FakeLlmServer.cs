@@ -3,12 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Agents.Testing;
 
@@ -64,7 +59,7 @@ public sealed record FakeLlmRequest(string Body, string? Authorization, DateTime
 /// </summary>
 public sealed class FakeLlmServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly LocalHttpServer _server;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
     private readonly ConcurrentQueue<FakeLlmMode> _script = new();
@@ -75,10 +70,10 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
     private volatile Func<FakeLlmRequest, string> _answer = _ => ClassificationJson();
 
-    private FakeLlmServer(WebApplication app, Uri endpoint)
+    private FakeLlmServer(LocalHttpServer server)
     {
-        _app = app;
-        Endpoint = endpoint;
+        _server = server;
+        Endpoint = new Uri(server.Address, "v1");
     }
 
     /// <summary>The base address clients use, ending in <c>/v1</c> (as OpenAI's <c>https://api.openai.com/v1</c>).</summary>
@@ -140,19 +135,12 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     public static async Task<FakeLlmServer> StartAsync(Func<FakeLlmRequest, string>? answer = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-
-        FakeLlmServer? server = null;
-        app.MapPost("/v1/chat/completions", (HttpContext http) => server!.HandleAsync(http));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new FakeLlmServer(app, new Uri(address.TrimEnd('/') + "/v1"));
+        FakeLlmServer? fake = null;
+        var server = await LocalHttpServer.StartAsync(app => app.MapPost("/v1/chat/completions", (HttpContext http) => fake!.HandleAsync(http)));
+        fake = new FakeLlmServer(server);
         if (answer is not null)
-            server.Answer = answer;
-        return server;
+            fake.Answer = answer;
+        return fake;
     }
 
     /// <summary>A classification answer as the classifier's schema wants it (for <see cref="Answer"/>).</summary>
@@ -269,8 +257,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     {
         // Release hanging calls first, or StopAsync would wait for them.
         await _stopping.CancelAsync();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _server.DisposeAsync();
         _stopping.Dispose();
     }
 }

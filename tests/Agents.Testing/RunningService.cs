@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.Testing;
@@ -45,8 +43,7 @@ public sealed class RunningService : IAsyncDisposable
         if (beforeStart is not null)
             await beforeStart(app.Services);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var service = new RunningService(app, new Uri(address));
+        var service = new RunningService(app, LocalHttpServer.AddressOf(app));
         if (waitUntilReady)
             await service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         return service;

@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+
+using Agents.Testing;
 
 namespace Agents.Writer.Tests.FakeVendors;
 
@@ -21,7 +18,7 @@ public sealed record RecordedRequest(DateTimeOffset At, string Method, string Pa
 public abstract class FakeVendorServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<(int Status, string Body, TimeSpan? RetryAfter)> _scripted = new();
-    private WebApplication? _app;
+    private LocalHttpServer? _server;
 
     public Uri BaseUrl { get; private set; } = null!;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
@@ -31,11 +28,7 @@ public abstract class FakeVendorServer : IAsyncDisposable
 
     protected async Task StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(async context =>
+        _server = await LocalHttpServer.StartAsync(app => app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
@@ -56,9 +49,8 @@ public abstract class FakeVendorServer : IAsyncDisposable
             }
             var (status, answer) = Handle(context.Request.Method, context.Request.Path.Value ?? "", context.Request.Query, context.Request.ContentType, body);
             await Answer(context, status, answer);
-        });
-        await _app.StartAsync();
-        BaseUrl = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }));
+        BaseUrl = _server.Address;
     }
 
     protected abstract string UnauthenticatedBody { get; }
@@ -77,10 +69,7 @@ public abstract class FakeVendorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        if (_server is not null)
+            await _server.DisposeAsync();
     }
 }
