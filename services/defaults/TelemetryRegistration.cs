@@ -15,7 +15,7 @@ public static class TelemetryRegistration
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (standard
     /// variables), otherwise console exporters only when Telemetry:Console is true (they are noisy). With neither,
-    /// spans are not recorded, only propagated.
+    /// spans are not recorded, only propagated (<see cref="TraceContextPropagation"/>).
     /// </summary>
     public static IHostApplicationBuilder AddAgentsTelemetry(this IHostApplicationBuilder builder, string serviceName,
         params string[] meters)
@@ -34,18 +34,21 @@ public static class TelemetryRegistration
         var console = builder.Configuration.GetValue<bool>("Telemetry:Console");
 
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
-            .WithTracing(t =>
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId));
+        if (otlp || console)
+            otel.WithTracing(t =>
             {
                 t.AddSource("MassTransit", AgentsTelemetry.ActivitySourceName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation()
                     .AddSource("Npgsql"); // Npgsql emits its command spans on this source
                 if (console) t.AddConsoleExporter();
-                // Nothing exports spans: record none (their tags and timings cost every request), but keep the trace
-                // context flowing across HTTP and the broker, so log lines of one ticket still share a trace id.
-                if (!otlp && !console) t.SetSampler(new AlwaysOffSampler());
-            })
+            });
+        else
+            // Nothing exports spans: record none (their tags and timings cost every request), but keep the trace
+            // context flowing across HTTP and the broker, so the log lines of one ticket still share a trace id.
+            builder.Services.AddHostedService<TraceContextPropagation>();
+        otel
             .WithMetrics(m =>
             {
                 m.AddMeter("MassTransit").AddMeter(meters)

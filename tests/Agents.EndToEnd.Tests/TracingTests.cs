@@ -21,9 +21,11 @@ public class TracingTests
     public async Task One_ticket_is_one_trace_from_webhook_to_crm_write_linked_to_the_approval()
     {
         var spans = new List<Activity>();
-        // An in-memory exporter in the test process sees the spans of all three in-process services.
+        // An in-memory exporter in the test process sees the spans of all three in-process services, as a collector
+        // would (the services themselves record spans only when an exporter is configured).
         using var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource("MassTransit", "Microsoft.AspNetCore", "Agents")
+            .AddSource("MassTransit", "Agents")
+            .AddAspNetCoreInstrumentation()
             .AddInMemoryExporter(spans)
             .Build();
         await using var system = await AgentsSystem.StartAsync();
@@ -66,5 +68,25 @@ public class TracingTests
             Assert.That(crm[0].Links.Select(l => l.Context.TraceId), Does.Contain(approval.TraceId), "linked to the approval's trace");
             Assert.That(crm[0].GetTagItem("agents.idempotency_key"), Is.EqualTo(key));
         });
+    }
+
+    [Test]
+    public async Task Without_an_exporter_the_trace_context_still_crosses_the_broker()
+    {
+        // No tracer provider here: the services record no spans, only propagate their context.
+        await using var system = await AgentsSystem.StartAsync();
+        var response = await system.SendGenericAsync(Tickets.Billing("T-PROPAGATE"), "msg_propagate_1");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var key = WriteKey.For("generic", "T-PROPAGATE", WriteKinds.SetPriority);
+        await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
+            TimeSpan.FromSeconds(30), "the held write");
+
+        var classifierTrace = await system.Database.ScalarAsync<string>(
+            "SELECT \"TraceId\" FROM classifier_steps WHERE \"ExternalId\" = 'T-PROPAGATE' AND \"TraceId\" IS NOT NULL LIMIT 1");
+        var writerTraceParent = await system.Database.ScalarAsync<string>(
+            $"SELECT \"TraceParent\" FROM write_approvals WHERE \"IdempotencyKey\" = '{key}'");
+        Assert.That(classifierTrace, Has.Length.EqualTo(32), "the classifier handled the ticket inside a trace");
+        Assert.That(writerTraceParent.Split('-')[1], Is.EqualTo(classifierTrace),
+            "the writer's saga received the proposal in the classifier's trace: MassTransit carried it across the broker");
     }
 }
