@@ -17,7 +17,8 @@ public static class BadInputCorpus
     [
         ("generic", "generic_ticket_created.json"), ("zendesk", "zendesk_trigger.json"), ("zendesk", "zendesk_event_ticket_created.json"),
         ("freshdesk", "freshdesk_ticket_created.json"), ("groove", "groove_ticket_started.json"), ("intercom", "intercom_conversation_user_created.json"),
-        ("front", "front_inbound.json"), ("jira", "jira_issue_created.json"), ("github", "github_issues_opened.json"), ("hubspot", "hubspot_ticket_batch.json"),
+        ("front", "front_inbound.json"), ("jira", "jira_issue_created.json"), ("github", "github_issues_opened.json"),
+        ("hubspot", "hubspot_ticket_batch.json"),
     ];
 
     /// <summary>Strings that break naive code (after the Big List of Naughty Strings' categories).</summary>
@@ -140,6 +141,8 @@ public static class BadInputCorpus
             }
         }
 
+        cases.AddRange(FrontChallenges());
+
         // Replayed ids: the same delivery again and again.
         var replayBody = "{\"type\":\"ticket.created\",\"ticket\":{\"id\":\"replayed-" + random.Next() + "\",\"subject\":\"again\"}}";
         for (var i = 0; i < 20; i++)
@@ -156,6 +159,30 @@ public static class BadInputCorpus
         cases.Add(Signed("oversize 2 MiB", "generic", "{\"ticket\":{\"id\":\"big\",\"body\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}", [413]));
         cases.Add(Signed("empty body", "github", "", [400]));
         return cases;
+    }
+
+    /// <summary>Front's validation handshake: answered only when signed and fresh; every forgery is a 401.</summary>
+    private static IEnumerable<BadCase> FrontChallenges()
+    {
+        var sync = Fixtures.Read("front_sync_challenge.json");
+        yield return new BadCase("front challenge", "front", _ => VendorRequests.FrontChallenge("corpus-challenge"), [200]);
+        yield return new BadCase("front challenge on an event", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", Fixtures.Read("front_inbound.json")), [200]);
+        yield return new BadCase("front challenge on malformed JSON", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", "{\"type\":\"sync\","), [200]);
+        yield return new BadCase("front challenge, wrong secret", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", secret: WrongSecret("front")), [401]);
+        yield return new BadCase("front challenge, stale", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", at: DateTimeOffset.UtcNow.AddMinutes(-30)), [401]);
+        yield return new BadCase("front challenge, future", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", at: DateTimeOffset.UtcNow.AddHours(2)), [401]);
+        yield return new BadCase("front challenge, legacy SHA-1", "front", _ =>
+        {
+            var request = VendorRequests.FrontLegacy(sync);
+            request.Headers.Add("X-Front-Challenge", "corpus-challenge");
+            return request;
+        }, [401]);
+        yield return new BadCase("front challenge, unsigned", "front", _ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/front") { Content = new StringContent(sync, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Front-Challenge", "corpus-challenge");
+            return request;
+        }, [401]);
     }
 
     private static string WrongSecret(string source) =>
