@@ -16,7 +16,8 @@ public static class WebhookEndpoints
                 + "The body is the vendor's JSON (application/json), signed as the README describes per source. "
                 + "200 for a recognised duplicate or an event that carries no ticket (nothing published). "
                 + "Front's validation request (X-Front-Challenge, signed like its events) gets 200 {\"challenge\":\"<the header's value>\"} "
-                + "once its signature is verified; nothing is published or quarantined.")
+                + "once its signature is verified; nothing is published or quarantined. "
+                + "Jira descriptions and comments in Atlassian Document Format are converted to plain text.")
             .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
             .Produces<WebhookAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
