@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Agents.Ingest.Tests;
@@ -17,7 +18,8 @@ public static class BadInputCorpus
     [
         ("generic", "generic_ticket_created.json"), ("zendesk", "zendesk_trigger.json"), ("zendesk", "zendesk_event_ticket_created.json"),
         ("freshdesk", "freshdesk_ticket_created.json"), ("groove", "groove_ticket_started.json"), ("intercom", "intercom_conversation_user_created.json"),
-        ("front", "front_inbound.json"), ("jira", "jira_issue_created.json"), ("github", "github_issues_opened.json"), ("hubspot", "hubspot_ticket_batch.json"),
+        ("front", "front_inbound.json"), ("jira", "jira_issue_created.json"), ("jira", "jira_issue_created_adf.json"),
+        ("github", "github_issues_opened.json"), ("hubspot", "hubspot_ticket_batch.json"),
     ];
 
     /// <summary>Strings that break naive code (after the Big List of Naughty Strings' categories).</summary>
@@ -140,6 +142,9 @@ public static class BadInputCorpus
             }
         }
 
+        cases.AddRange(AtlassianDocuments(ok));
+        cases.AddRange(FrontChallenges());
+
         // Replayed ids: the same delivery again and again.
         var replayBody = "{\"type\":\"ticket.created\",\"ticket\":{\"id\":\"replayed-" + random.Next() + "\",\"subject\":\"again\"}}";
         for (var i = 0; i < 20; i++)
@@ -156,6 +161,66 @@ public static class BadInputCorpus
         cases.Add(Signed("oversize 2 MiB", "generic", "{\"ticket\":{\"id\":\"big\",\"body\":\"" + new string('x', 2 * 1024 * 1024) + "\"}}", [413]));
         cases.Add(Signed("empty body", "github", "", [400]));
         return cases;
+    }
+
+    /// <summary>Jira descriptions and comment bodies as broken, hostile or huge Atlassian documents: accepted with warnings.</summary>
+    private static IEnumerable<BadCase> AtlassianDocuments(int[] ok)
+    {
+        string[] documents =
+        [
+            """{"type":"doc","content":"text"}""", """{"type":"doc","content":[1,"a",null,true,[]]}""", """{}""", """{"type":"doc","version":99}""",
+            """{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":5},{"type":"text"},{"type":"text","text":"ok","marks":"bold"}]}]}""",
+            """{"type":7,"content":[{"content":[{"type":"text","text":"no type"}]}]}""",
+            """{"type":"doc","content":[{"type":"💥<script>","content":[{"type":"text","text":"x"}]}]}""",
+            """{"type":"doc","content":[{"type":"orderedList","attrs":{"order":1e400},"content":[{"type":"listItem"}]},{"type":"date","attrs":{"timestamp":"never"}},{"type":"tableRow","content":5},{"type":"mention"},{"type":"emoji","attrs":5},{"type":"inlineCard","attrs":{"data":7}}]}""",
+            string.Concat(Enumerable.Repeat("""{"type":"doc","content":[""", 29)) + """{"type":"text","text":"deep"}""" + string.Concat(Enumerable.Repeat("]}", 29)),
+            """{"type":"doc","content":[""" + string.Join(",", Enumerable.Repeat("""{"type":"paragraph","content":[{"type":"text","text":"Lorem ipsum dolor sit amet."}]}""", 8_000)) + "]}",
+            .. NaughtyStrings.Select(n => """{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":""" + JsonSerializer.Serialize(n) + "}]}]}"),
+        ];
+        var issue = Fixtures.Read("jira_issue_created_adf.json");
+        var comment = Fixtures.Read("jira_comment_created_adf.json");
+        for (var i = 0; i < documents.Length; i++)
+        {
+            var description = JsonNode.Parse(issue)!;
+            description["issue"]!["fields"]!["description"] = JsonNode.Parse(documents[i]);
+            yield return Signed($"ADF description #{i}", "jira", description.ToJsonString(), ok);
+            var body = JsonNode.Parse(comment)!;
+            body["comment"]!["body"] = JsonNode.Parse(documents[i]);
+            yield return Signed($"ADF comment body #{i}", "jira", body.ToJsonString(), ok);
+        }
+        foreach (JsonNode? wrong in new JsonNode?[] { new JsonArray(1, 2), 42, true, "h1. wiki *markup*" })
+        {
+            var description = JsonNode.Parse(issue)!;
+            description["issue"]!["fields"]!["description"] = wrong;
+            yield return Signed($"description of the wrong type {wrong?.ToJsonString()}", "jira", description.ToJsonString(), ok);
+        }
+        // Past the parser's nesting limit a document is malformed like any other body.
+        var tooDeep = string.Concat(Enumerable.Repeat("""{"type":"blockquote","content":[""", 40)) + "1" + string.Concat(Enumerable.Repeat("]}", 40));
+        yield return Signed("ADF nested past the JSON limit", "jira", issue.Replace("\"version\": 1,", "\"version\": 1, \"deep\": " + tooDeep + ","), [400]);
+    }
+
+    /// <summary>Front's validation handshake: answered only when signed and fresh; every forgery is a 401.</summary>
+    private static IEnumerable<BadCase> FrontChallenges()
+    {
+        var sync = Fixtures.Read("front_sync_challenge.json");
+        yield return new BadCase("front challenge", "front", _ => VendorRequests.FrontChallenge("corpus-challenge"), [200]);
+        yield return new BadCase("front challenge on an event", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", Fixtures.Read("front_inbound.json")), [200]);
+        yield return new BadCase("front challenge on malformed JSON", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", "{\"type\":\"sync\","), [200]);
+        yield return new BadCase("front challenge, wrong secret", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", secret: WrongSecret("front")), [401]);
+        yield return new BadCase("front challenge, stale", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", at: DateTimeOffset.UtcNow.AddMinutes(-30)), [401]);
+        yield return new BadCase("front challenge, future", "front", _ => VendorRequests.FrontChallenge("corpus-challenge", at: DateTimeOffset.UtcNow.AddHours(2)), [401]);
+        yield return new BadCase("front challenge, legacy SHA-1", "front", _ =>
+        {
+            var request = VendorRequests.FrontLegacy(sync);
+            request.Headers.Add("X-Front-Challenge", "corpus-challenge");
+            return request;
+        }, [401]);
+        yield return new BadCase("front challenge, unsigned", "front", _ =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/front") { Content = new StringContent(sync, Encoding.UTF8, "application/json") };
+            request.Headers.Add("X-Front-Challenge", "corpus-challenge");
+            return request;
+        }, [401]);
     }
 
     private static string WrongSecret(string source) =>

@@ -99,6 +99,27 @@ public class SignatureTests
         Assert.That(Deliveries.Verify("github", request, "It's a Secret to Everybody!", DateTimeOffset.UtcNow), Is.Not.Null);
     }
 
+    [Test]
+    public async Task Front_legacy_rule_webhooks_verify_only_when_allowed_and_application_webhooks_still_do()
+    {
+        var secret = VendorRequests.Secrets["front"];
+        var legacy = new SourceOptions { AllowLegacySignatures = true };
+        var body = Fixtures.Read("front_inbound.json");
+        var rule = await Deliveries.FromHttpAsync("front", VendorRequests.FrontLegacy(body));
+        var ruleWrongKey = await Deliveries.FromHttpAsync("front", VendorRequests.FrontLegacy(body, secret: "not-the-secret"));
+        var application = await Deliveries.FromHttpAsync("front", VendorRequests.Signed("front", body));
+        var challenge = await Deliveries.FromHttpAsync("front", VendorRequests.FrontChallenge("c-legacy"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(Deliveries.Verify("front", rule, secret, DateTimeOffset.UtcNow), Does.Contain("legacy signatures are not allowed"));
+            Assert.That(Deliveries.Verify("front", rule, secret, DateTimeOffset.UtcNow, legacy), Is.Null);
+            Assert.That(Deliveries.Verify("front", rule with { Body = Encoding.UTF8.GetBytes(body + " ") }, secret, DateTimeOffset.UtcNow, legacy), Is.Not.Null, "tampered");
+            Assert.That(Deliveries.Verify("front", ruleWrongKey, secret, DateTimeOffset.UtcNow, legacy), Is.Not.Null, "wrong key");
+            Assert.That(Deliveries.Verify("front", application, secret, DateTimeOffset.UtcNow, legacy), Is.Null, "SHA-256 with a timestamp still verifies");
+            Assert.That(Deliveries.Verify("front", challenge, secret, DateTimeOffset.UtcNow, legacy), Is.Null, "and so does the validation request");
+        });
+    }
+
     [TestCaseSource(nameof(AllSources))]
     public async Task Vendor_signed_request_passes_and_every_alteration_fails(string source)
     {

@@ -142,6 +142,61 @@ public class VendorParsingTests
     }
 
     [Test]
+    public void Jira_description_in_atlassian_document_format_becomes_plain_text()
+    {
+        var outcome = Deliveries.Parse("jira", Fixtures.Read("jira_issue_created_adf.json"), new Dictionary<string, string> { ["x-atlassian-webhook-identifier"] = "8878" });
+        var t = outcome.Tickets.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome.Status, Is.EqualTo(202));
+            Assert.That(t.ExternalId, Is.EqualTo("SUP-43"));
+            Assert.That(t.Subject, Is.EqualTo("Checkout fails on Safari"));
+            Assert.That(t.Body, Is.EqualTo(
+                "Steps to reproduce\n1. Open the cart (https://shop.example.com/cart)\n2. Press Pay\n" +
+                "Seen by @Zoë Ødegård on 2026-03-03 😞\nState: BLOCKED\n- Safari on macOS\n- Safari on iOS\n" +
+                "TypeError: undefined is not an object\nat pay (checkout.js)\nLogs: https://logs.example.com/runs/checkout-safari\n" +
+                "Browser | Result\nSafari | fails\nFirefox | works\nCustomers on Safari cannot pay."));
+            Assert.That(t.Warnings, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Jira_comment_body_in_atlassian_document_format_is_the_ticket_text()
+    {
+        var t = Deliveries.Parse("jira", Fixtures.Read("jira_comment_created_adf.json")).Tickets.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(t.EventKind, Is.EqualTo("comment_created"));
+            Assert.That(t.Body, Is.EqualTo("Still failing after the update. @Support Team please check.\n" +
+                "https://status.example.com/incidents/checkout\n[x] Cleared the cache\n[ ] Try another card"));
+            Assert.That(t.UpdatedAt, Is.EqualTo(new DateTimeOffset(2026, 3, 4, 9, 12, 0, 789, TimeSpan.Zero)));
+            Assert.That(t.DeliveryId, Does.StartWith("rev:"), "no webhook identifier: the revision hash, over the converted text");
+            Assert.That(t.Warnings, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Jira_wiki_markup_stays_as_written_and_wrong_types_are_warnings_not_failures()
+    {
+        var issue = Fixtures.Read("jira_issue_created.json");
+        var wiki = Deliveries.Parse("jira", issue.Replace("\"App closes immediately.\"", "\"h2. Steps\\n* one\\n* two {code}x{code}\"")).Tickets.Single();
+        var list = Deliveries.Parse("jira", issue.Replace("\"App closes immediately.\"", "[1, 2]"));
+        var shapeless = Deliveries.Parse("jira", issue.Replace("\"App closes immediately.\"", "{\"type\":\"doc\",\"content\":\"x\"}"));
+        var comment = Deliveries.Parse("jira", Fixtures.Read("jira_comment_created_adf.json").Replace("\"body\": {", "\"body\": [], \"was\": {"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(wiki.Body, Is.EqualTo("h2. Steps\n* one\n* two {code}x{code}"));
+            Assert.That(wiki.Warnings, Is.Empty);
+            Assert.That(list.Status, Is.EqualTo(202));
+            Assert.That(list.Tickets.Single().Warnings, Does.Contain("description is array, expected text; ignored").And.Contain("no body"));
+            Assert.That(shapeless.Status, Is.EqualTo(202));
+            Assert.That(shapeless.Tickets.Single().Warnings, Does.Contain("ADF body: content that is not a list was skipped"));
+            Assert.That(comment.Status, Is.EqualTo(202));
+            Assert.That(comment.Tickets.Single().Warnings, Does.Contain("body is array, expected text; ignored"), "a comment body of the wrong type falls back to the description");
+        });
+    }
+
+    [Test]
     public void GitHub_issue_comment_and_ping()
     {
         var opened = Deliveries.Parse("github", Fixtures.Read("github_issues_opened.json"), new Dictionary<string, string> { ["x-github-event"] = "issues", ["x-github-delivery"] = "d-1" }).Tickets.Single();

@@ -107,6 +107,29 @@ public static class VendorRequests
         return request;
     }
 
+    /// <summary>
+    /// Front's application-webhook validation request: a <c>sync</c> body (unless another is given), signed like
+    /// every application webhook, with the challenge in <c>X-Front-Challenge</c> (which the signature does not cover).
+    /// </summary>
+    public static HttpRequestMessage FrontChallenge(string challenge, string? body = null, DateTimeOffset? at = null, string? secret = null)
+    {
+        var request = Signed("front", body ?? Fixtures.Read("front_sync_challenge.json"), at: at, secret: secret);
+        request.Headers.Add("X-Front-Challenge", challenge);
+        return request;
+    }
+
+    /// <summary>Front's legacy rule webhooks: <c>X-Front-Signature</c> = base64 HMAC-SHA1 of the body, no timestamp.</summary>
+    public static HttpRequestMessage FrontLegacy(string body, string? secret = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/front")
+        {
+            Content = new ByteArrayContent(bytes) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
+        };
+        request.Headers.Add("X-Front-Signature", Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(secret ?? Secrets["front"]), bytes)));
+        return request;
+    }
+
     private static byte[] Concat(string prefix, byte[] body, string suffix = "") =>
         [.. Encoding.UTF8.GetBytes(prefix), .. body, .. Encoding.UTF8.GetBytes(suffix)];
 }

@@ -36,6 +36,8 @@ public class WebhookAnswersTests
         new("intercom", "intercom_conversation_user_created.json", "\"30118822771\"", "\"{0}\""),
         new("front", "front_inbound.json", "\"cnv_9fjq2\"", "\"cnv_{0}\""),
         new("jira", "jira_issue_created.json", "\"SUP-42\"", "\"SUP-{0}\""),
+        new("jira", "jira_issue_created_adf.json", "\"SUP-43\"", "\"SUP-{0}\""),
+        new("jira", "jira_comment_created_adf.json", "\"SUP-43\"", "\"SUP-{0}\""),
         new("github", "github_issues_opened.json", "\"number\": 17", "\"number\": {0}"),
         new("hubspot", "hubspot_ticket_batch.json", "\"objectId\":880011", "\"objectId\":{0}"),
     ];
@@ -78,6 +80,26 @@ public class WebhookAnswersTests
         var message = _host.Probe.Bodies.First(b => b.Contains($"\"{a}\"", StringComparison.Ordinal));
         Assert.That(message, Does.Match("\"needsHydration\":\\s*true"));
         Assert.That(message, Does.Contain("named no object"), "the event without objectId is reported, not silently dropped");
+    }
+
+    [Test]
+    public async Task A_jira_document_travels_as_plain_text_and_a_malformed_one_as_warnings()
+    {
+        var key = "SUP-" + Random.Shared.NextInt64(1_000_000_000, 9_000_000_000);
+        var body = Fixtures.Read("jira_issue_created_adf.json").Replace("\"SUP-43\"", $"\"{key}\"");
+        var response = await _host.SendAsync("jira", body);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        await Eventually.Until(() => Task.FromResult(_host.Published(key)), n => n == 1, TimeSpan.FromSeconds(10), "the ticket on the bus");
+        var message = JsonDocument.Parse(_host.Probe.Bodies.First(b => b.Contains(key, StringComparison.Ordinal))).RootElement;
+        var text = message.GetProperty("message").GetProperty("body").GetString();
+        Assert.That(text, Does.StartWith("Steps to reproduce\n1. Open the cart (https://shop.example.com/cart)").And.Contain("Safari | fails").And.Not.Contain("\"type\""));
+
+        var broken = Fixtures.Read("jira_issue_created.json").Replace("\"SUP-42\"", $"\"{key}-B\"")
+            .Replace("\"App closes immediately.\"", """{"type":"doc","content":[{"type":"paragraph","content":"x"},{"type":"mystery","content":[{"type":"text","text":"salvaged"}]}]}""");
+        var accepted = await _host.SendAsync("jira", broken);
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var warnings = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        Assert.That(warnings, Does.Contain("ADF body: content that is not a list was skipped").And.Contain("ADF body: node types not known, their text kept: mystery"));
     }
 
     [Test]
@@ -202,6 +224,7 @@ public class WebhookAnswersTests
         Assert.That((await _host.Client.GetAsync("/health/live")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That((await _host.Client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         var openapi = await _host.Client.GetStringAsync("/openapi/v1.json");
-        Assert.That(openapi, Does.Contain("/webhooks/{source}").And.Contain("\"429\"").And.Contain("\"503\"").And.Contain("/quarantine/{id}/replay"));
+        Assert.That(openapi, Does.Contain("/webhooks/{source}").And.Contain("\"429\"").And.Contain("\"503\"").And.Contain("/quarantine/{id}/replay")
+            .And.Contain("X-Front-Challenge").And.Contain("Atlassian Document Format"));
     }
 }

@@ -38,7 +38,7 @@ public static class PlainText
     /// Deeper than this (by a cheap scan of the tags) and the HTML is not given to the parser: tree construction
     /// is quadratic in nesting depth, so a body of 50,000 nested tags would hold a request for most of a minute.
     /// </summary>
-    public const int MaxParsedDepth = 256;
+    public const int MaxParsedDepth = TextBounds.MaxNestingDepth;
 
     public static string FromHtml(string html) => FromHtml(html, out _);
 

@@ -20,6 +20,9 @@ public sealed class TicketDraft
     /// <summary>True: the body is HTML. Null: decide by looking at it.</summary>
     public bool? BodyIsHtml { get; init; }
 
+    /// <summary>The body as an Atlassian Document Format document (Jira Cloud); when set, it is the body and <see cref="Body"/> is not read.</summary>
+    public JsonElement? BodyDocument { get; init; }
+
     public string? RequesterName { get; init; }
     public string? RequesterEmail { get; init; }
     public JsonElement? CreatedAt { get; init; }

@@ -43,11 +43,20 @@ public static class TicketNormalizer
         if (subject.Length == 0 && !draft.NeedsHydration) warnings.Add("empty subject");
         if (subjectCut) warnings.Add($"subject truncated to {MaxSubjectLength} characters");
 
-        var rawBody = draft.Body ?? "";
-        if (draft.Body is null && !draft.NeedsHydration) warnings.Add("no body");
-        var html = draft.BodyIsHtml ?? PlainText.LooksLikeHtml(rawBody);
-        // Parsing a huge HTML document costs; cut the raw text first (generously, markup shrinks).
-        if (rawBody.Length > maxTextLength * 4) rawBody = PlainText.Truncate(rawBody, maxTextLength * 4, out _);
+        if (draft.Body is null && draft.BodyDocument is null && !draft.NeedsHydration) warnings.Add("no body");
+        string rawBody;
+        bool html, rawCut;
+        if (draft.BodyDocument is { } document)
+        {
+            rawBody = AtlassianDocument.ToText(document, TextBounds.RawTextLimit(maxTextLength), warnings, out rawCut);
+            html = false;
+        }
+        else
+        {
+            html = draft.BodyIsHtml ?? PlainText.LooksLikeHtml(draft.Body ?? "");
+            // Parsing a huge HTML document costs; cut the raw text first (generously, markup shrinks).
+            rawBody = PlainText.Truncate(draft.Body ?? "", TextBounds.RawTextLimit(maxTextLength), out rawCut);
+        }
         var stripped = false;
         var body = PlainText.Clean(html ? PlainText.FromHtml(rawBody, out stripped) : rawBody);
         if (stripped) warnings.Add("HTML nested too deeply to parse; tags removed without parsing");
@@ -56,7 +65,7 @@ public static class TicketNormalizer
         // Counts only: the values are gone, and the requester's own address (a separate field) is kept as is.
         if (redactedSubject.Total + redactedBody.Total is > 0 and var redacted)
             warnings.Add($"redacted {redacted} secret(s) from the text");
-        if (bodyCut || rawBody.Length < (draft.Body?.Length ?? 0)) warnings.Add($"body truncated to {maxTextLength} characters");
+        if (bodyCut || rawCut) warnings.Add($"body truncated to {maxTextLength} characters");
 
         var name = NullIfEmpty(PlainText.Clean(draft.RequesterName, singleLine: true));
         var email = NullIfEmpty(PlainText.Clean(draft.RequesterEmail, singleLine: true));

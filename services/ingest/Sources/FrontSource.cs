@@ -10,7 +10,9 @@ namespace Agents.Ingest.Sources;
 /// <c>X-Front-Request-Timestamp + ":" + body</c> with the app's signing key; the body wraps the event in
 /// <c>payload</c>. Legacy rule webhooks (base64 HMAC-SHA1 of the body, no timestamp) are accepted only with
 /// <c>AllowLegacySignatures</c>. Events with a conversation make tickets (the conversation id is the ticket id,
-/// the event id <c>evt_…</c> the event id); others are acknowledged and not published.
+/// the event id <c>evt_…</c> the event id); others are acknowledged and not published. Saving an application
+/// webhook in Front sends a validation request, signed like every other (a <c>sync</c> body and an
+/// <c>X-Front-Challenge</c> header), which is answered with the challenge.
 /// </summary>
 public sealed class FrontSource : IWebhookSource
 {
@@ -34,6 +36,12 @@ public sealed class FrontSource : IWebhookSource
         var expected = Signatures.HmacSha256(key, Signatures.Utf8(timestamp + ":"), request.Body);
         return Signatures.Matches(expected, signature, DigestEncoding.Base64) ? null : "x-front-signature does not match";
     }
+
+    // Front's docs (dev.frontapp.com/docs/application-webhooks, "Application webhook validation") describe the
+    // request. The answer, 200 with {"challenge": "<value>"} as JSON, follows Front's sample app for that page
+    // (github.com/dugjason/front-webhook-application); some third-party handlers echo plain text instead.
+    public string? Challenge(WebhookRequest request) =>
+        request.Header("x-front-challenge") is { Length: > 0 } challenge ? challenge : null;
 
     public SourceResult Read(WebhookRequest request, PayloadReader payload)
     {

@@ -14,7 +14,10 @@ public static class WebhookEndpoints
             .WithSummary("Receives a vendor webhook; 202 once the broker has confirmed the ticket.")
             .WithDescription("Sources: generic, zendesk, freshdesk, groove, intercom, front, jira, github, hubspot. "
                 + "The body is the vendor's JSON (application/json), signed as the README describes per source. "
-                + "200 for a recognised duplicate or an event that carries no ticket (nothing published).")
+                + "200 for a recognised duplicate or an event that carries no ticket (nothing published). "
+                + "Front's validation request (X-Front-Challenge, signed like its events) gets 200 {\"challenge\":\"<the header's value>\"} "
+                + "once its signature is verified; nothing is published or quarantined. "
+                + "Jira descriptions and comments in Atlassian Document Format are converted to plain text.")
             .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
             .Produces<WebhookAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -68,6 +71,13 @@ public static class WebhookEndpoints
             // Not quarantined: an unauthenticated stranger must not be able to fill our database.
             logger.LogWarning("Refused {Source} webhook: {Reason}", adapter.Name, signatureProblem);
             return Answer(metrics, adapter.Name, Results.Problem(statusCode: 401, title: "Signature verification failed.", detail: signatureProblem));
+        }
+
+        // Only after the signature: a forged handshake gets 401 like any other forgery.
+        if (adapter.Challenge(request) is { } challenge)
+        {
+            logger.LogInformation("Answered the {Source} webhook validation challenge", adapter.Name);
+            return Answer(metrics, adapter.Name, Results.Json(new ChallengeAnswer(challenge)));
         }
 
         var outcome = WebhookParser.Parse(adapter, request, settings.MaxTextLength);
