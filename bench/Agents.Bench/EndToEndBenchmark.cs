@@ -31,9 +31,10 @@ public sealed class EndToEndBenchmark : IBenchmark
     private static async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunOnceAsync(
         LaunchedSystem system, string prefix, int tickets, CancellationToken cancellationToken)
     {
-        // Warm-up: JIT, connections and pools in every process before the clock runs.
-        await system.Sender(8).SendAsync(TicketDeliveries.Create(prefix + "w", 50, urgentEvery: 0, duplicateShare: 0), cancellationToken);
-        await WaitHeldAsync(system, prefix + "w", 50, TimeSpan.FromSeconds(60), cancellationToken);
+        // Warm-up: JIT, connections and pools in every process before the clock runs (a third of the run's tickets).
+        var warm = Math.Max(50, tickets / 3);
+        await system.Sender(32).SendAsync(TicketDeliveries.Create(prefix + "w", warm, urgentEvery: 0, duplicateShare: 0), cancellationToken);
+        await WaitHeldAsync(system, prefix + "w", warm, TimeSpan.FromMinutes(2), cancellationToken);
 
         var deliveries = TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0);
         var results = await system.Sender(32).SendAsync(deliveries, cancellationToken);

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -32,6 +34,10 @@ public static class DatabaseMigration
         }
         try
         {
+            // Npgsql's provider reads the history table without checking that it exists, and logs the failure of
+            // that read as an error on every fresh database (npgsql/efcore.pg#3407). Creating it first, with EF's own
+            // script, keeps a first start-up free of a false error an operator would chase.
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

@@ -55,8 +55,6 @@ public sealed class IngestHost : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>().AddProvider(errors);
                 if (migrate) await DatabaseMigration.MigrateAsync<IngestDbContext>(sp);
             }, waitUntilReady);
-        // EF logs the missing history table of a fresh database as an error while migrating; that is not ours.
-        errors.Entries.Clear();
         return new IngestHost(broker, database, service, probe, errors);
     }
 
