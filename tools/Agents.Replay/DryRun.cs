@@ -37,8 +37,7 @@ public static class DryRun
             AnsiConsole.Write(accuracy);
 
         var report = arguments.Report ?? $"replay-report-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md";
-        var rows = arguments.HasRowRange ? $"{arguments.FromRow}-{(arguments.ToRow == int.MaxValue ? "end" : arguments.ToRow)}" : null;
-        await File.WriteAllTextAsync(report, replayReport.Markdown(arguments.Input, runner.Classifier.UsesLlm, rows));
+        await File.WriteAllTextAsync(report, replayReport.Markdown(arguments.Input, runner.Classifier.UsesLlm, arguments.Rows));
         await File.WriteAllTextAsync(Path.ChangeExtension(report, ".csv"), replayReport.Csv());
         AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(report)}[/] (+ per-ticket {Markup.Escape(Path.ChangeExtension(report, ".csv"))})");
         return 0;

@@ -25,10 +25,6 @@ var configuration = new ConfigurationBuilder()
     .Build();
 
 var tickets = arguments.Select(ReplayInput.Read(arguments.Input));
-if (!arguments.DryRun)
-{
-    // Replaying into the live system is not built yet; say so rather than write anything.
-    Console.Error.WriteLine("Only --dry-run is supported: replay classifies in process and never writes.");
-    return 2;
-}
-return await DryRun.RunAsync(arguments, tickets, configuration);
+return arguments.DryRun
+    ? await DryRun.RunAsync(arguments, tickets, configuration)
+    : await LiveReplay.RunAsync(arguments, tickets, configuration);

@@ -25,7 +25,8 @@ public sealed record ReplayArguments
     public int? Concurrency { get; init; }
     public string? IdPrefix { get; init; }
 
-    public bool HasRowRange => FromRow > 1 || ToRow < int.MaxValue;
+    /// <summary>"351-700" when --rows selected part of the file, else null.</summary>
+    public string? Rows => FromRow > 1 || ToRow < int.MaxValue ? $"{FromRow}-{ToRow}" : null;
 
     /// <summary>The arguments, or null and the reason they are not usable.</summary>
     public static (ReplayArguments? Arguments, string? Error) Parse(string[] args)

@@ -83,11 +83,8 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
                 r.Ticket.Id, r.Ticket.Category ?? "", c.Category, r.Ticket.Priority ?? "", c.Priority, r.Ticket.Language ?? "", c.Language,
                 c.Sentiment, c.Confidence.ToString("0.00", CultureInfo.InvariantCulture), c.ClassifiedBy, r.EscalationReason ?? "",
                 r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
-            }.Select(Quote)));
+            }.Select(CsvRecords.Quote)));
         }
         return sb.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }
