@@ -3,6 +3,7 @@ using Agents.Contracts;
 using Agents.Launcher;
 using Agents.Launcher.Load;
 using Agents.Testing;
+using Agents.Webhooks;
 
 namespace Agents.Bench;
 

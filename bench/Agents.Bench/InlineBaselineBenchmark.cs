@@ -6,6 +6,7 @@ using Agents.Contracts;
 using Agents.Launcher;
 using Agents.Launcher.Load;
 using Agents.Testing;
+using Agents.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;

@@ -1,6 +1,6 @@
 using Agents.Launcher;
-using Agents.Launcher.Load;
 using Agents.Testing;
+using Agents.Webhooks;
 
 namespace Agents.Bench;
 

@@ -43,7 +43,8 @@ public class ReplayTests
         Assert.That(accuracy["category"].Correct, Is.EqualTo(3));
         Assert.That(accuracy["priority"].Labelled, Is.EqualTo(3));
         var markdown = report.Markdown(csv, usedLlm: false);
-        Assert.That(markdown, Does.Contain("## category: 100.0 % (3/3)").And.Contain("| expected \\ actual |"));
+        Assert.That(markdown, Does.Contain("## category: 100.0 % (3/3), goal 50 %: met").And.Contain("| expected \\ actual |"));
+        Assert.That(accuracy["priority"].GoalText, Is.EqualTo(accuracy["priority"].Accuracy >= 0.6 ? "60 %: met" : "60 %: not met"));
         var perTicket = report.Csv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.That(perTicket, Has.Length.EqualTo(4));
         Assert.That(report.Csv(), Does.Not.Contain("double charge"), "the per-ticket report carries no ticket text");
@@ -63,4 +64,26 @@ public class ReplayTests
         Assert.That(result.Classification.Language, Is.EqualTo("es"));
         Assert.That(new ReplayReport([result]).Accuracy(), Is.Empty);
     }
+
+    [TestCase("--input f.csv --dry-run --rows 351-700", 351, 700)]
+    [TestCase("--input f.csv --dry-run", 1, int.MaxValue)]
+    public void Rows_select_a_part_of_the_file_by_position(string line, int from, int to)
+    {
+        var (arguments, error) = ReplayArguments.Parse(line.Split(' '));
+        Assert.That(error, Is.Null);
+        Assert.That((arguments!.FromRow, arguments.ToRow), Is.EqualTo((from, to)));
+        var tickets = Enumerable.Range(1, 800).Select(n => new ReplayTicket(n.ToString(), "s", "b", null, null, null)).ToList();
+        var selected = arguments.Select(tickets);
+        Assert.That(selected[0].Id, Is.EqualTo(from.ToString()));
+        Assert.That(selected, Has.Count.EqualTo(Math.Min(to, 800) - from + 1));
+    }
+
+    [TestCase("--input f.csv --rows 9-3")]
+    [TestCase("--input f.csv --rows 0-3")]
+    [TestCase("--input f.csv --limit")]
+    [TestCase("--dry-run")]
+    [TestCase("--input f.csv --dry-run --ingest http://127.0.0.1:5001")]
+    [TestCase("--input f.csv --secret whsec_x")]
+    public void Unusable_arguments_are_refused(string line) =>
+        Assert.That(ReplayArguments.Parse(line.Split(' ')).Arguments, Is.Null);
 }

@@ -1,5 +1,6 @@
 using Agents.Launcher.Load;
 using Agents.Testing;
+using Agents.Webhooks;
 using Npgsql;
 
 namespace Agents.Faults.Tests;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Agents.Launcher.Load;
+using Agents.Webhooks;
 
 namespace Agents.Faults.Tests;
 
@@ -9,7 +9,7 @@ namespace Agents.Faults.Tests;
 /// writes in the saga table and the CRM journal), ticket by ticket.
 /// </summary>
 public sealed class ScenarioOutcome(
-    IReadOnlyList<TicketDelivery> deliveries,
+    IReadOnlyList<WebhookDelivery> deliveries,
     IReadOnlyList<DeliveryResult> results,
     IReadOnlyDictionary<string, int> escalations,
     WriteLedger ledger,

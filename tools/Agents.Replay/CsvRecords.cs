@@ -4,10 +4,14 @@ namespace Agents.Replay;
 
 /// <summary>
 /// RFC 4180 records: quoted fields may hold commas, doubled quotes and line breaks (ticket bodies do). A small
-/// reader of our own: the CsvHelper version on the feed changed its API completely.
+/// reader (and field quoting for the reports) of our own: the CsvHelper version on the feed changed its API completely.
 /// </summary>
 public static class CsvRecords
 {
+    /// <summary>A field as a CSV writer must write it: quoted when it holds a comma, quote or line break.</summary>
+    public static string Quote(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+
     public static IEnumerable<List<string>> Read(TextReader reader)
     {
         var record = new List<string>();

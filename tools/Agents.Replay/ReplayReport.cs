@@ -9,6 +9,13 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
     public sealed record FieldAccuracy(string Field, int Labelled, int Correct, IReadOnlyDictionary<(string Expected, string Actual), int> Confusion)
     {
         public double Accuracy => Labelled == 0 ? 0 : (double)Correct / Labelled;
+        public double? Goal => AccuracyGoals.For(Field);
+        public bool? GoalMet => Goal is { } goal ? Accuracy >= goal : null;
+
+        /// <summary>"60 %: met" or "60 %: not met"; empty for a field without a goal.</summary>
+        public string GoalText => Goal is { } goal
+            ? string.Create(CultureInfo.InvariantCulture, $"{goal * 100:0} %: {(GoalMet == true ? "met" : "not met")}")
+            : "";
     }
 
     public IReadOnlyList<ReplayResult> Results => results;
@@ -37,12 +44,13 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
         return new FieldAccuracy(name, labelled.Count, correct, confusion);
     }
 
-    public string Markdown(string input, bool usedLlm)
+    public string Markdown(string input, bool usedLlm, string? rows = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"# Replay of {Path.GetFileName(input)}");
         sb.AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"{results.Count} tickets, dry run, classified by {(usedLlm ? "the LLM (rules as fallback)" : "rules only")}.");
+        sb.AppendLine(CultureInfo.InvariantCulture,
+            $"{results.Count} tickets{(rows is null ? "" : $" (rows {rows} of the file)")}, dry run, classified by {(usedLlm ? "the LLM (rules as fallback)" : "rules only")}.");
         sb.AppendLine();
         sb.AppendLine("| classified by | tickets | escalated |");
         sb.AppendLine("|---|---|---|");
@@ -51,7 +59,8 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
         foreach (var field in Accuracy())
         {
             sb.AppendLine();
-            sb.AppendLine(CultureInfo.InvariantCulture, $"## {field.Field}: {field.Accuracy:P1} ({field.Correct}/{field.Labelled})");
+            var goal = field.Goal is null ? "" : $", goal {field.GoalText}";
+            sb.AppendLine(CultureInfo.InvariantCulture, $"## {field.Field}: {field.Accuracy:P1} ({field.Correct}/{field.Labelled}){goal}");
             sb.AppendLine();
             var actuals = field.Confusion.Keys.Select(k => k.Actual).Distinct().Order(StringComparer.Ordinal).ToList();
             sb.AppendLine("| expected \\ actual | " + string.Join(" | ", actuals) + " |");
@@ -74,11 +83,8 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
                 r.Ticket.Id, r.Ticket.Category ?? "", c.Category, r.Ticket.Priority ?? "", c.Priority, r.Ticket.Language ?? "", c.Language,
                 c.Sentiment, c.Confidence.ToString("0.00", CultureInfo.InvariantCulture), c.ClassifiedBy, r.EscalationReason ?? "",
                 r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
-            }.Select(Quote)));
+            }.Select(CsvRecords.Quote)));
         }
         return sb.ToString();
     }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

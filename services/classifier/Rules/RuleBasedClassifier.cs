@@ -14,8 +14,8 @@ public sealed class RuleBasedClassifier
 {
     private readonly RuleSet _rules;
     private readonly LanguageDetector _languages;
-    private readonly (CategoryRule Rule, TextMatcher Matcher)[] _categories;
-    private readonly (PriorityRule Rule, TextMatcher Matcher)[] _priorities;
+    private readonly (CategoryRule Rule, RuleMatcher Matcher)[] _categories;
+    private readonly (PriorityRule Rule, RuleMatcher Matcher)[] _priorities;
     private readonly TextMatcher _negative;
     private readonly TextMatcher _positive;
 
@@ -28,10 +28,10 @@ public sealed class RuleBasedClassifier
     {
         _rules = rules;
         _languages = new LanguageDetector(rules.Languages);
-        _categories = rules.Categories.Select(c => (c, new TextMatcher(c))).ToArray();
-        _priorities = rules.Priorities.Select(p => (p, new TextMatcher(p))).ToArray();
-        _negative = new TextMatcher(new CategoryRule { Keywords = rules.NegativeCues });
-        _positive = new TextMatcher(new CategoryRule { Keywords = rules.PositiveCues });
+        _categories = rules.Categories.Select(c => (c, new RuleMatcher(c))).ToArray();
+        _priorities = rules.Priorities.Select(p => (p, new RuleMatcher(p))).ToArray();
+        _negative = new TextMatcher(new CueSet { Keywords = rules.NegativeCues });
+        _positive = new TextMatcher(new CueSet { Keywords = rules.PositiveCues });
     }
 
     public RuleSet Rules => _rules;
@@ -49,13 +49,14 @@ public sealed class RuleBasedClassifier
     {
         var raw = $"{subject}\n{body}";
         var text = PreparedText.From(raw);
+        var subjectText = PreparedText.From(subject);
         var (language, _) = _languages.Detect(raw);
 
         var scored = _categories
             .Select(c =>
             {
-                var hits = c.Matcher.Hits(text, language);
-                return (c.Rule, Hits: hits, Score: c.Rule.Prior + c.Rule.Weight * hits.Count);
+                var score = c.Matcher.Score(text, subjectText, language);
+                return (c.Rule, score.Hits, score.Score);
             })
             .OrderByDescending(x => x.Score)
             .ToList();
@@ -73,11 +74,11 @@ public sealed class RuleBasedClassifier
         var priorityHits = new List<string>();
         foreach (var (rule, matcher) in _priorities) // in file order: the first that reaches its score wins
         {
-            var hits = matcher.Hits(text, language);
-            if (rule.Prior + rule.Weight * hits.Count >= rule.MinScore)
+            var score = matcher.Score(text, subjectText, language);
+            if (score.Score >= rule.MinScore)
             {
                 priority = rule.Priority;
-                priorityHits = hits;
+                priorityHits = score.Hits;
                 break;
             }
         }

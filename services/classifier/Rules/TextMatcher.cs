@@ -5,21 +5,33 @@ using System.Text.RegularExpressions;
 namespace Agents.Classifier.Rules;
 
 /// <summary>
-/// One rule's keywords and patterns, compiled: keywords match at a word start, case and accents ignored;
-/// patterns are regular expressions on the lower-cased original text. Each distinct hit counts once.
+/// One cue set's keywords and patterns, compiled: keywords match at a word start (with a trailing <c>$</c>: the
+/// whole word), case and accents ignored; patterns are regular expressions on the lower-cased original text. Each
+/// distinct hit counts once.
 /// </summary>
 public sealed class TextMatcher
 {
     private readonly Dictionary<string, string[]> _keywordsByLanguage;
     private readonly Regex[] _patterns;
 
-    public TextMatcher(WeightedRule rule)
+    public TextMatcher(CueSet cues)
     {
-        _keywordsByLanguage = rule.Keywords.ToDictionary(
-            kv => kv.Key, kv => kv.Value.Select(k => " " + Normalize(k).Trim()).Where(k => k.Length > 1).Distinct().ToArray());
-        _patterns = rule.Patterns
+        _keywordsByLanguage = cues.Keywords.ToDictionary(
+            kv => kv.Key, kv => kv.Value.Select(Compile).Where(k => k.Trim().Length > 0).Distinct().ToArray());
+        _patterns = cues.Patterns
             .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200)))
             .ToArray();
+    }
+
+    /// <summary>
+    /// A keyword as the normalized text is searched for it: a leading space (a word start), and a trailing one for a
+    /// whole word (the normalized text starts and ends with a space).
+    /// </summary>
+    private static string Compile(string keyword)
+    {
+        var whole = keyword.EndsWith('$');
+        var core = Normalize(whole ? keyword[..^1] : keyword).Trim();
+        return whole ? $" {core} " : " " + core;
     }
 
     /// <summary>The keywords and patterns that matched, for the given language plus "*".</summary>

@@ -1,9 +1,7 @@
 using System.Text.Json;
+using Agents.Webhooks;
 
 namespace Agents.Launcher.Load;
-
-/// <summary>One webhook delivery: the CRM's delivery id (webhook-id), the ticket it carries, the JSON body.</summary>
-public sealed record TicketDelivery(string WebhookId, string ExternalId, string Body, bool Urgent);
 
 /// <summary>
 /// A stream of generic-source ticket webhooks for load and fault runs: unique tickets, every Nth one urgent (the
@@ -25,7 +23,7 @@ public static class TicketDeliveries
     /// <paramref name="tickets"/> unique tickets named <c>{prefix}-{n}</c>; every <paramref name="urgentEvery"/>th is
     /// urgent (0: none); then <paramref name="duplicateShare"/> of all deliveries are copies of earlier ones, mixed in.
     /// </summary>
-    public static IReadOnlyList<TicketDelivery> Create(string prefix, int tickets, int urgentEvery = 10,
+    public static IReadOnlyList<WebhookDelivery> Create(string prefix, int tickets, int urgentEvery = 10,
         double duplicateShare = 0.2, int seed = 7)
     {
         var random = new Random(seed);
@@ -49,12 +47,12 @@ public static class TicketDeliveries
                     status = "open",
                 },
             });
-            return new TicketDelivery($"msg_{id}", id, body, urgent);
+            return new WebhookDelivery($"msg_{id}", id, body);
         }).ToList();
 
         // Duplicates make up duplicateShare of the deliveries: d / (tickets + d) = share.
         var duplicates = (int)Math.Round(tickets * duplicateShare / (1 - duplicateShare));
-        var all = new List<TicketDelivery>(unique);
+        var all = new List<WebhookDelivery>(unique);
         for (var i = 0; i < duplicates; i++)
         {
             // A redelivery comes after the original: insert it somewhere after its first copy.

@@ -2,25 +2,26 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
-namespace Agents.Launcher.Load;
-
-/// <summary>What happened to one delivery: the final status, attempts made, the answering attempt's latency.</summary>
-public sealed record DeliveryResult(TicketDelivery Delivery, HttpStatusCode? Status, int Attempts, TimeSpan Latency, DateTimeOffset AcceptedAt)
-{
-    public bool Accepted => Status is { } s && (int)s is >= 200 and < 300;
-}
+namespace Agents.Webhooks;
 
 /// <summary>
 /// Sends webhooks the way a CRM does: a few at a time, spread over the ingest instances (a load balancer), and a
-/// delivery answered 503 / 429 or not answered at all is retried with backoff, a bounded number of times.
+/// delivery answered 503 / 429 / 502 or not answered at all is retried with backoff, a bounded number of times.
 /// </summary>
+/// <param name="sign">Builds the signed request for a body and webhook-id; called again for every attempt (a fresh timestamp).</param>
+/// <param name="maxRetryAfter">
+/// Null: retry on our own backoff and take a Retry-After only when it is shorter (a load generator probing for the
+/// moment the system is back). Set: wait what the server asks, up to this long (a polite sender, the replay tool).
+/// </param>
 public sealed class WebhookSender(
     IReadOnlyList<Uri> ingestUrls,
     Func<string, string, HttpRequestMessage> sign,
     int concurrency = 16,
     int maxAttempts = 12,
-    TimeSpan? timeout = null)
+    TimeSpan? timeout = null,
+    TimeSpan? maxRetryAfter = null)
 {
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly HttpClient _http = new() { Timeout = timeout ?? TimeSpan.FromSeconds(10) };
     private int _next;
 
@@ -36,7 +37,7 @@ public sealed class WebhookSender(
     /// <summary>Deliveries finished so far (accepted, refused for good, or given up).</summary>
     public int Completed => Volatile.Read(ref _completed);
 
-    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<TicketDelivery> deliveries, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryResult>> SendAsync(IReadOnlyList<WebhookDelivery> deliveries, CancellationToken cancellationToken)
     {
         var results = new ConcurrentBag<DeliveryResult>();
         await Parallel.ForEachAsync(deliveries,
@@ -49,9 +50,10 @@ public sealed class WebhookSender(
         return results.ToList();
     }
 
-    private async Task<DeliveryResult> DeliverAsync(TicketDelivery delivery, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
         HttpStatusCode? status = null;
+        string? answer = null;
         var elapsed = TimeSpan.Zero;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
@@ -65,22 +67,40 @@ public sealed class WebhookSender(
                 using var response = await _http.SendAsync(request, cancellationToken);
                 elapsed = watch.Elapsed;
                 status = response.StatusCode;
+                answer = await ReadAnswerAsync(response, cancellationToken);
                 if (status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway))
-                    return new DeliveryResult(delivery, status, attempt, elapsed, DateTimeOffset.UtcNow);
-                retryAfter = response.Headers.RetryAfter?.Delta;
+                    return new DeliveryResult(delivery, status, attempt, elapsed, DateTimeOffset.UtcNow, answer);
+                retryAfter = response.Headers.RetryAfter?.Delta
+                    ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
             }
             catch (Exception e) when (e is HttpRequestException || e is TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
                 // connection refused (instance down) or no answer in time: retry like a CRM does
                 status = null;
+                answer = e.Message;
             }
+            if (attempt == maxAttempts)
+                break;
             Interlocked.Increment(ref _retries);
-            // Exponential backoff, capped; a Retry-After shorter than the cap is honoured.
-            var backoff = TimeSpan.FromMilliseconds(Math.Min(5000, 200 * Math.Pow(2, attempt - 1)));
-            if (retryAfter is { } ra && ra < backoff)
-                backoff = ra;
-            await Task.Delay(backoff + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), cancellationToken);
+            await Task.Delay(Delay(attempt, retryAfter) + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), cancellationToken);
         }
-        return new DeliveryResult(delivery, status, maxAttempts, elapsed, default);
+        return new DeliveryResult(delivery, status, maxAttempts, elapsed, default, answer);
+    }
+
+    /// <summary>Exponential backoff from 200 ms, capped; a Retry-After as <c>maxRetryAfter</c> says.</summary>
+    private TimeSpan Delay(int attempt, TimeSpan? retryAfter)
+    {
+        var backoff = TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, attempt - 1)));
+        if (retryAfter is not { } asked || asked < TimeSpan.Zero)
+            return backoff;
+        if (maxRetryAfter is { } cap)
+            return asked < cap ? asked : cap;
+        return asked < backoff ? asked : backoff;
+    }
+
+    private static async Task<string> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        return text.Length <= DeliveryResult.MaxAnswerLength ? text : text[..DeliveryResult.MaxAnswerLength];
     }
 }
