@@ -56,4 +56,47 @@ public class WriterMetricsTests : WriterFixture
             Assert.That(seen, Does.Contain(("agents.writer.crm.writes", "adapter=journal,outcome=applied")));
         });
     }
+
+    [Test]
+    public async Task First_copies_racing_on_two_writers_are_counted_once_each()
+    {
+        var outcomes = new ConcurrentDictionary<string, long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WriterMetrics.MeterName && instrument.Name == "agents.writer.proposals")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            outcomes.AddOrUpdate(string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")), value, (_, n) => n + value));
+        listener.Start();
+
+        _host = await WriterTestHost.StartAsync(Policies.Shipped);
+        var policy = Policies.WriteToTempFile(Policies.Shipped);
+        try
+        {
+            // A second writer on the same queue and database: the copies of a key land on both at once.
+            await using var second = await RunningService.StartAsync(WriterService.Build,
+                [_host.Broker.Settings, _host.Database.Settings, new Dictionary<string, string?> { ["Writer:PolicyFile"] = policy }]);
+            const int keys = 200, copies = 4;
+            var proposals = Enumerable.Range(0, keys).Select(i => Proposals.SetPriority($"RACE-{i}")).ToList();
+            await Task.WhenAll(proposals.SelectMany(p => Enumerable.Repeat(p, copies)).Select(_host.ProposeAsync));
+
+            await Eventually.Until(() => _host.Database.ScalarAsync<long>("SELECT coalesce(sum(\"DuplicateCount\"), 0) FROM write_approvals"),
+                n => n == keys * (copies - 1), TimeSpan.FromSeconds(60), "every copy handled");
+            await Eventually.Until(() => Task.FromResult(outcomes.GetValueOrDefault("outcome=duplicate")), n => n == keys * (copies - 1),
+                TimeSpan.FromSeconds(10), "the duplicates counted");
+            Assert.That(await _host.CountAsync("FROM write_approvals WHERE \"CurrentState\" = 'AwaitingApproval'"), Is.EqualTo(keys));
+            Assert.Multiple(() =>
+            {
+                Assert.That(outcomes.GetValueOrDefault("outcome=held"), Is.EqualTo(keys),
+                    "one hold per key: a first copy that lost the race and was retried is not counted again");
+                Assert.That(outcomes.GetValueOrDefault("outcome=duplicate"), Is.EqualTo(keys * (copies - 1)));
+            });
+        }
+        finally
+        {
+            File.Delete(policy);
+        }
+    }
 }

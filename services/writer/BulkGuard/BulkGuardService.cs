@@ -1,5 +1,4 @@
 using Agents.Writer.Persistence;
-using Agents.Writer.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -14,7 +13,6 @@ namespace Agents.Writer.BulkGuard;
 public sealed class BulkGuardService(
     IOptions<WriterOptions> options,
     IDbContextFactory<WriterDbContext> dbFactory,
-    WriterMetrics metrics,
     ILogger<BulkGuardService> logger)
 {
     private BulkGuardOptions Options => options.Value.BulkGuard;
@@ -46,8 +44,9 @@ public sealed class BulkGuardService(
     /// Puts the write into the open batch of its kind, opening one if none is open, and returns the batch id. The
     /// batch row is read FOR SHARE inside the saga's transaction: a release or reject (which closes the row with an
     /// UPDATE first) waits for this write to commit, so no write can join a batch after its members were taken.
+    /// Opened: this write opened the batch (the guard tripped), which the caller counts once its transaction commits.
     /// </summary>
-    public async Task<Guid> JoinBatchAsync(WriterDbContext db, string kind, string reason, CancellationToken cancellationToken)
+    public async Task<(Guid BatchId, bool Opened)> JoinBatchAsync(WriterDbContext db, string kind, string reason, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
@@ -59,14 +58,13 @@ public sealed class BulkGuardService(
                 """).ToListAsync(cancellationToken);
             if (opened.Count == 1)
             {
-                metrics.BulkGuardTripped(kind);
                 logger.LogWarning("Bulk guard tripped for {Kind}: {Reason}; batch {BatchId} held for review", kind, reason, opened[0]);
             }
             var open = await db.Database.SqlQuery<Guid>($"""
                 SELECT "BatchId" AS "Value" FROM bulk_batches WHERE "Kind" = {kind} AND "ClosedAt" IS NULL FOR SHARE
                 """).ToListAsync(cancellationToken);
             if (open.Count == 1)
-                return open[0];
+                return (open[0], opened.Count == 1);
             // Closed between our insert and our read (a person decided it just now): open the next one.
         }
         throw new InvalidOperationException($"No open bulk-review batch for {kind} after 5 attempts.");

@@ -7,7 +7,8 @@ namespace Agents.Writer.Persistence;
 
 /// <summary>
 /// One message's view of the saga table, inside the transaction the factory opened. The DbContext is carried as
-/// a payload so activities can add rows (the audit trail) that commit atomically with the saga's new state.
+/// a payload so activities can add rows (the audit trail) that commit atomically with the saga's new state, and so is
+/// an <see cref="Persistence.AfterCommit"/> for what must wait for that commit.
 /// </summary>
 public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,
@@ -22,12 +23,22 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     private readonly string _lockSql;
 
     public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory)
-        : base(context, db)
+        : this(db, context, factory, new AfterCommit())
     {
+    }
+
+    private PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory,
+        AfterCommit afterCommit)
+        : base(context, db, afterCommit)
+    {
+        AfterCommit = afterCommit;
         _db = db;
         _factory = factory;
         _lockSql = SagaLockStatement.For<TSaga>(db);
     }
+
+    /// <summary>Run by the factory once this message's transaction committed.</summary>
+    internal AfterCommit AfterCommit { get; }
 
     public void Dispose() => _inUse.Dispose();
 

@@ -35,6 +35,7 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
         await next.Send(repositoryContext);
         await tx.CommitAsync(context.CancellationToken);
+        repositoryContext.AfterCommit.Run();
     }
 
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
@@ -57,6 +58,7 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
 
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         await tx.CommitAsync(context.CancellationToken);
+        repositoryContext.AfterCommit.Run();
     }
 
     /// <summary>

@@ -20,6 +20,13 @@ public static class AuditExtensions
             Detail = detail,
         });
 
+    /// <summary>Runs <paramref name="action"/> only once the saga's transaction committed (a metric: never counted twice).</summary>
+    public static void AfterCommit<TMessage>(this SagaConsumeContext<WriteApprovalState, TMessage> context, Action action)
+        where TMessage : class =>
+        (context.TryGetPayload(out AfterCommit? afterCommit)
+            ? afterCommit
+            : throw new InvalidOperationException("The saga runs without its repository's commit hook.")).Add(action);
+
     /// <summary>The saga's DbContext, inside the transaction that holds the saga row's lock.</summary>
     public static WriterDbContext WriterDb<TMessage>(this SagaConsumeContext<WriteApprovalState, TMessage> context)
         where TMessage : class =>

@@ -83,7 +83,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                     same => same.Then(ctx =>
                     {
                         ctx.Saga.DuplicateCount++;
-                        _metrics.Proposal("duplicate");
+                        CountProposal(ctx, "duplicate");
                     }),
                     changed => changed.ThenAsync(async ctx =>
                     {
@@ -91,7 +91,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                         Hold(ctx.Saga, ctx.Message);
                         ctx.Saga.SupersededCount++;
                         ctx.Audit("superseded", "system", $"was {previous}, now {ctx.Saga.Changes}");
-                        _metrics.Proposal("superseded");
+                        CountProposal(ctx, "superseded");
                         // A new version may touch more records than the guard allows: it is not let through unseen.
                         if (ctx.Saga.CurrentState == nameof(AwaitingApproval) && _guard.RecordLimitReason(ctx.Saga.RecordCount) is { } reason)
                         {
@@ -113,7 +113,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             When(ApprovalReceived)
                 .Then(ctx =>
                 {
-                    Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
+                    Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason);
                 })
                 .Publish(ctx => ApplyWriteFor(ctx.Saga))
@@ -121,7 +121,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             When(RejectionReceived)
                 .Then(ctx =>
                 {
-                    Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
+                    Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("rejected", ctx.Message.Approver, ctx.Message.Reason);
                 })
                 .TransitionTo(Rejected));
@@ -139,7 +139,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && !ctx.Message.Released)
                 .Then(ctx =>
                 {
-                    Decide(ctx.Saga, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
+                    Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("rejected", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}");
                 })
                 .TransitionTo(Rejected));
@@ -167,7 +167,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 {
                     ctx.Saga.DuplicateCount++;
                     ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
-                    _metrics.Proposal("duplicate");
+                    CountProposal(ctx, "duplicate");
                 })
                 .If(ctx => ctx.Saga.CurrentState == nameof(Applying), resend => resend.Publish(ctx => ApplyWriteFor(ctx.Saga))));
 
@@ -226,9 +226,9 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         var decision = _policy.Evaluate(saga.Kind, saga.Confidence);
         if (decision.Verdict == PolicyVerdict.Refused)
         {
-            Decide(saga, "policy", decision.Reason, DateTimeOffset.UtcNow);
+            Decide(ctx, "policy", decision.Reason, DateTimeOffset.UtcNow);
             ctx.Audit("refused", "policy", decision.Reason);
-            _metrics.Proposal("refused");
+            CountProposal(ctx, "refused");
             _logger.LogWarning("Write {IdempotencyKey} refused by the policy: {Reason}", saga.IdempotencyKey, decision.Reason);
             SetRoute(ctx, Outcome.Refused);
             return;
@@ -245,15 +245,15 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         }
         if (decision.Verdict == PolicyVerdict.AutoApproved)
         {
-            Decide(saga, "policy", decision.Reason, DateTimeOffset.UtcNow);
+            Decide(ctx, "policy", decision.Reason, DateTimeOffset.UtcNow);
             ctx.Audit("approved", "policy", decision.Reason);
             if (newProposal)
-                _metrics.Proposal("auto_approved");
+                CountProposal(ctx, "auto_approved");
             SetRoute(ctx, Outcome.AutoApproved);
             return;
         }
         if (newProposal)
-            _metrics.Proposal("held");
+            CountProposal(ctx, "held");
         _logger.LogInformation("Write {IdempotencyKey} held for approval", saga.IdempotencyKey);
         SetRoute(ctx, Outcome.Held);
     }
@@ -261,10 +261,13 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     private async Task HoldInBatchAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
     {
         var saga = ctx.Saga;
-        saga.BatchId = await _guard.JoinBatchAsync(ctx.WriterDb(), saga.Kind, reason, ctx.CancellationToken);
+        var (batchId, opened) = await _guard.JoinBatchAsync(ctx.WriterDb(), saga.Kind, reason, ctx.CancellationToken);
+        saga.BatchId = batchId;
         saga.BulkReason = reason;
         ctx.Audit("bulk_held", "system", $"batch {saga.BatchId}: {reason}");
-        _metrics.Proposal("bulk_held");
+        CountProposal(ctx, "bulk_held");
+        if (opened)
+            ctx.AfterCommit(() => _metrics.BulkGuardTripped(saga.Kind));
     }
 
     private static void SetRoute<T>(BehaviorContext<WriteApprovalState, T> ctx, Outcome outcome) where T : class =>
@@ -306,14 +309,21 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         saga.UpdatedAt = now;
     }
 
-    private void Decide(WriteApprovalState saga, string approver, string? reason, DateTimeOffset decidedAt)
+    private void Decide<T>(BehaviorContext<WriteApprovalState, T> ctx, string approver, string? reason, DateTimeOffset decidedAt)
+        where T : class
     {
+        var saga = ctx.Saga;
         saga.DecidedBy = approver;
         saga.DecisionReason = reason;
         saga.DecidedAt = decidedAt == default ? DateTimeOffset.UtcNow : decidedAt;
         saga.UpdatedAt = DateTimeOffset.UtcNow;
-        _metrics.Decided(saga.DecidedAt.Value - saga.ProposedAt);
+        var waited = saga.DecidedAt.Value - saga.ProposedAt;
+        ctx.AfterCommit(() => _metrics.Decided(waited));
     }
+
+    // Counted once the transaction commits: a first copy that loses the race to another writer is not counted twice.
+    private void CountProposal<T>(BehaviorContext<WriteApprovalState, T> ctx, string outcome) where T : class =>
+        ctx.AfterCommit(() => _metrics.Proposal(outcome));
 
     private void RefuseDecision<T>(BehaviorContext<WriteApprovalState, T> ctx, string approver, string verb) where T : class
     {
