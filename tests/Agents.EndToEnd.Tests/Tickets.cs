@@ -23,6 +23,8 @@ public static class Tickets
         });
 
     /// <summary>A billing ticket the rules classify with high confidence and medium priority.</summary>
-    public static string Billing(string id) =>
-        Generic(id, "Invoice charged twice", "My invoice shows a double charge on my card. Please refund the second payment.", "low");
+    public const string BillingSubject = "Invoice charged twice";
+    public const string BillingBody = "My invoice shows a double charge on my card. Please refund the second payment.";
+
+    public static string Billing(string id) => Generic(id, BillingSubject, BillingBody, "low");
 }
