@@ -4,16 +4,27 @@ using RabbitMQ.Client;
 
 namespace Agents.Faults.Tests;
 
+/// <summary>One TicketEscalated message the probe took off the bus: enough to tell copies and causes apart.</summary>
+public sealed record EscalationSeen(string ExternalId, string? MessageId, string? SentTime, string Reason, string? ClassifiedBy,
+    double? Confidence, string? Priority, bool Redelivered)
+{
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"escalation message {MessageId} sent {SentTime}{(Redelivered ? " (redelivered)" : "")}: {Reason}; "
+        + $"classifiedBy={ClassifiedBy} priority={Priority} confidence={Confidence:0.00}");
+}
+
 /// <summary>
 /// Records the tickets the classifier escalated (the outcome that leaves no saga row): a durable queue of the test's
 /// own bound to MassTransit's TicketEscalated exchange, so it keeps what arrives across broker restarts. Read it by
-/// draining; each drain uses a fresh connection, so a restarted broker in between does no harm.
+/// draining; each drain uses a fresh connection, so a restarted broker in between does no harm. Every message is
+/// kept, so a failure can show each copy (which message, what decided it).
 /// </summary>
 public sealed class EscalationProbe(ConnectionFactory factory)
 {
-    private const string Queue = "faults-probe-ticket-escalated";
+    public const string Queue = "faults-probe-ticket-escalated";
     private const string Exchange = "Agents.Contracts:TicketEscalated";
     private readonly Dictionary<string, int> _escalations = new(StringComparer.Ordinal);
+    private readonly List<EscalationSeen> _seen = [];
 
     public static async Task<EscalationProbe> StartAsync(int amqpPort)
     {
@@ -34,10 +45,35 @@ public sealed class EscalationProbe(ConnectionFactory factory)
         await using var channel = await connection.CreateChannelAsync();
         while (await channel.BasicGetAsync(Queue, autoAck: true) is { } message)
         {
-            using var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(message.Body.Span));
-            var externalId = envelope.RootElement.GetProperty("message").GetProperty("externalId").GetString()!;
-            _escalations[externalId] = _escalations.GetValueOrDefault(externalId) + 1;
+            var seen = Parse(message.Body.Span, message.Redelivered);
+            _escalations[seen.ExternalId] = _escalations.GetValueOrDefault(seen.ExternalId) + 1;
+            _seen.Add(seen);
         }
         return new Dictionary<string, int>(_escalations);
     }
+
+    /// <summary>Every escalation message drained so far for <paramref name="externalId"/>, in arrival order.</summary>
+    public IReadOnlyList<EscalationSeen> SeenFor(string externalId) =>
+        _seen.Where(s => string.Equals(s.ExternalId, externalId, StringComparison.Ordinal)).ToList();
+
+    /// <summary>A MassTransit envelope of TicketEscalated (camelCase JSON) into what the report shows.</summary>
+    public static EscalationSeen Parse(ReadOnlySpan<byte> body, bool redelivered)
+    {
+        using var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(body));
+        var root = envelope.RootElement;
+        var message = root.GetProperty("message");
+        var classification = message.TryGetProperty("classification", out var c) ? c : default;
+        return new EscalationSeen(
+            message.GetProperty("externalId").GetString()!,
+            Text(root, "messageId"),
+            Text(root, "sentTime"),
+            Text(message, "reason") ?? "",
+            classification.ValueKind == JsonValueKind.Object ? Text(classification, "classifiedBy") : null,
+            classification.ValueKind == JsonValueKind.Object && classification.TryGetProperty("confidence", out var conf) ? conf.GetDouble() : null,
+            classification.ValueKind == JsonValueKind.Object ? Text(classification, "priority") : null,
+            redelivered);
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

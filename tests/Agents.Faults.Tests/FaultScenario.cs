@@ -2,12 +2,13 @@ using Agents.Launcher.Load;
 using Agents.Testing;
 using Agents.Webhooks;
 using Npgsql;
+using RabbitMQ.Client.Exceptions;
 
 namespace Agents.Faults.Tests;
 
 /// <summary>
 /// One run: a stream of signed webhooks (20% repeated deliveries) sent like a CRM sends them, a fault injected once a
-/// share of them is through, then a bounded wait until every accepted ticket has its outcome.
+/// share of them is through, then a bounded wait until every accepted ticket has its outcome and the system is at rest.
 /// </summary>
 public sealed class FaultScenario(FaultSystem system, string prefix)
 {
@@ -18,6 +19,9 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
     public static int Tickets { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("AGENTS_FAULTS_TICKETS"), out var n) ? n : 1200;
 
+    /// <summary>The run's name, and the prefix of its ticket ids (<c>{prefix}-{n}</c>).</summary>
+    public string Prefix => prefix;
+
     public async Task<ScenarioOutcome> RunAsync(Func<Task> fault, double faultAfterShare = 0.3,
         TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null)
     {
@@ -25,7 +29,8 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
         var deliveries = TicketDeliveries.Create(prefix, Tickets);
         var llmBefore = system.Llm.CallCount;
         var sender = new WebhookSender(system.IngestUrls,
-            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15);
+            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15,
+            recordAttempts: true);
         using var sendCts = new CancellationTokenSource(sendTimeout ?? TimeSpan.FromMinutes(4));
         var sending = sender.SendAsync(deliveries, sendCts.Token);
 
@@ -38,27 +43,43 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
         var results = await sending;
         TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s all deliveries answered ({sender.Retries} retries); settling");
 
+        // Settled = every ticket has its outcome; at rest = no message left that could add another. Both, or the deadline.
         var deadline = DateTime.UtcNow + (settleTimeout ?? TimeSpan.FromMinutes(4));
+        var quiet = new QuietWatch(EscalationProbe.Queue);
         ScenarioOutcome? outcome = null;
         while (true)
         {
+            var atRest = quiet.Observe(await system.Queues.TryDepthsAsync(), DateTime.UtcNow);
+            var last = atRest || DateTime.UtcNow > deadline;
             try
             {
                 outcome = new ScenarioOutcome(deliveries, results, await system.Escalations.DrainAsync(),
                     await WriteLedger.ReadAsync(system.ConnectionString, prefix), system.Llm.CallCount - llmBefore,
-                    sender.Retries, autoApproval: true);
+                    sender.Retries, autoApproval: true, last ? OfThisRun(await system.Queues.TryDeadLettersAsync()) : null)
+                {
+                    CameToRest = atRest,
+                    Busy = quiet.Busy,
+                };
             }
-            catch (NpgsqlException e) when (DateTime.UtcNow < deadline)
+            catch (Exception e) when ((e is NpgsqlException or IOException or RabbitMQClientException) && DateTime.UtcNow < deadline)
             {
-                // our own pooled connection from before a database restart: clear the pool, look again
+                // our own pooled connection from before a database restart (or the probe's broker connection): clear
+                // the pool, look again
                 TestContext.Progress.WriteLine($"{prefix}: reading the books failed ({e.Message}); again");
                 NpgsqlConnection.ClearAllPools();
             }
-            if (outcome is not null && (outcome.IsSettled || DateTime.UtcNow > deadline))
+            if (outcome is not null && ((outcome.IsSettled && outcome.CameToRest) || DateTime.UtcNow > deadline))
                 break;
             await Task.Delay(1000);
         }
         TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s\n{outcome.Explain()}");
         return outcome;
     }
+
+    /// <summary>
+    /// The dead-letter queues outlive a scenario (one broker per fixture): this run's letters are those naming its
+    /// tickets, and those naming none (they cannot be told apart, so they count against every run that sees them).
+    /// </summary>
+    private IReadOnlyList<DeadLetter> OfThisRun(IReadOnlyList<DeadLetter> letters) =>
+        letters.Where(d => d.Ticket is null || d.Ticket.StartsWith(prefix + "-", StringComparison.Ordinal)).ToList();
 }

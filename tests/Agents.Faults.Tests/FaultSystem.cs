@@ -16,6 +16,7 @@ public sealed class FaultSystem : IAsyncDisposable
     private FaultSystem(ThrowawayServers servers, FakeLlmServer llm, EscalationProbe escalations, SystemLauncher launcher, string logDirectory)
     {
         Servers = servers;
+        Queues = new BrokerQueues(servers.ManagementPort);
         Llm = llm;
         Escalations = escalations;
         Launcher = launcher;
@@ -25,6 +26,7 @@ public sealed class FaultSystem : IAsyncDisposable
     public ThrowawayServers Servers { get; }
     public FakeLlmServer Llm { get; }
     public EscalationProbe Escalations { get; }
+    public BrokerQueues Queues { get; }
     public SystemLauncher Launcher { get; }
     public string LogDirectory { get; }
     public string ConnectionString => Servers.ConnectionString(Database);
@@ -136,6 +138,7 @@ public sealed class FaultSystem : IAsyncDisposable
         }
         finally
         {
+            Queues.Dispose();
             await Llm.DisposeAsync();
             NpgsqlConnection.ClearAllPools();
             await Servers.DisposeAsync();

@@ -6,7 +6,7 @@ namespace Agents.Faults.Tests;
 
 /// <summary>
 /// The books of one scenario: what the sender got accepted, set against what came out (escalations seen on the bus,
-/// writes in the saga table and the CRM journal), ticket by ticket.
+/// writes in the saga table and the CRM journal, messages given up on in dead-letter queues), ticket by ticket.
 /// </summary>
 public sealed class ScenarioOutcome(
     IReadOnlyList<WebhookDelivery> deliveries,
@@ -15,7 +15,8 @@ public sealed class ScenarioOutcome(
     WriteLedger ledger,
     int llmCalls,
     int senderRetries,
-    bool autoApproval)
+    bool autoApproval,
+    IReadOnlyList<DeadLetter>? deadLetters = null)
 {
     /// <summary>Writes the classifier proposes for a ticket it does not escalate: set-priority and add-tags.</summary>
     public const int WritesPerTicket = 2;
@@ -30,6 +31,24 @@ public sealed class ScenarioOutcome(
         results.Where(r => r.Accepted).Select(r => r.Delivery.ExternalId).ToHashSet(StringComparer.Ordinal);
 
     public int AcceptedDeliveries => results.Count(r => r.Accepted);
+
+    /// <summary>
+    /// Every accepted delivery may reach the classifier once; a few more for redeliveries after a fault. A retry storm
+    /// would be a multiple of that.
+    /// </summary>
+    public int LlmCallLimit => AcceptedDeliveries + 50;
+
+    /// <summary>Messages MassTransit gave up on (<c>_error</c>/<c>_skipped</c> queues): work that will never be done.</summary>
+    public IReadOnlyList<DeadLetter> DeadLetters { get; } = deadLetters ?? [];
+
+    /// <summary>
+    /// The system was at rest when the books were read (<see cref="QuietWatch"/>): no message left that could still
+    /// change an outcome. Without it the other checks are not conclusive.
+    /// </summary>
+    public bool CameToRest { get; init; }
+
+    /// <summary>What kept the system from rest at the last reading (<see cref="QuietWatch.Busy"/>).</summary>
+    public IReadOnlyList<string> Busy { get; init; } = [];
 
     private ILookup<string, KeyValuePair<string, string>> WritesByTicket =>
         ledger.StateByKey.ToLookup(w => WriteLedger.TicketOf(w.Key), StringComparer.Ordinal);
@@ -81,6 +100,41 @@ public sealed class ScenarioOutcome(
         }
     }
 
+    /// <summary>
+    /// Every ticket some check holds against, with why: not accepted or refused for good, no single outcome, a key
+    /// applied twice or out of step with the journal, a message of it given up on. These are the tickets a failure
+    /// report shows row by row.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Offenders()
+    {
+        var why = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string ticket, string reason)
+        {
+            if (!why.TryGetValue(ticket, out var reasons))
+                why[ticket] = reasons = [];
+            reasons.Add(reason);
+        }
+
+        foreach (var ticket in UniqueTickets.Except(AcceptedTickets))
+            Add(ticket, "never accepted");
+        foreach (var refused in results.Where(r => !r.Accepted))
+            Add(refused.Delivery.ExternalId, $"delivery {refused.Delivery.WebhookId} refused for good: {refused.Status?.ToString() ?? "no answer"}");
+        foreach (var (ticket, outcome) in OutcomeByTicket().Where(o => o.Value is not ("escalated" or "applied")))
+            Add(ticket, "outcome " + outcome);
+        foreach (var twice in AppliedTwice)
+            Add(WriteLedger.TicketOf(twice), "applied twice: " + twice);
+        foreach (var mismatch in JournalMismatches)
+            Add(WriteLedger.TicketOf(mismatch), "journal mismatch: " + mismatch);
+        foreach (var letter in DeadLetters.Where(d => d.Ticket is not null && UniqueTickets.Contains(d.Ticket)))
+            Add(letter.Ticket!, "given up on: " + letter);
+        return why.OrderBy(w => w.Key, StringComparer.Ordinal)
+            .ToDictionary(w => w.Key, w => (IReadOnlyList<string>)w.Value.Distinct().ToList(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The sender's answers for one ticket's deliveries (every attempt, each copy).</summary>
+    public IReadOnlyList<DeliveryResult> ResultsFor(string ticket) =>
+        results.Where(r => string.Equals(r.Delivery.ExternalId, ticket, StringComparison.Ordinal)).ToList();
+
     /// <summary>Counts that explain a failure: what went in, what came out, and where the rest is.</summary>
     public string Explain()
     {
@@ -94,6 +148,10 @@ public sealed class ScenarioOutcome(
         text.AppendLine("write states: " + string.Join(", ", ledger.StateByKey.GroupBy(s => s.Value).Select(g => $"{g.Key}×{g.Count()}")));
         var escalated = escalations.Where(e => UniqueTickets.Contains(e.Key)).ToList();
         text.AppendLine($"journal rows: {ledger.JournalRowsByKey.Values.Sum()} for {ledger.JournalRowsByKey.Count} keys; escalations seen: {escalated.Count} tickets, {escalated.Sum(e => e.Value)} messages; LLM calls: {llmCalls}");
+        text.AppendLine(CameToRest ? "broker: at rest (queues empty, no traffic)" : "broker: NOT at rest: "
+            + (Busy.Count == 0 ? "quiet for less than the window" : string.Join(", ", Busy)));
+        if (DeadLetters.Count > 0)
+            text.AppendLine("given up on: " + string.Join(", ", DeadLetters.GroupBy(d => d.Queue).Select(g => $"{g.Key}×{g.Count()}")));
         foreach (var (ticket, outcome) in outcomes.Where(o => o.Value is not ("escalated" or "applied" or "held")).Take(10))
             text.AppendLine($"  {ticket}: {outcome}");
         var notAccepted = UniqueTickets.Except(AcceptedTickets).Take(10).ToList();

@@ -13,13 +13,18 @@ namespace Agents.Webhooks;
 /// Null: retry on our own backoff and take a Retry-After only when it is shorter (a load generator probing for the
 /// moment the system is back). Set: wait what the server asks, up to this long (a polite sender, the replay tool).
 /// </param>
+/// <param name="recordAttempts">
+/// Keep a line per attempt (when, which instance, what answer) in <see cref="DeliveryResult.AttemptLog"/>: off for
+/// benchmarks (a string per request on their clock), on for fault runs, whose failure report shows how a ticket got in.
+/// </param>
 public sealed class WebhookSender(
     IReadOnlyList<Uri> ingestUrls,
     Func<string, string, HttpRequestMessage> sign,
     int concurrency = 16,
     int maxAttempts = 12,
     TimeSpan? timeout = null,
-    TimeSpan? maxRetryAfter = null)
+    TimeSpan? maxRetryAfter = null,
+    bool recordAttempts = false)
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly HttpClient _http = new() { Timeout = timeout ?? TimeSpan.FromSeconds(10) };
@@ -55,6 +60,7 @@ public sealed class WebhookSender(
         HttpStatusCode? status = null;
         string? answer = null;
         var elapsed = TimeSpan.Zero;
+        var log = recordAttempts ? new List<string>(1) : null;
         for (var attempt = 1; attempt <= maxAttempts; attempt++)
         {
             var url = ingestUrls[(int)((uint)Interlocked.Increment(ref _next) % ingestUrls.Count)];
@@ -68,8 +74,9 @@ public sealed class WebhookSender(
                 elapsed = watch.Elapsed;
                 status = response.StatusCode;
                 answer = await ReadAnswerAsync(response, cancellationToken);
+                log?.Add($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {url.Authority} {(int)response.StatusCode} in {elapsed.TotalMilliseconds:0} ms");
                 if (status is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway))
-                    return new DeliveryResult(delivery, status, attempt, elapsed, DateTimeOffset.UtcNow, answer);
+                    return new DeliveryResult(delivery, status, attempt, elapsed, DateTimeOffset.UtcNow, answer, log);
                 retryAfter = response.Headers.RetryAfter?.Delta
                     ?? (response.Headers.RetryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
             }
@@ -78,13 +85,14 @@ public sealed class WebhookSender(
                 // connection refused (instance down) or no answer in time: retry like a CRM does
                 status = null;
                 answer = e.Message;
+                log?.Add($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {url.Authority} no answer after {watch.Elapsed.TotalMilliseconds:0} ms ({e.GetType().Name})");
             }
             if (attempt == maxAttempts)
                 break;
             Interlocked.Increment(ref _retries);
             await Task.Delay(Delay(attempt, retryAfter) + TimeSpan.FromMilliseconds(Random.Shared.Next(100)), cancellationToken);
         }
-        return new DeliveryResult(delivery, status, maxAttempts, elapsed, default, answer);
+        return new DeliveryResult(delivery, status, maxAttempts, elapsed, default, answer, log);
     }
 
     /// <summary>Exponential backoff from 200 ms, capped; a Retry-After as <c>maxRetryAfter</c> says.</summary>
