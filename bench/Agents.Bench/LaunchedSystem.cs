@@ -29,34 +29,22 @@ public sealed class LaunchedSystem : IAsyncDisposable
         var database = await IsolatedDatabase.CreateAsync();
         try
         {
-            var common = new Dictionary<string, string?>(broker.Settings.Concat(database.Settings))
+            var settings = new SystemSettings
             {
-                ["Logging:LogLevel:Default"] = "Warning",
-                ["Logging:LogLevel:Agents"] = "Warning",
-            };
-            var launcher = await SystemLauncher.StartAsync(new SystemLaunchOptions
-            {
-                Ingest = ingest,
-                Classifier = classifier,
-                Writer = writer,
-                Common = common,
-                LogDirectory = Path.Combine(Path.GetTempPath(), "agents-bench", broker.VirtualHost),
-                PerService = new Dictionary<ServiceKind, IReadOnlyDictionary<string, string?>>
+                Broker = broker.Settings,
+                ConnectionString = database.ConnectionString,
+                LogLevel = "Warning",
+                ApproverName = "bench",
+                ApproverToken = "bench-approver-token",
+                BulkGuardOff = true,
+                ClassifierExtras = new Dictionary<string, string?>(classifierSettings ?? new Dictionary<string, string?>())
                 {
-                    [ServiceKind.Ingest] = new Dictionary<string, string?> { ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret },
-                    [ServiceKind.Classifier] = new Dictionary<string, string?>(classifierSettings ?? new Dictionary<string, string?>())
-                    {
-                        ["Classifier:EscalationThreshold"] = "0",
-                    },
-                    [ServiceKind.Writer] = new Dictionary<string, string?>
-                    {
-                        ["Approvers:0:Name"] = "bench",
-                        ["Approvers:0:Token"] = "bench-approver-token",
-                        ["Writer:BulkGuard:MaxProposalsPerMinute"] = "0",
-                        ["Writer:BulkGuard:MaxRecordsPerProposal"] = "0",
-                    },
+                    ["Classifier:EscalationThreshold"] = "0",
                 },
-            }, cancellationToken);
+            };
+            var launcher = await SystemLauncher.StartAsync(
+                settings.LaunchOptions(ingest, classifier, writer, Path.Combine(Path.GetTempPath(), "agents-bench", broker.VirtualHost)),
+                cancellationToken);
             return new LaunchedSystem(broker, database, launcher);
         }
         catch

@@ -37,18 +37,19 @@ public sealed class AgentsSystem : IAsyncDisposable
     {
         var broker = await IsolatedBroker.CreateAsync();
         var database = await IsolatedDatabase.CreateAsync();
-        var common = new[] { broker.Settings, database.Settings };
-        var writer = await RunningService.StartAsync(WriterService.Build, [.. common, new Dictionary<string, string?>
+        var settings = new SystemSettings
         {
-            ["Approvers:0:Name"] = "alice",
-            ["Approvers:0:Token"] = ApproverToken,
-        }], sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-        var classifier = await RunningService.StartAsync(ClassifierService.Build, common,
+            Broker = broker.Settings,
+            ConnectionString = database.ConnectionString,
+            ApproverName = "alice",
+            ApproverToken = ApproverToken,
+        };
+        var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
+            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+        var classifier = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
             sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
-        var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
-        {
-            ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
-        }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+        var ingest = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
+            sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
         return new AgentsSystem(broker, database, writer, classifier, ingest);
     }
 

@@ -45,44 +45,25 @@ public sealed class FaultSystem : IAsyncDisposable
             var policy = Path.Combine(servers.Directory, "auto-approve-policy.json");
             await File.WriteAllTextAsync(policy, AutoApprovePolicy);
             var logs = Path.Combine(TestLogRoot, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-            var launcher = await SystemLauncher.StartAsync(new SystemLaunchOptions
+            var settings = new SystemSettings
             {
-                Ingest = ingest,
-                Classifier = classifier,
-                Writer = writer,
-                LogDirectory = logs,
-                Common = new Dictionary<string, string?>
+                Broker = SystemSettings.BrokerAt("127.0.0.1", servers.AmqpPort),
+                ConnectionString = servers.ConnectionString(Database),
+                LogLevel = "Warning",
+                ApproverName = "faults",
+                ApproverToken = ApproverToken,
+                BulkGuardOff = true,
+                IngestExtras = new Dictionary<string, string?> { ["Ingest:RetryAfterSeconds"] = "1" },
+                ClassifierExtras = new Dictionary<string, string?>
                 {
-                    ["RabbitMq__Host"] = "127.0.0.1",
-                    ["RabbitMq__Port"] = servers.AmqpPort.ToString(),
-                    ["ConnectionStrings__Db"] = servers.ConnectionString(Database),
-                    ["Logging__LogLevel__Default"] = "Warning",
-                    ["Logging__LogLevel__Agents"] = "Warning",
+                    ["Classifier:Llm:Endpoint"] = llm.Endpoint.ToString(),
+                    ["Classifier:Llm:Model"] = "gpt-4o-mini",
+                    ["Classifier:Llm:ApiKey"] = "faults-test-key",
+                    ["Classifier:Llm:Timeout"] = "00:00:05",
                 },
-                PerService = new Dictionary<ServiceKind, IReadOnlyDictionary<string, string?>>
-                {
-                    [ServiceKind.Ingest] = new Dictionary<string, string?>
-                    {
-                        ["Ingest__Sources__generic__Secret"] = SignedWebhooks.Secret,
-                        ["Ingest__RetryAfterSeconds"] = "1",
-                    },
-                    [ServiceKind.Classifier] = new Dictionary<string, string?>
-                    {
-                        ["Classifier__Llm__Endpoint"] = llm.Endpoint.ToString(),
-                        ["Classifier__Llm__Model"] = "gpt-4o-mini",
-                        ["Classifier__Llm__ApiKey"] = "faults-test-key",
-                        ["Classifier__Llm__Timeout"] = "00:00:05",
-                    },
-                    [ServiceKind.Writer] = new Dictionary<string, string?>
-                    {
-                        ["Approvers__0__Name"] = "faults",
-                        ["Approvers__0__Token"] = ApproverToken,
-                        ["Writer__PolicyFile"] = policy,
-                        ["Writer__BulkGuard__MaxProposalsPerMinute"] = "0",
-                        ["Writer__BulkGuard__MaxRecordsPerProposal"] = "1000000",
-                    },
-                },
-            });
+                WriterExtras = new Dictionary<string, string?> { ["Writer:PolicyFile"] = policy },
+            };
+            var launcher = await SystemLauncher.StartAsync(settings.LaunchOptions(ingest, classifier, writer, logs));
             return new FaultSystem(servers, llm, escalations, launcher, logs);
         }
         catch

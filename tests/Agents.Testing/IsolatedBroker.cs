@@ -36,14 +36,8 @@ public sealed class IsolatedBroker : IAsyncDisposable
     }
 
     /// <summary>Configuration keys a service reads to reach this virtual host.</summary>
-    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["RabbitMq:Host"] = Servers.RabbitHost,
-        ["RabbitMq:Port"] = Servers.RabbitPort.ToString(),
-        ["RabbitMq:VirtualHost"] = VirtualHost,
-        ["RabbitMq:Username"] = Servers.RabbitUser,
-        ["RabbitMq:Password"] = Servers.RabbitPassword,
-    };
+    public IReadOnlyDictionary<string, string?> Settings =>
+        SystemSettings.BrokerAt(Servers.RabbitHost, Servers.RabbitPort, VirtualHost, Servers.RabbitUser, Servers.RabbitPassword);
 
     /// <summary>Messages waiting in a queue of this virtual host (management API; refreshed every few seconds).</summary>
     public async Task<IReadOnlyList<string>> QueueNamesAsync()
