@@ -6,7 +6,8 @@ namespace Agents.Faults.Tests;
 /// <summary>
 /// What a failed scenario leaves behind so it explains itself: the books, then every offending ticket with every row
 /// any service wrote about it (the sender's answers, ingest's delivery records, each escalation message, the
-/// classifier's steps, the saga rows and their audit trail, the CRM journal, dead-lettered messages). Written in
+/// classifier's steps, the saga rows and their audit trail, the CRM journal, dead-lettered messages, the instances'
+/// log lines naming it). Written in
 /// full to a file beside the instance logs (TestResults/faults-logs/…), and the first tickets of it into the test
 /// output.
 /// </summary>
@@ -28,16 +29,19 @@ public static class FailureReport
 
         var shown = all.Keys.Take(InFile).ToList();
         var evidence = await TicketEvidence.ReadAsync(system.ConnectionString, shown);
+        var logs = InstanceLogs.Naming(system.LogDirectory, scenario, shown.ToHashSet(StringComparer.Ordinal));
         var file = new StringBuilder();
         var output = new StringBuilder();
-        var header = $"{scenario}: {all.Count} offending ticket(s): {string.Join(", ", all.Keys.Take(60))}{(all.Count > 60 ? ", …" : "")}\n";
+        var header = all.Count == 0
+            ? $"{scenario}: no ticket of its own fails a check; the failed check is about the whole run (see the books)\n"
+            : $"{scenario}: {all.Count} offending ticket(s): {string.Join(", ", all.Keys.Take(60))}{(all.Count > 60 ? ", …" : "")}\n";
         file.Append(header).AppendLine(outcome.Explain());
         output.Append(header);
         foreach (var error in evidence.Errors)
             file.AppendLine("could not read " + error);
         for (var i = 0; i < shown.Count; i++)
         {
-            var block = Render(shown[i], all[shown[i]], outcome, system.Escalations, evidence);
+            var block = Render(shown[i], all[shown[i]], outcome, system.Escalations, evidence, logs.GetValueOrDefault(shown[i]) ?? []);
             file.Append(block);
             if (i < InOutput)
                 output.Append(block);
@@ -55,9 +59,12 @@ public static class FailureReport
         return (output.ToString(), path);
     }
 
-    /// <summary>One ticket: why it offends, then its rows from every source, each source in the order it wrote them.</summary>
+    /// <summary>
+    /// One ticket: why it offends, then its rows from every source, each source in the order it wrote them, then the
+    /// instances' log lines naming it.
+    /// </summary>
     public static string Render(string ticket, IReadOnlyList<string> reasons, ScenarioOutcome outcome, EscalationProbe escalations,
-        TicketEvidence evidence)
+        TicketEvidence evidence, IReadOnlyList<string> logLines)
     {
         var text = new StringBuilder();
         text.AppendLine($"=== {ticket}: {string.Join("; ", reasons)}");
@@ -72,6 +79,10 @@ public static class FailureReport
             text.AppendLine("  dead letter: " + letter);
         if (evidence.For(ticket).Count == 0 && evidence.Errors.Count == 0)
             text.AppendLine("  (no row in any table)");
+        foreach (var line in logLines)
+            text.AppendLine("  log " + line);
+        if (logLines.Count == InstanceLogs.PerTicket)
+            text.AppendLine($"  (log lines after the first {InstanceLogs.PerTicket} not shown)");
         return text.ToString();
     }
 

@@ -121,9 +121,10 @@ public sealed class ScenarioOutcomeTests
         escalations["t-2"] = 1;
         var outcome = Outcome(states, journal, audits, escalations);
         var text = FailureReport.Render("t-2", outcome.Offenders()["t-2"], outcome, new EscalationProbe(new RabbitMQ.Client.ConnectionFactory()),
-            TicketEvidence.Empty);
+            TicketEvidence.Empty, ["classifier-1: 2026-12-01T20:59:29.317Z Warning Could not write the 7 steps of ticket generic/t-2"]);
         Assert.That(text, Does.Contain("=== t-2: outcome conflicting: escalated and written")
-            .And.Contain("sender msg_t-2: Accepted after 1 attempt(s): 10:00:00.000 127.0.0.1:5001 202 in 3 ms"));
+            .And.Contain("sender msg_t-2: Accepted after 1 attempt(s): 10:00:00.000 127.0.0.1:5001 202 in 3 ms")
+            .And.Contain("  log classifier-1: 2026-12-01T20:59:29.317Z Warning Could not write the 7 steps"));
     }
 
     [Test]
@@ -138,5 +139,30 @@ public sealed class ScenarioOutcomeTests
         Assert.That(seen.ToString(), Is.EqualTo("escalation message 0b7f2c55-0000-4d8a-9d36-5a8c1f6e2b44 sent 2026-12-01T20:30:00Z (redelivered): "
             + "priority is urgent; classifiedBy=rules priority=urgent confidence=0.42"));
         Assert.That(seen.ExternalId, Is.EqualTo("t-4"));
+    }
+
+    [Test]
+    public void Instance_log_lines_are_found_by_exact_ticket_id()
+    {
+        var folder = Directory.CreateTempSubdirectory("faults-logs-");
+        try
+        {
+            File.WriteAllLines(Path.Combine(folder.FullName, "classifier-1.log"),
+            [
+                """{"Timestamp":"2026-12-01T20:59:29.317Z ","LogLevel":"Warning","Message":"Could not write the 7 steps of ticket generic/run1-12","Exception":"Npgsql.NpgsqlException: Exception while reading from stream\n   at Npgsql…"}""",
+                """{"Timestamp":"2026-12-01T20:59:30.000Z ","LogLevel":"Warning","Message":"Could not write the 7 steps of ticket generic/run1-120"}""",
+                "not json at all: run1-12 mentioned",
+            ]);
+            var found = InstanceLogs.Naming(folder.FullName, "run1", new HashSet<string> { "run1-12" });
+            Assert.That(found["run1-12"], Is.EqualTo(new[]
+            {
+                "classifier-1: 2026-12-01T20:59:29.317Z Warning Could not write the 7 steps of ticket generic/run1-12 — Npgsql.NpgsqlException: Exception while reading from stream",
+                "classifier-1: not json at all: run1-12 mentioned",
+            }));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 }

@@ -62,6 +62,8 @@ public sealed class TicketReceivedConsumer(
 
     // Steps are diagnostics: losing them (the database is briefly down) must not fail or repeat the ticket. The
     // cache, which holds the decision, is not guarded like this: its failure fails the message, so it is retried.
+    // What the lost rows said is kept in the warning (step names and outcomes only, never details), so a ticket
+    // handled while the database was away can still be followed.
     private async Task WriteStepsAsync(TicketReceived ticket, StepRecorder steps)
     {
         try
@@ -70,8 +72,8 @@ public sealed class TicketReceivedConsumer(
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Could not write the {Count} steps of ticket {Source}/{ExternalId}; the ticket is handled without them",
-                steps.Steps.Count, ticket.Source, ticket.ExternalId);
+            logger.LogWarning(e, "Could not write the {Count} steps of ticket {Source}/{ExternalId} delivery {DeliveryId} ({Steps}); the ticket is handled without them",
+                steps.Steps.Count, ticket.Source, ticket.ExternalId, ticket.DeliveryId, steps.Outline());
         }
     }
 }

@@ -11,6 +11,9 @@ public sealed class StepRecorder(TicketReceived ticket)
 
     public IReadOnlyList<TicketStep> Steps => _steps;
 
+    /// <summary>The steps as <c>step:outcome</c>, in order (<c>received, llm-request:ok, result:llm, proposals:ok</c>): no details.</summary>
+    public string Outline() => string.Join(", ", _steps.Select(s => s.Outcome is null ? s.Step : $"{s.Step}:{s.Outcome}"));
+
     public void Add(string step, string? outcome = null, string? detail = null, string? model = null,
         TimeSpan? latency = null, long? inputTokens = null, long? outputTokens = null) =>
         _steps.Add(new TicketStep
