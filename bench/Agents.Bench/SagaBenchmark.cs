@@ -134,7 +134,9 @@ internal static class SagaRun
             var bus = writers[0].Services.GetRequiredService<IBus>();
             // The writers share this process, so one warm-up JIT-compiles the code all of them run.
             var round = 0;
-            await WarmUp.UntilJitSettledAsync(() => RoundAsync(bus, database, $"warm{round++}", 300, cancellationToken), cancellationToken);
+            // Rounds of half the measured size: smaller ones settle the JIT counter before the paths a long queue takes
+            // (lock waits, a deeper backlog) were compiled, and those were then compiled while measuring.
+            await WarmUp.UntilJitSettledAsync(() => RoundAsync(bus, database, $"warm{round++}", Math.Max(300, count / 2), cancellationToken), cancellationToken);
             return await RoundAsync(bus, database, "run", count, cancellationToken);
         }
         finally

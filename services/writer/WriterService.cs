@@ -38,7 +38,7 @@ public static class WriterService
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
         // Pooled: the saga repository takes a fresh context per message, so a context's set-up cost is per message.
-        builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(connectionString));
+        builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(WriterConnectionString.Tune(connectionString)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
         builder.Services.AddCrmAdapter(builder.Configuration);

@@ -2,7 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Testing;
+using Agents.Writer.Expiry;
 using Agents.Writer.Sagas;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
 using NUnit.Framework;
 
 namespace Agents.Writer.Tests;
@@ -107,5 +111,42 @@ public class SagaRulesTests : WriterFixture
         var approve = await _host.Api.PostAsJsonAsync($"/approvals/{p.CorrelationId}/approve", new { });
         Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await approve.Content.ReadAsStringAsync(), Does.Contain("Expired"));
+    }
+
+    [Test]
+    public async Task Only_the_instance_holding_the_sweep_lock_sweeps_and_the_lock_ends_with_its_transaction()
+    {
+        // The hosted sweeper never ticks during the test: the test sweeps by hand, as a second instance would.
+        _host = await WriterTestHost.StartAsync(settings: new Dictionary<string, string?>
+        {
+            ["Writer:ApprovalTimeout"] = "00:00:01",
+            ["Writer:SweepInterval"] = "01:00:00",
+        });
+        var p = Proposals.SetPriority("T-8");
+        await _host.ProposeAsync(p);
+        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.AwaitingApproval);
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var sweeper = _host.Writer.Services.GetServices<IHostedService>().OfType<ExpirySweeper>().Single();
+
+        await using (var other = new NpgsqlConnection(_host.Database.ConnectionString))
+        {
+            await other.OpenAsync();
+            await using var tx = await other.BeginTransactionAsync();
+            await using var hold = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", other, tx);
+            hold.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+            await hold.ExecuteScalarAsync();
+            Assert.That(await sweeper.SweepOnceAsync(CancellationToken.None), Is.Zero, "another instance holds the lock");
+            await tx.CommitAsync();
+        }
+        Assert.That(await _host.StateAsync(p.CorrelationId), Is.EqualTo(WriteStates.AwaitingApproval));
+
+        Assert.That(await sweeper.SweepOnceAsync(CancellationToken.None), Is.EqualTo(1), "the lock ended with the other transaction");
+        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.Expired);
+        // The sweep's own lock ended with its commit: a third instance gets it at once (and finds nothing due).
+        await using var third = new NpgsqlConnection(_host.Database.ConnectionString);
+        await third.OpenAsync();
+        await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", third);
+        tryLock.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+        Assert.That(await tryLock.ExecuteScalarAsync(), Is.True);
     }
 }

@@ -4,7 +4,6 @@ using Agents.Writer.Sagas;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Agents.Writer.Expiry;
 
@@ -21,7 +20,8 @@ public sealed class ExpirySweeper(
     ILogger<ExpirySweeper> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
-    private static readonly long LockKey = BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData("Agents.Writer.ExpirySweeper"u8), 0);
+    /// <summary>The advisory lock (transaction-scoped) the instance that sweeps holds.</summary>
+    public static readonly long LockKey = BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData("Agents.Writer.ExpirySweeper"u8), 0);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,33 +45,23 @@ public sealed class ExpirySweeper(
     public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", connection))
-        {
-            tryLock.Parameters.AddWithValue("k", LockKey);
-            if (await tryLock.ExecuteScalarAsync(cancellationToken) is not true)
-                return 0;
-        }
-        try
-        {
-            var now = DateTimeOffset.UtcNow;
-            // A bounded batch per sweep: what is left over goes out on the next tick.
-            var due = await db.Writes.AsNoTracking()
-                .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState) && w.ExpiresAt <= now)
-                .OrderBy(w => w.ExpiresAt).Select(w => w.CorrelationId).Take(BatchSize).ToListAsync(cancellationToken);
-            foreach (var id in due)
-                await bus.Publish(new ExpireWrite { CorrelationId = id, DueAt = now }, cancellationToken);
+        // A transaction-scoped lock: released by the commit or rollback however the sweep ends, so a pooled
+        // connection (not reset on return) can never keep it.
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").SingleAsync(cancellationToken);
+        if (!locked)
+            return 0;
+        var now = DateTimeOffset.UtcNow;
+        // A bounded batch per sweep: what is left over goes out on the next tick.
+        var due = await db.Writes.AsNoTracking()
+            .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState) && w.ExpiresAt <= now)
+            .OrderBy(w => w.ExpiresAt).Select(w => w.CorrelationId).Take(BatchSize).ToListAsync(cancellationToken);
+        foreach (var id in due)
+            await bus.Publish(new ExpireWrite { CorrelationId = id, DueAt = now }, cancellationToken);
 
-            // The bulk guard's per-minute counters are only read for the last two minutes.
-            await db.BulkGuardWindows.Where(w => w.WindowStart < now.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
-            return due.Count;
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection);
-            unlock.Parameters.AddWithValue("k", LockKey);
-            await unlock.ExecuteScalarAsync(CancellationToken.None);
-        }
+        // The bulk guard's per-minute counters are only read for the last two minutes.
+        await db.BulkGuardWindows.Where(w => w.WindowStart < now.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return due.Count;
     }
 }
