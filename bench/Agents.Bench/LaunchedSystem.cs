@@ -37,6 +37,8 @@ public sealed class LaunchedSystem : IAsyncDisposable
                 ApproverName = "bench",
                 ApproverToken = "bench-approver-token",
                 BulkGuardOff = true,
+                // The benchmarks measure capacity, not the per-source rate limiter (200/s by default).
+                IngestExtras = new Dictionary<string, string?> { ["Ingest:RateLimit:PermitsPerSecond"] = "1000000" },
                 ClassifierExtras = new Dictionary<string, string?>(classifierSettings ?? new Dictionary<string, string?>())
                 {
                     ["Classifier:EscalationThreshold"] = "0",
@@ -60,6 +62,28 @@ public sealed class LaunchedSystem : IAsyncDisposable
         Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
         (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id),
         concurrency, maxAttempts: 1);
+
+    /// <summary>
+    /// Waits until the services have worked off what was sent so far: no message ready in any queue of the system
+    /// (asked over AMQP, which is current, unlike the management API's statistics), twice a second apart, and then
+    /// <paramref name="inHand"/> more for messages a consumer holds unacknowledged.
+    /// </summary>
+    public async Task WaitUntilDrainedAsync(TimeSpan inHand, CancellationToken cancellationToken)
+    {
+        var queues = await Broker.QueueNamesAsync();
+        await using var connection = await IngestSink.ConnectAsync(Broker);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
+        for (var quiet = 0; quiet < 2 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            uint ready = 0;
+            foreach (var queue in queues)
+                ready += (await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount;
+            quiet = ready == 0 ? quiet + 1 : 0;
+        }
+        await Task.Delay(inHand, cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {
