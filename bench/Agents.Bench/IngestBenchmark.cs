@@ -4,6 +4,8 @@ using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
 using Agents.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using RabbitMQ.Client;
 
 namespace Agents.Bench;
@@ -36,6 +38,21 @@ public sealed class IngestBenchmark : IBenchmark
         await WarmUp.UntilJitSettledAsync(() => raw.RunAsync(2_000, cancellationToken), cancellationToken);
         var rawRun = await raw.RunAsync(count, cancellationToken);
         Report.Row("raw RabbitMQ.Client publish + confirm", rawRun.Count, rawRun.Elapsed, rawRun.Latency);
+
+        // Context, not a goal: the same client and requests against a Kestrel endpoint that only reads the body and
+        // answers 202, so the HTTP part's own cost on this machine is visible beside the two figures that matter.
+        await using (var empty = await LocalHttpServer.StartAsync(app => app.MapPost("/webhooks/generic", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return Results.Accepted();
+        })))
+        {
+            var emptyRound = 0;
+            await WarmUp.UntilJitSettledAsync(() => WebhooksAsync(empty.Address, 2_000, $"empty{emptyRound++}", cancellationToken), cancellationToken);
+            var http = await WebhooksAsync(empty.Address, count, "empty", cancellationToken);
+            Report.Row("context: empty Kestrel endpoint, same client", http.Accepted, http.Elapsed, http.Latency,
+                rawRun.Count / rawRun.Elapsed.TotalSeconds);
+        }
 
         await using var ingest = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, new Dictionary<string, string?>
         {
