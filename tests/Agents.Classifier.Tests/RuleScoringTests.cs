@@ -71,4 +71,17 @@ public class RuleScoringTests
         Assert.That(matcher.Hits(Text("dringend asap"), "en"), Is.EqualTo(new[] { "asap" }));
         Assert.That(matcher.Hits(Text("dringend asap"), "de"), Is.EquivalentTo(new[] { "asap", "dringend" }));
     }
+
+    [Test]
+    public void A_pattern_that_runs_out_of_time_is_no_hit_and_the_other_cues_still_count()
+    {
+        // Nested quantifiers on a long run without the final match: catastrophic backtracking.
+        var matcher = new TextMatcher(new CueSet
+        {
+            Keywords = new() { ["*"] = ["invoice"] },
+            Patterns = ["^(a+)+$", "invoice"],
+        }, matchTimeout: TimeSpan.FromMilliseconds(50));
+        var hits = matcher.Hits(Text("invoice " + new string('a', 40) + "!"), "en");
+        Assert.That(hits, Is.EquivalentTo(new[] { "invoice", "invoice" }));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -11,15 +12,27 @@ namespace Agents.Classifier.Rules;
 /// </summary>
 public sealed class TextMatcher
 {
+    /// <summary>
+    /// Generous on purpose: the clock includes the first match's JIT compilation of the pattern, which on a busy
+    /// machine took more than the 200 ms this once was. It only has to stop a pathological pattern on a hostile text.
+    /// </summary>
+    public static readonly TimeSpan DefaultMatchTimeout = TimeSpan.FromSeconds(1);
+
+    // Static: the rules classifier is also built outside the service (replay, tests). Same meter name as the
+    // service's other metrics, so it is exported with them.
+    private static readonly Meter Meter = new(ClassifierMetrics.MeterName);
+    private static readonly Counter<long> Timeouts = Meter.CreateCounter<long>("agents.classifier.rules.pattern_timeouts", "{match}",
+        "Rules patterns that ran out of time on a ticket and counted as no match.");
+
     private readonly Dictionary<string, string[]> _keywordsByLanguage;
     private readonly Regex[] _patterns;
 
-    public TextMatcher(CueSet cues)
+    public TextMatcher(CueSet cues, TimeSpan? matchTimeout = null)
     {
         _keywordsByLanguage = cues.Keywords.ToDictionary(
             kv => kv.Key, kv => kv.Value.Select(Compile).Where(k => k.Trim().Length > 0).Distinct().ToArray());
         _patterns = cues.Patterns
-            .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromMilliseconds(200)))
+            .Select(p => new Regex(p, RegexOptions.CultureInvariant | RegexOptions.Compiled, matchTimeout ?? DefaultMatchTimeout))
             .ToArray();
     }
 
@@ -50,10 +63,24 @@ public sealed class TextMatcher
         }
         foreach (var pattern in _patterns)
         {
-            if (pattern.IsMatch(text.Lower))
+            if (IsMatch(pattern, text.Lower))
                 hits.Add(pattern.ToString());
         }
         return hits;
+    }
+
+    /// <summary>A pattern that runs out of time is no hit: the ticket is still classified on its other cues.</summary>
+    private static bool IsMatch(Regex pattern, string text)
+    {
+        try
+        {
+            return pattern.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Timeouts.Add(1, new KeyValuePair<string, object?>("pattern", pattern.ToString()));
+            return false;
+        }
     }
 
     /// <summary>Lower case, accents removed, anything but letters and digits turned into single spaces.</summary>
