@@ -11,22 +11,8 @@ namespace Agents.Ingest.Tests;
 /// <c>{"challenge":…}</c> only when signed; never published, never quarantined; a forgery gets 401.
 /// </summary>
 [TestFixture]
-public class FrontHandshakeTests
+public class FrontHandshakeTests : SharedIngestFixture
 {
-    private IngestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _host = await IngestHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
-
-    [TearDown]
-    public void NoErrorsLogged() => Assert.That(_host.Errors.Entries, Is.Empty, "the service logged errors");
-
     [Test]
     public void The_challenge_is_the_header_at_front_and_nothing_elsewhere()
     {

@@ -9,22 +9,8 @@ namespace Agents.Ingest.Tests;
 
 /// <summary>Every vendor over real HTTP into a real broker and database: the answers, duplicates, quarantine, replay.</summary>
 [TestFixture]
-public class WebhookAnswersTests
+public class WebhookAnswersTests : SharedIngestFixture
 {
-    private IngestHost _host = null!;
-
-    [OneTimeSetUp]
-    public async Task Start() => _host = await IngestHost.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        if (_host is not null) await _host.DisposeAsync();
-    }
-
-    [TearDown]
-    public void NoErrorsLogged() => Assert.That(_host.Errors.Entries, Is.Empty, "the service logged errors");
-
     /// <summary>Source, fixture, the text naming the ticket, and its replacement with {0} for a value unique to the run.</summary>
     public static IEnumerable<TestCaseData> VendorFixtures() =>
     [
