@@ -26,18 +26,14 @@ public sealed class IngestBenchmark : IBenchmark
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var count = context.Quick ? 2_000 : 20_000;
+        var (rounds, perRound) = context.Quick ? (3, 1_000) : (5, 4_000);
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await IngestSink.BindAsync(broker, Exchange);
 
         var body = SampleBody("warmup");
-        Report.Header($"ingest: {count} webhooks, {Concurrency} at a time, {Encoding.UTF8.GetByteCount(body)}-byte bodies");
-
-        var raw = await RawConfirmedPublisher.StartAsync(broker, Encoding.UTF8.GetBytes(body), cancellationToken);
-        await WarmUp.UntilJitSettledAsync(() => raw.RunAsync(2_000, cancellationToken), cancellationToken);
-        var rawRun = await raw.RunAsync(count, cancellationToken);
-        Report.Row("raw RabbitMQ.Client publish + confirm", rawRun.Count, rawRun.Elapsed, rawRun.Latency);
+        Report.Header($"ingest: {rounds} rounds of {perRound} webhooks each, raw and ingest alternating, {Concurrency} at a time, " +
+            $"{Encoding.UTF8.GetByteCount(body)}-byte bodies");
 
         // Context, not a goal: the same client and requests against a Kestrel endpoint that only reads the body and
         // answers 202, so the HTTP part's own cost on this machine is visible beside the two figures that matter.
@@ -49,10 +45,12 @@ public sealed class IngestBenchmark : IBenchmark
         {
             var emptyRound = 0;
             await WarmUp.UntilJitSettledAsync(() => WebhooksAsync(empty.Address, 2_000, $"empty{emptyRound++}", cancellationToken), cancellationToken);
-            var http = await WebhooksAsync(empty.Address, count, "empty", cancellationToken);
-            Report.Row("context: empty Kestrel endpoint, same client", http.Accepted, http.Elapsed, http.Latency,
-                rawRun.Count / rawRun.Elapsed.TotalSeconds);
+            var http = await WebhooksAsync(empty.Address, rounds * perRound, "empty", cancellationToken);
+            Report.Row("context: empty Kestrel endpoint, same client", http.Accepted, http.Elapsed, http.Latency);
         }
+
+        await using var raw = await RawConfirmedPublisher.StartAsync(broker, Encoding.UTF8.GetBytes(body), cancellationToken);
+        await WarmUp.UntilJitSettledAsync(() => raw.RunAsync(2_000, cancellationToken), cancellationToken);
 
         await using var ingest = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, new Dictionary<string, string?>
         {
@@ -61,15 +59,31 @@ public sealed class IngestBenchmark : IBenchmark
             ["Logging:LogLevel:Default"] = "Error",
             ["Logging:LogLevel:Agents"] = "Error",
         }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+        var warmRound = 0;
+        var warm = await WarmUp.UntilJitSettledAsync(() => WebhooksAsync(ingest.Address, 2_000, $"warm{warmRound++}", cancellationToken), cancellationToken);
 
-        var round = 0;
-        var warm = await WarmUp.UntilJitSettledAsync(() => WebhooksAsync(ingest.Address, 2_000, $"warm{round++}", cancellationToken), cancellationToken);
-        var measured = await WebhooksAsync(ingest.Address, count, "run", cancellationToken);
-        var rawRate = rawRun.Count / rawRun.Elapsed.TotalSeconds;
-        Report.Row("ingest POST /webhooks/generic -> 202", measured.Accepted, measured.Elapsed, measured.Latency, rawRate);
-        var refused = string.Join(", ", measured.Statuses.Where(s => s.Key != 202).Select(s => $"{s.Value}× {s.Key}"));
+        var refused = new Dictionary<int, int>();
+        var series = await InterleavedRounds.RunAsync(rounds,
+        [
+            ("raw RabbitMQ.Client publish + confirm", async _ =>
+            {
+                await IngestSink.PurgeAsync(broker);
+                return await raw.RunAsync(perRound, cancellationToken);
+            }),
+            ("ingest POST /webhooks/generic -> 202", async round =>
+            {
+                await IngestSink.PurgeAsync(broker);
+                var result = await WebhooksAsync(ingest.Address, perRound, $"run{round}", cancellationToken);
+                foreach (var (status, n) in result.Statuses.Where(s => s.Key != 202))
+                    refused[status] = refused.GetValueOrDefault(status) + n;
+                return new Round(result.Accepted, result.Elapsed, result.Latency);
+            }),
+        ], cancellationToken);
+        InterleavedRounds.Row(series[0]);
+        InterleavedRounds.Row(series[1], series[0]);
+        Console.WriteLine(series[1].RatioLine(series[0], "ingest/raw", "(goal >= 0.50)"));
         Console.WriteLine(FormattableString.Invariant(
-            $"ratio ingest/raw: {measured.Accepted / measured.Elapsed.TotalSeconds / rawRate:0.00} (goal >= 0.50); other answers: {(refused.Length == 0 ? "none" : refused)}; ingest warmed with {warm.Rounds * 2_000} webhooks in {warm.Elapsed.TotalSeconds:0} s"));
+            $"other answers: {(refused.Count == 0 ? "none" : string.Join(", ", refused.Select(s => $"{s.Value}× {s.Key}")))}; ingest warmed with {warm.Rounds * 2_000} webhooks in {warm.Elapsed.TotalSeconds:0} s"));
     }
 
     private static string SampleBody(string id) =>
@@ -104,7 +118,7 @@ public sealed class IngestBenchmark : IBenchmark
             return new RawConfirmedPublisher(connection, channel, body);
         }
 
-        public async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunAsync(int count, CancellationToken cancellationToken)
+        public async Task<Round> RunAsync(int count, CancellationToken cancellationToken)
         {
             var latency = new Measurements();
             var next = -1;
@@ -120,7 +134,7 @@ public sealed class IngestBenchmark : IBenchmark
                     latency.Add(Stopwatch.GetElapsedTime(started));
                 }
             }));
-            return (count, clock.Elapsed, latency);
+            return new Round(count, clock.Elapsed, latency);
         }
 
         public async ValueTask DisposeAsync()

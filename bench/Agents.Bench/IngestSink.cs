@@ -6,6 +6,8 @@ namespace Agents.Bench;
 /// <summary>A durable queue bound to the TicketReceived exchange, so mandatory publishes are routable during the ingest benchmark.</summary>
 public static class IngestSink
 {
+    private const string Queue = "bench-ingest-sink";
+
     public static async Task<IConnection> ConnectAsync(IsolatedBroker broker) => await new ConnectionFactory
     {
         HostName = broker.Servers.RabbitHost,
@@ -15,12 +17,20 @@ public static class IngestSink
         Password = broker.Servers.RabbitPassword,
     }.CreateConnectionAsync();
 
+    /// <summary>Empties the sink between rounds, so every round publishes into the same (empty) queue.</summary>
+    public static async Task PurgeAsync(IsolatedBroker broker)
+    {
+        await using var connection = await ConnectAsync(broker);
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueuePurgeAsync(Queue);
+    }
+
     public static async Task BindAsync(IsolatedBroker broker, string exchange)
     {
         await using var connection = await ConnectAsync(broker);
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync("bench-ingest-sink", durable: true, exclusive: false, autoDelete: false);
-        await channel.QueueBindAsync("bench-ingest-sink", exchange, "");
+        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(Queue, exchange, "");
     }
 }

@@ -13,6 +13,17 @@ public sealed class Measurements
         lock (_lock) _millis.Add(elapsed.TotalMilliseconds);
     }
 
+    public void Add(Measurements other)
+    {
+        var theirs = other.Snapshot();
+        lock (_lock) _millis.AddRange(theirs);
+    }
+
+    private List<double> Snapshot()
+    {
+        lock (_lock) return [.. _millis];
+    }
+
     public int Count
     {
         get { lock (_lock) return _millis.Count; }
