@@ -17,6 +17,10 @@ public sealed class BulkGuardService(
 {
     private BulkGuardOptions Options => options.Value.BulkGuard;
 
+    // Asked for every new proposal: compiled once rather than translated by EF per call.
+    private static readonly Func<WriterDbContext, string, CancellationToken, Task<bool>> BatchIsOpen =
+        EF.CompileAsyncQuery((WriterDbContext db, string kind, CancellationToken _) => db.Batches.Any(b => b.Kind == kind && b.ClosedAt == null));
+
     /// <summary>The reason to hold a proposal that touches too many records, or null.</summary>
     public string? RecordLimitReason(int recordCount) =>
         Options.MaxRecordsPerProposal > 0 && recordCount > Options.MaxRecordsPerProposal
@@ -30,7 +34,7 @@ public sealed class BulkGuardService(
     {
         if (RecordLimitReason(recordCount) is { } tooBig)
             return tooBig;
-        if (await db.Batches.AnyAsync(b => b.Kind == kind && b.ClosedAt == null, cancellationToken))
+        if (await BatchIsOpen(db, kind, cancellationToken))
             return $"a batch of {kind} is open for review";
         if (Options.MaxProposalsPerMinute <= 0)
             return null;
