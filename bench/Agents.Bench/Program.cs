@@ -29,5 +29,10 @@ var context = BenchContext.FromEnvironment(quick);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 foreach (var benchmark in selected)
+{
+    var busy = await MachineCpu.WaitForQuietAsync(0.15, TimeSpan.FromSeconds(60), cts.Token);
+    if (busy >= 0.15)
+        Console.WriteLine($"(the machine did not get quiet before {benchmark.Name}: CPUs {busy:0%} busy)");
     await benchmark.RunAsync(context, cts.Token);
+}
 return 0;
