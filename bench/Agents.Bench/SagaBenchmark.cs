@@ -135,8 +135,10 @@ internal sealed class SagaSystem : IAsyncDisposable
     private readonly string _policy;
     private (string RunId, List<ProposeWrite> Proposals)? _held;
 
+    private readonly NpgsqlDataSource _polls;
+
     private SagaSystem(IsolatedBroker broker, IsolatedDatabase database, List<RunningService> writers, string policy) =>
-        (_broker, _database, _writers, _policy) = (broker, database, writers, policy);
+        (_broker, _database, _writers, _policy, _polls) = (broker, database, writers, policy, NpgsqlDataSource.Create(database.ConnectionString));
 
     private IBus Bus => _writers[0].Services.GetRequiredService<IBus>();
 
@@ -216,13 +218,12 @@ internal sealed class SagaSystem : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var ids = writes.Select(w => w.CorrelationId).ToArray();
-        await using var source = NpgsqlDataSource.Create(_database.ConnectionString);
         var stalled = Stopwatch.StartNew();
         var done = -1L;
         DateTimeOffset last;
         while (true)
         {
-            await using var poll = source.CreateCommand($"""
+            await using var poll = _polls.CreateCommand($"""
                 SELECT count(*) FILTER (WHERE "CurrentState" = $2), max("{end}") FROM write_approvals WHERE "CorrelationId" = ANY($1)
                 """);
             poll.Parameters.Add(new NpgsqlParameter { Value = ids });
@@ -249,7 +250,7 @@ internal sealed class SagaSystem : IAsyncDisposable
         }
 
         var latency = new Measurements();
-        await using var rows = source.CreateCommand($"""SELECT "{end}" - "{start}" FROM write_approvals WHERE "CorrelationId" = ANY($1)""");
+        await using var rows = _polls.CreateCommand($"""SELECT "{end}" - "{start}" FROM write_approvals WHERE "CorrelationId" = ANY($1)""");
         rows.Parameters.Add(new NpgsqlParameter { Value = ids });
         await using (var reader = await rows.ExecuteReaderAsync(cancellationToken))
             while (await reader.ReadAsync(cancellationToken))
@@ -262,6 +263,7 @@ internal sealed class SagaSystem : IAsyncDisposable
         foreach (var writer in _writers)
             await writer.DisposeAsync();
         File.Delete(_policy);
+        await _polls.DisposeAsync();
         await _database.DisposeAsync();
         await _broker.DisposeAsync();
     }
