@@ -13,7 +13,8 @@ namespace Agents.Bench;
 /// <summary>
 /// The approval saga's throughput: proposals held per second and approvals applied per second, with 1 and with 3
 /// writer instances, beside a raw Npgsql baseline doing the same row work per message (insert-if-absent,
-/// SELECT … FOR UPDATE, update) with the same concurrency on the same database server.
+/// SELECT … FOR UPDATE, update) with the same concurrency on the same database server, and beside that same row work
+/// done by a MassTransit consumer behind the broker (<see cref="RowWorkOverBus"/>): what the queue alone costs.
 /// </summary>
 public sealed class SagaBenchmark : IBenchmark
 {
@@ -26,23 +27,26 @@ public sealed class SagaBenchmark : IBenchmark
         var (rounds, perRound) = context.Quick ? (2, 300) : (5, 1000);
         const int concurrency = 16; // RabbitMq:ConcurrentMessageLimit's default, per writer instance
 
-        Report.Header($"saga: {rounds} rounds of {perRound} writes each, raw, 1 writer and 3 writers alternating, {concurrency} concurrent per instance");
+        Report.Header($"saga: {rounds} rounds of {perRound} writes each, raw, row work over the bus, 1 writer and 3 writers alternating, {concurrency} concurrent per instance");
         await using var raw = await SagaRawBaseline.StartAsync(concurrency, cancellationToken);
+        await using var overBus = await RowWorkOverBus.StartAsync(raw.Rows, cancellationToken);
         await using var one = await SagaSystem.StartAsync(1, perRound, cancellationToken);
         await using var three = await SagaSystem.StartAsync(3, perRound, cancellationToken);
 
         var series = await InterleavedRounds.RunAsync(rounds,
         [
             ("raw npgsql: insert-if-absent + FOR UPDATE + update", round => raw.RoundAsync($"run{round}", perRound, cancellationToken)),
+            ("context: the raw row work, consumed over MassTransit", round => overBus.RoundAsync($"run{round}", perRound, cancellationToken)),
             ("saga, 1 writer: proposals held", round => one.HoldAsync($"run{round}", perRound, cancellationToken)),
             ("saga, 1 writer: approvals applied", _ => one.ApplyAsync(cancellationToken)),
             ("saga, 3 writers: proposals held", round => three.HoldAsync($"run{round}", perRound, cancellationToken)),
             ("saga, 3 writers: approvals applied", _ => three.ApplyAsync(cancellationToken)),
         ], cancellationToken);
-        var (rawRow, held1, applied1, held3, applied3) = (series[0], series[1], series[2], series[3], series[4]);
+        var (rawRow, bus, held1, applied1, held3, applied3) = (series[0], series[1], series[2], series[3], series[4], series[5]);
         InterleavedRounds.Row(rawRow);
         foreach (var row in series.Skip(1))
             InterleavedRounds.Row(row, rawRow);
+        Console.WriteLine(bus.RatioLine(rawRow, "context: row work over MassTransit/raw", "(no saga, no EF Core: the queue's own cost)"));
         Console.WriteLine(held1.RatioLine(rawRow, "1 writer held/raw", "(goal >= 0.50)"));
         Console.WriteLine(applied1.RatioLine(rawRow, "1 writer applied/raw", "(same goal read literally; 3 messages per approval)"));
         Console.WriteLine(held3.RatioLine(held1, "held 3 writers/1", "(goal > 1)"));
@@ -56,6 +60,9 @@ internal sealed class SagaRawBaseline : IAsyncDisposable
     private readonly IsolatedDatabase _database;
     private readonly NpgsqlDataSource _source;
     private readonly int _concurrency;
+
+    /// <summary>The baseline's table, for the context row that does the same work behind the broker.</summary>
+    public NpgsqlDataSource Rows => _source;
 
     private SagaRawBaseline(IsolatedDatabase database, NpgsqlDataSource source, int concurrency) =>
         (_database, _source, _concurrency) = (database, source, concurrency);
@@ -82,37 +89,42 @@ internal sealed class SagaRawBaseline : IAsyncDisposable
             async (i, ct) =>
             {
                 var started = Stopwatch.GetTimestamp();
-                var key = $"raw:{prefix}:{i}:set-priority";
-                var id = WriteKey.CorrelationIdFor(key);
-                await using var conn = await _source.OpenConnectionAsync(ct);
-                await using var tx = await conn.BeginTransactionAsync(ct);
-                await using (var insert = new NpgsqlCommand("""
-                    INSERT INTO raw_saga VALUES (@id, @key, 'Initial', 0, now()) ON CONFLICT DO NOTHING
-                    """, conn, tx))
-                {
-                    insert.Parameters.AddWithValue("id", id);
-                    insert.Parameters.AddWithValue("key", key);
-                    await insert.ExecuteNonQueryAsync(ct);
-                }
-                await using (var select = new NpgsqlCommand("""SELECT * FROM raw_saga WHERE "CorrelationId" = @id FOR UPDATE""", conn, tx))
-                {
-                    select.Parameters.AddWithValue("id", id);
-                    await using var reader = await select.ExecuteReaderAsync(ct);
-                    while (await reader.ReadAsync(ct))
-                    {
-                    }
-                }
-                await using (var update = new NpgsqlCommand("""
-                    UPDATE raw_saga SET "CurrentState" = 'AwaitingApproval', "UpdatedAt" = now() WHERE "CorrelationId" = @id
-                    """, conn, tx))
-                {
-                    update.Parameters.AddWithValue("id", id);
-                    await update.ExecuteNonQueryAsync(ct);
-                }
-                await tx.CommitAsync(ct);
+                await RowWorkAsync(_source, $"raw:{prefix}:{i}:set-priority", ct);
                 latency.Add(Stopwatch.GetElapsedTime(started));
             });
         return new Round(count, stopwatch.Elapsed, latency);
+    }
+
+    /// <summary>One message's row work in its own transaction: insert-if-absent, SELECT … FOR UPDATE, update.</summary>
+    public static async Task RowWorkAsync(NpgsqlDataSource source, string key, CancellationToken ct)
+    {
+        var id = WriteKey.CorrelationIdFor(key);
+        await using var conn = await source.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO raw_saga VALUES (@id, @key, 'Initial', 0, now()) ON CONFLICT DO NOTHING
+            """, conn, tx))
+        {
+            insert.Parameters.AddWithValue("id", id);
+            insert.Parameters.AddWithValue("key", key);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await using (var select = new NpgsqlCommand("""SELECT * FROM raw_saga WHERE "CorrelationId" = @id FOR UPDATE""", conn, tx))
+        {
+            select.Parameters.AddWithValue("id", id);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+            }
+        }
+        await using (var update = new NpgsqlCommand("""
+            UPDATE raw_saga SET "CurrentState" = 'AwaitingApproval', "UpdatedAt" = now() WHERE "CorrelationId" = @id
+            """, conn, tx))
+        {
+            update.Parameters.AddWithValue("id", id);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
