@@ -15,7 +15,8 @@ public static class TelemetryRegistration
     /// <summary>
     /// Traces, metrics and logs through OpenTelemetry: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (standard
     /// variables), otherwise console exporters only when Telemetry:Console is true (they are noisy). With neither,
-    /// spans are not recorded, only propagated (<see cref="TraceContextPropagation"/>).
+    /// spans are not recorded, only propagated (<see cref="TraceContextPropagation"/>). Health is logged once per
+    /// change of a check's status, not per probe (<see cref="HealthTransitionLog"/>).
     /// </summary>
     public static IHostApplicationBuilder AddAgentsTelemetry(this IHostApplicationBuilder builder, string serviceName,
         params string[] meters)
@@ -29,6 +30,7 @@ public static class TelemetryRegistration
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.AddAgentsHealthLog();
 
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var console = builder.Configuration.GetValue<bool>("Telemetry:Console");

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Ingest.Quarantine;
+using Agents.ServiceDefaults;
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
@@ -22,7 +23,10 @@ public class FaultTests
         {
             ["RabbitMq:Port"] = proxy.Port.ToString(),
             ["Ingest:PublishTimeout"] = "00:00:02",
+            ["Health:Delay"] = "00:00:00",
+            ["Health:Period"] = "00:00:01", // the least it may be
         });
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // the health log has seen the broker healthy
         var id = "OUT-" + Guid.NewGuid().ToString("N")[..8];
         var body = $$$"""{"type":"ticket.created","ticket":{"id":"{{{id}}}","subject":"during the outage"}}""";
         const string deliveryId = "msg_outage_retry";
@@ -33,6 +37,15 @@ public class FaultTests
         Assert.That(during.Headers.RetryAfter?.Delta, Is.Not.Null);
         await Eventually.Until(async () => { var r = await host.Client.GetAsync("/health/ready"); return $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}"; }, s => s.StartsWith("503"),
             TimeSpan.FromSeconds(30), "not ready while the broker is away");
+        // Probed again and again while the broker is away, and the checks ran several times: the log says so once.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        for (var probe = 0; probe < 5; probe++)
+            Assert.That((int)(await host.Client.GetAsync("/health/ready")).StatusCode, Is.EqualTo(503));
+        var health = host.Errors.Entries.Where(e => e.Contains("Health", StringComparison.Ordinal)).ToList();
+        Assert.That(health.Where(e => e.Contains(HealthTransitionLog.ProbeCategory, StringComparison.Ordinal)), Is.Empty,
+            "no error per probe");
+        Assert.That(health.Where(e => e.Contains("Health check broker is Unhealthy (was Healthy)", StringComparison.Ordinal)), Has.Exactly(1).Items,
+            string.Join('\n', health));
         var deferred = await host.QuarantineAsync("?reason=deferred");
         Assert.That(deferred, Has.Count.EqualTo(1), "the refused body is kept as deferred");
         Assert.That(deferred[0].GetProperty("signatureVerified").GetBoolean(), Is.True);

@@ -55,7 +55,6 @@ public sealed class IngestHost : IAsyncDisposable
                 sp.GetRequiredService<ILoggerFactory>().AddProvider(errors);
                 if (migrate) await DatabaseMigration.MigrateAsync<IngestDbContext>(sp);
             }, waitUntilReady);
-        errors.MarkStarted();
         return new IngestHost(broker, database, service, probe, errors);
     }
 
@@ -83,16 +82,7 @@ public sealed class IngestHost : IAsyncDisposable
 /// <summary>Error-level log entries and every logged exception of the service: an unhandled exception shows up here.</summary>
 public sealed class ErrorLog : ILoggerProvider
 {
-    private const string HealthChecks = "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService";
-    private volatile bool _started;
-
     public ConcurrentQueue<string> Entries { get; } = new();
-
-    /// <summary>
-    /// From now on every error counts. Before, the harness polls /health/ready until the bus is up, and ASP.NET Core
-    /// logs each "not ready yet" answer as an error: those are the start-up the poll waits out, not the service's.
-    /// </summary>
-    public void MarkStarted() => _started = true;
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -107,8 +97,6 @@ public sealed class ErrorLog : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!log._started && category == HealthChecks)
-                return;
             if (logLevel >= LogLevel.Error || exception is not null)
                 log.Entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception?.GetType().Name}");
         }

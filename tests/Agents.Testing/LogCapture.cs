@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Agents.Writer.Tests;
+namespace Agents.Testing;
 
-/// <summary>Every log line the writer writes, with its structured values, exception and scopes, as text.</summary>
+/// <summary>Every log line a service writes, with its structured values, exception and scopes, as text.</summary>
 public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
 {
     private IExternalScopeProvider? _scopes;
