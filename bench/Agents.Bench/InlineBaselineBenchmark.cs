@@ -125,7 +125,7 @@ public sealed class InlineBaselineBenchmark : IBenchmark
             {
                 builder.Configuration.AddInMemoryCollection(classifierSettings);
                 // The same rules file the classifier service reads.
-                builder.Configuration["Classifier:RulesFile"] = Path.Combine(RepositoryLayout.Root, "services", "classifier", "rules.json");
+                builder.Configuration["Classifier:RulesFile"] = RepositoryLayout.ShippedRules;
                 builder.Services.AddClassifierCore(builder.Configuration);
                 // No cache: every webhook is classified, as the article's handler does.
                 builder.Services.AddSingleton<IClassificationCache, NoClassificationCache>();

@@ -55,8 +55,7 @@ public class ApprovalPageTests
         await _tab.DisposeAsync();
     }
 
-    private static readonly RuleBasedClassifier ShippedRules = new(
-        RuleBasedClassifier.Load(Path.Combine(RepositoryPaths.Root, "services", "classifier", "rules.json")));
+    private static readonly RuleBasedClassifier ShippedRules = new(RuleBasedClassifier.Load(RepositoryPaths.ShippedRules));
 
     private static Guid WriteId(string ticket, string kind) => WriteKey.CorrelationIdFor(WriteKey.For("generic", ticket, kind));
 

@@ -6,8 +6,7 @@ namespace Agents.Classifier.Tests;
 
 public class RuleBasedClassifierTests
 {
-    private static readonly RuleBasedClassifier Rules = new(RuleBasedClassifier.Load(
-        Path.Combine(RepositoryPaths.Root, "services", "classifier", "rules.json")));
+    private static readonly RuleBasedClassifier Rules = new(RuleBasedClassifier.Load(RepositoryPaths.ShippedRules));
 
     [TestCase("The invoice charged my card twice, please refund", "en", "Billing and Payments")]
     [TestCase("Ich habe eine doppelte Abbuchung auf meiner Rechnung, bitte um Erstattung", "de", "Billing and Payments")]

@@ -6,6 +6,9 @@ public static class RepositoryPaths
     /// <summary>The folder of Agents.sln: the launcher's <see cref="Agents.Launcher.RepositoryLayout.Root"/>, one search for both.</summary>
     public static string Root => Agents.Launcher.RepositoryLayout.Root;
 
+    /// <summary>The classifier's shipped rules file.</summary>
+    public static string ShippedRules => Agents.Launcher.RepositoryLayout.ShippedRules;
+
     /// <summary><c>shared/data</c> next to the repository (CI clones beside shared/), or null when absent.</summary>
     public static string? SharedData { get; } = FindSharedData();
 
