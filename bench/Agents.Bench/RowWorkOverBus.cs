@@ -48,22 +48,13 @@ internal sealed class RowWorkOverBus : IAsyncDisposable
         return system;
     }
 
-    /// <summary>Publishes <paramref name="count"/> proposals, 32 at a time, and waits until the consumer did the row work of each.</summary>
+    /// <summary>Publishes <paramref name="count"/> proposals as the saga's rounds do, and waits until the consumer did the row work of each.</summary>
     public async Task<Round> RoundAsync(string prefix, int count, CancellationToken cancellationToken)
     {
-        var bus = _service.Services.GetRequiredService<IBus>();
+        var proposals = Enumerable.Range(0, count).Select(i => BenchProposals.SetPriority($"bus-{prefix}-{i}")).ToList();
         var done = _progress.Expect(count);
         var clock = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
-            async (i, ct) =>
-            {
-                var key = $"bus:{prefix}:{i}:set-priority";
-                await bus.Publish(new ProposeWrite
-                {
-                    CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "bench", ExternalId = $"{prefix}-{i}",
-                    Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "high" }, ProposedAt = DateTimeOffset.UtcNow,
-                }, ct);
-            });
+        await BenchProposals.PublishAsync(_service.Services.GetRequiredService<IBus>(), proposals, cancellationToken);
         var latency = await done.WaitAsync(TimeSpan.FromSeconds(120), cancellationToken);
         return new Round(count, clock.Elapsed, latency);
     }

@@ -189,19 +189,10 @@ internal sealed class SagaSystem : IAsyncDisposable
     public async Task<Round> HoldAsync(string prefix, int count, CancellationToken cancellationToken)
     {
         var runId = $"{prefix}-{Guid.NewGuid().ToString("N")[..6]}";
-        var proposals = Enumerable.Range(0, count).Select(i =>
-        {
-            var key = WriteKey.For("bench", $"{runId}-{i}", WriteKinds.SetPriority);
-            return new ProposeWrite
-            {
-                CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "bench", ExternalId = $"{runId}-{i}",
-                Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "high" },
-            };
-        }).ToList();
+        var proposals = Enumerable.Range(0, count).Select(i => BenchProposals.SetPriority($"{runId}-{i}")).ToList();
 
         var started = DateTimeOffset.UtcNow;
-        await Parallel.ForEachAsync(proposals, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
-            async (p, ct) => await Bus.Publish(p with { ProposedAt = DateTimeOffset.UtcNow }, ct));
+        await BenchProposals.PublishAsync(Bus, proposals, cancellationToken);
         _held = (runId, proposals);
         return await WaitForRoundAsync(proposals, "AwaitingApproval", "ProposedAt", "UpdatedAt", started, cancellationToken);
     }
