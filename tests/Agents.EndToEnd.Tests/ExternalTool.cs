@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Agents.Testing;
+using NUnit.Framework;
+
+namespace Agents.EndToEnd.Tests;
+
+/// <summary>
+/// A command-line tool the deployment tests validate with (docker-compose, kubectl), run in the repository root.
+/// A missing tool skips the test on a developer's machine and fails it under CI=true (where .ci/run installs it).
+/// </summary>
+public static class ExternalTool
+{
+    public static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string arguments, string missingHint,
+        string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo(file, arguments)
+        {
+            WorkingDirectory = workingDirectory ?? RepositoryPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Process process;
+        try
+        {
+            process = Process.Start(psi)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            var why = $"{file} is not installed ({missingHint}).";
+            if (TestServers.RunningUnderCi) Assert.Fail(why);
+            Assert.Ignore(why);
+            throw;
+        }
+        using (process)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            return (process.ExitCode, await output, await error);
+        }
+    }
+}
