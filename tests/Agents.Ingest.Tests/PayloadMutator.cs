@@ -162,17 +162,19 @@ public sealed class PayloadMutator(IReadOnlyList<byte[]> seeds, int seed)
         _ => JsonValue.Create(BadInputCorpus.NaughtyStrings[random.Next(BadInputCorpus.NaughtyStrings.Length)] + (random.Next(2) == 0 ? RandomText(random, 30) : "")),
     };
 
-    private static string RandomText(Random random, int max)
+    /// <summary>Up to <paramref name="max"/> pieces of text that clean-up code must survive: control characters, lone surrogates, markup, entities, secrets, non-ASCII.</summary>
+    public static string RandomText(Random random, int max)
     {
         var text = new StringBuilder();
         for (var i = random.Next(max); i > 0; i--)
-            text.Append(random.Next(8) switch
+            text.Append(random.Next(10) switch
             {
                 0 => (char)random.Next(0, 32),
                 1 => (char)random.Next(0xD800, 0xE000),
-                2 => "<p>",
-                3 => "&amp;",
+                2 => "<div><b>",
+                3 => "</p>&nbsp;&#0;&amp;",
                 4 => (char)random.Next(0x80, 0x10000),
+                5 when random.Next(10) == 0 => " password: hunter2 4111 1111 1111 1111 ",
                 _ => (char)random.Next(32, 127),
             });
         return text.ToString();
