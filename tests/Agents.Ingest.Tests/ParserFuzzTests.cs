@@ -15,7 +15,8 @@ namespace Agents.Ingest.Tests;
 /// <summary>
 /// Property tests of every vendor's verification and parsing and of the normalizer, on payloads mutated from the real
 /// ones (the project's fixtures, and ../shared/data's deliveries where present): whatever arrives, the answer is a
-/// refusal or tickets that keep the contract, never an exception, never a 5xx. Each run draws new cases
+/// refusal or tickets that keep the contract, never an exception, never a 5xx (a sample of them over HTTP through a
+/// real ingest). Each run draws new cases
 /// (<c>AGENTS_FUZZ_SEED</c> repeats a run, <c>AGENTS_FUZZ_CASES</c> sets the count per source, default 10,000).
 /// </summary>
 [TestFixture]
@@ -73,6 +74,30 @@ public class ParserFuzzTests
             + string.Join(", ", statuses.OrderBy(x => x.Key).Select(x => $"{x.Key}: {x.Value}")));
         Assert.That(failures.Take(10), Is.Empty, $"{failures.Count} failing cases");
         Assert.That(statuses.GetValueOrDefault(202), Is.GreaterThan(Cases / 20), "the mutations leave enough payloads readable to exercise the normalizer");
+    }
+
+    [Test]
+    public async Task Mutated_payloads_signed_and_sent_over_http_get_a_documented_answer_and_never_a_5xx()
+    {
+        // The same mutations through a real ingest (broker, database, publish, quarantine), fewer of them: what the
+        // parser lets through must also survive the rest of the way.
+        const int perSource = 30;
+        await using var host = await IngestHost.StartAsync(new Dictionary<string, string?> { ["Logging:LogLevel:Agents"] = "Error" });
+        var wrong = new ConcurrentQueue<string>();
+        foreach (var sourceName in SourceNames())
+        {
+            var mutator = new PayloadMutator(SeedPayloads(sourceName), HashCode.Combine(RunSeed, sourceName, "http"));
+            await Parallel.ForEachAsync(Enumerable.Range(0, perSource), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+            {
+                var payload = mutator.Mutate(i);
+                using var request = VendorRequests.SignedBytes(sourceName, payload.Body, host.Service.Address, eventId: $"fuzz-{RunSeed}-{i}");
+                using var response = await host.Client.SendAsync(request, ct);
+                if ((int)response.StatusCode is not (200 or 202 or 400 or 413 or 422))
+                    wrong.Enqueue(Describe(mutator, i, payload, $"{sourceName}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}"));
+            });
+        }
+        Assert.That(wrong.Take(5), Is.Empty, $"{wrong.Count} answers outside the documented ones");
+        Assert.That(host.Errors.Entries, Is.Empty, "errors or exceptions logged by the service");
     }
 
     [Test]
