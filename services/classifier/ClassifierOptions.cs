@@ -19,6 +19,12 @@ public sealed class ClassifierOptions
     /// </summary>
     public List<string> Taxonomy { get; set; } = [];
 
+    /// <summary>
+    /// How long a handled delivery is remembered, so a copy of it publishes nothing (ingest's dedupe window); a copy
+    /// arriving later is handled again.
+    /// </summary>
+    public TimeSpan DeliveryWindow { get; set; } = TimeSpan.FromDays(7);
+
     public LlmOptions Llm { get; set; } = new();
     public BreakerOptions Breaker { get; set; } = new();
 

@@ -23,7 +23,7 @@ public sealed class IngestOptions
     /// <summary>How long refused bodies stay in the quarantine table.</summary>
     public TimeSpan QuarantineRetention { get; set; } = TimeSpan.FromDays(14);
 
-    /// <summary>Most quarantine rows kept; the oldest beyond it are removed.</summary>
+    /// <summary>Most quarantine rows kept: each insert removes the oldest beyond it (the hourly cleanup too).</summary>
     public int QuarantineMaxRows { get; set; } = 100_000;
 
     /// <summary>How often old quarantine rows and delivery records are removed.</summary>
@@ -36,6 +36,8 @@ public sealed class IngestOptions
     public TimeSpan DatabaseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    public UnverifiedSampleOptions UnverifiedSample { get; set; } = new();
 
     /// <summary>Per-source secrets and options: <c>Ingest__Sources__generic__Secret</c>. No secret, no access.</summary>
     public Dictionary<string, SourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
@@ -66,10 +68,33 @@ public sealed class SourceOptions
 
 public sealed class RateLimitOptions
 {
-    /// <summary>Requests per second per source.</summary>
+    /// <summary>Verified deliveries per second per source.</summary>
     public int PermitsPerSecond { get; set; } = 200;
 
-    /// <summary>Requests a source may send at once above the steady rate; 0 means the same as PermitsPerSecond.</summary>
+    /// <summary>Verified deliveries a source may send at once above the steady rate; 0 means the same as PermitsPerSecond.</summary>
     public int Burst { get; set; }
+
+    /// <summary>
+    /// Requests that have not proven who they are (bad or missing signature, too large to check, unknown source) per
+    /// second per client address; over it they get 429 and cost not even a log line.
+    /// </summary>
+    public int UnverifiedPerSecond { get; set; } = 10;
+
+    /// <summary>Unverified requests an address may send at once above the steady rate; 0 means the same as UnverifiedPerSecond.</summary>
+    public int UnverifiedBurst { get; set; } = 20;
+}
+
+/// <summary>
+/// What is kept of requests that have not proven who they are: a ring of <see cref="MaxRows"/> rows, each at most
+/// <see cref="MaxBodyBytes"/> of body and <see cref="MaxHeaderBytes"/> of headers, written at most
+/// <see cref="PerSecond"/> times a second per instance. Enough to see why a vendor's deliveries fail verification;
+/// never more, whatever arrives.
+/// </summary>
+public sealed class UnverifiedSampleOptions
+{
+    public int MaxRows { get; set; } = 500;
+    public int MaxBodyBytes { get; set; } = 2048;
+    public int MaxHeaderBytes { get; set; } = 4096;
+    public int PerSecond { get; set; } = 1;
 }
 

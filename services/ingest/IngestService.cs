@@ -1,6 +1,7 @@
 using Agents.Ingest.Persistence;
 using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
+using Agents.Ingest.Unverified;
 using Agents.Ingest.Webhooks;
 using Agents.ServiceDefaults;
 
@@ -36,7 +37,9 @@ public static class IngestService
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionCleanup>());
         builder.Services.AddScoped<TicketPublisher>();
         builder.Services.AddScoped<TicketDelivery>();
-        builder.Services.AddWebhookRateLimiting();
+        builder.Services.AddSingleton<WebhookBudgets>();
+        builder.Services.AddSingleton<UnverifiedSample>();
+        builder.Services.AddSingleton<UnverifiedRequests>();
         builder.AddAgentsBus(_ => { });
         builder.Services.AddSingleton<BrokerStatus>();
         builder.Services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
@@ -44,7 +47,6 @@ public static class IngestService
         builder.Services.AddOpenApi();
 
         var app = builder.Build();
-        app.UseRateLimiter();
         app.MapAgentsHealth();
         app.MapOpenApi();
         app.MapWebhooks();

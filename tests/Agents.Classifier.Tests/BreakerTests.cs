@@ -7,11 +7,14 @@ namespace Agents.Classifier.Tests;
 /// <summary>MassTransit's breaker around the LLM call, in process against the fake LLM.</summary>
 public class BreakerTests
 {
-    [Test]
-    public async Task A_sustained_outage_opens_the_breaker_after_the_configured_failures_and_stops_calling()
+    [TestCase(FakeLlmMode.ServerError)]
+    [TestCase(FakeLlmMode.HtmlPage)]
+    [TestCase(FakeLlmMode.EmptyBody)]
+    [TestCase(FakeLlmMode.RetryAfterNaN)]
+    public async Task A_sustained_outage_opens_the_breaker_after_the_configured_failures_and_stops_calling(FakeLlmMode mode)
     {
         await using var llm = await FakeLlmServer.StartAsync();
-        llm.Mode = FakeLlmMode.ServerError;
+        llm.Mode = mode;
         await using var classifier = await InProcessClassifier.StartAsync(llm, new Dictionary<string, string?>
         {
             ["Classifier:Breaker:ActiveThreshold"] = "5",

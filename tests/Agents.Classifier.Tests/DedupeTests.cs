@@ -1,4 +1,5 @@
 using Agents.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;
@@ -76,6 +77,72 @@ public class DedupeTests
         Assert.That(later.Classification.ClassifiedBy, Is.EqualTo("llm"), "an expired fallback answer is replaced");
         Assert.That((await classifier.ClassifyAsync(ticket)).Classification.ClassifiedBy, Is.EqualTo("llm"), "and the LLM answer is kept");
         Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM classifier_cache"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task No_transaction_or_lock_is_held_while_the_llm_answers_and_a_copy_waits_for_its_answer()
+    {
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartAsync();
+        llm.Delay = TimeSpan.FromSeconds(2);
+        var settings = new Dictionary<string, string?> { ["Classifier:Llm:Timeout"] = "00:00:10" };
+        await using var a = await InProcessClassifier.StartAsync(llm, settings, database.ConnectionString);
+        await using var b = await InProcessClassifier.StartAsync(llm, settings, database.ConnectionString);
+        var ticket = InProcessClassifier.Ticket("slow", "Export fails", "The nightly export fails with an error.");
+
+        var first = a.ClassifyAsync(ticket);
+        await Eventually.Until(() => Task.FromResult(llm.InFlight), n => n == 1, TimeSpan.FromSeconds(10), "the LLM call under way");
+        var copy = b.ClassifyAsync(ticket with { DeliveryId = "copy" });
+        for (var i = 0; i < 5 && llm.InFlight == 1; i++)
+        {
+            // Another session's view, as an operator (or PostgreSQL's idle_in_transaction_session_timeout) sees it.
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                + "AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"), Is.Zero, "a transaction left open across the LLM call");
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM pg_locks l JOIN pg_database d ON d.oid = l.database "
+                + "WHERE d.datname = current_database() AND l.locktype = 'advisory'"), Is.Zero, "an advisory lock held across the LLM call");
+            await Task.Delay(200);
+        }
+
+        Assert.That((await first).Classification.ClassifiedBy, Is.EqualTo("llm"));
+        Assert.That((await copy).Classification.ClassifiedBy, Is.EqualTo("llm"));
+        Assert.That(llm.CallCount, Is.EqualTo(1), "the copy waited for the first call's answer");
+        Assert.That(b.Measured("agents.classifier.llm.cache_hits"), Is.EqualTo(1));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM classifier_leases"), Is.Zero, "the lease is gone with the answer");
+    }
+
+    [Test]
+    public async Task A_lease_whose_holder_died_runs_out_and_a_copy_takes_over()
+    {
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartAsync();
+        await using var classifier = await InProcessClassifier.StartAsync(llm, null, database.ConnectionString);
+        var ticket = InProcessClassifier.Ticket("orphan", "Export fails", "The nightly export fails with an error.");
+        var hash = Pipeline.ContentHash.Of(ticket.Subject, ticket.Body, "fake-model", classifier.Classifier.Taxonomy);
+        // An instance claimed this content and died mid-call: its lease has a second left to run.
+        await database.ScalarAsync<int>($"INSERT INTO classifier_leases VALUES ('{hash}', gen_random_uuid(), now() + interval '1 second'); SELECT 1");
+
+        var started = DateTime.UtcNow;
+        var result = await classifier.ClassifyAsync(ticket);
+        Assert.That(result.Classification.ClassifiedBy, Is.EqualTo("llm"));
+        Assert.That(DateTime.UtcNow - started, Is.GreaterThan(TimeSpan.FromMilliseconds(700)), "it waited for the lease to run out");
+        Assert.That(llm.CallCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_failed_classification_releases_its_lease_at_once()
+    {
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartAsync();
+        await using var classifier = await InProcessClassifier.StartAsync(llm, null, database.ConnectionString);
+        var cache = classifier.Services.GetRequiredService<Persistence.IClassificationCache>();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetOrClassifyAsync("h-fails",
+            _ => throw new InvalidOperationException("database went away mid-ticket"), CancellationToken.None));
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM classifier_leases"), Is.Zero, "released, not left to run out");
+        var (again, hit) = await cache.GetOrClassifyAsync("h-fails", _ => Task.FromResult(new Persistence.CacheableClassification(
+            new Contracts.Classification { Category = "c", Priority = "low", Sentiment = "neutral", Language = "en", Confidence = 1, ClassifiedBy = "llm" }, "m")),
+            CancellationToken.None);
+        Assert.That((again.Category, hit), Is.EqualTo(("c", false)), "the retry classifies at once");
     }
 
     private static string Json(object value) => System.Text.Json.JsonSerializer.Serialize(value);

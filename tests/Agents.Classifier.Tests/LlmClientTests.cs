@@ -58,6 +58,13 @@ public class LlmClientTests
     [TestCase(FakeLlmMode.ServerError, "http_error")]
     [TestCase(FakeLlmMode.InvalidJson, "invalid_answer")]
     [TestCase(FakeLlmMode.Hang, "timeout")]
+    [TestCase(FakeLlmMode.HtmlPage, "bad_response")]
+    [TestCase(FakeLlmMode.CutEnvelope, "bad_response")]
+    [TestCase(FakeLlmMode.EmptyBody, "bad_response")]
+    [TestCase(FakeLlmMode.RetryAfterPastDate, "rate_limited")]
+    [TestCase(FakeLlmMode.RetryAfterNaN, "rate_limited")]
+    [TestCase(FakeLlmMode.RetryAfterHuge, "rate_limited")]
+    [TestCase(FakeLlmMode.SlowDrip, "timeout")]
     public async Task A_failed_call_is_made_once_and_the_rules_answer(FakeLlmMode mode, string outcome)
     {
         _llm.Mode = mode;

@@ -11,7 +11,7 @@ namespace Agents.EndToEnd.Tests;
 public static class ExternalTool
 {
     public static async Task<(int Exit, string Output, string Error)> RunAsync(string file, string arguments, string missingHint,
-        string? workingDirectory = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var psi = new ProcessStartInfo(file, arguments)
         {
@@ -19,6 +19,12 @@ public static class ExternalTool
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        // A null value removes the variable, so a test can make sure only its own settings speak.
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
+        }
         Process process;
         try
         {

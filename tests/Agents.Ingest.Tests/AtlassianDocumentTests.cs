@@ -25,6 +25,16 @@ public class AtlassianDocumentTests
     private static string Item(string text) => $$"""{"type":"listItem","content":[{{Paragraph(text)}}]}""";
 
     [Test]
+    public void Table_cells_that_are_not_objects_are_skipped_with_a_warning()
+    {
+        // Found by ParserFuzzTests: a row's cells were read without the object check every other node gets.
+        var (text, warnings, _) = Convert(Doc(
+            $$"""{"type":"table","content":[{"type":"tableRow","content":["loose text",[1,2],{"type":"tableCell","content":[{{Paragraph("kept")}}]}]}]}"""));
+        Assert.That(text, Does.Contain("kept"));
+        Assert.That(warnings, Does.Contain("ADF body: a node that is not an object was skipped"));
+    }
+
+    [Test]
     public void Paragraphs_and_headings_are_lines_and_hard_breaks_break_them()
     {
         var (text, warnings, _) = Convert(Doc(

@@ -100,6 +100,12 @@ public static class BadInputCorpus
             cases.Add(Signed($"huge intercom {huge}", "intercom", "{\"topic\":\"conversation.user.created\",\"id\":\"n\",\"data\":{\"item\":{\"type\":\"conversation\",\"id\":" + huge + ",\"created_at\":" + huge + "}}}", ok));
         }
 
+        // Escaped lone surrogates (valid JSON, no valid text) and table cells that are not nodes: found by
+        // ParserFuzzTests, they threw while reading, a 5xx for a signed delivery.
+        cases.Add(Signed("escaped lone surrogates", "generic", """{"ticket":{"id":"T-\ud800","subject":"\udfff","body":"a \ud83d b","tags":["\udc00"]}}""", ok));
+        cases.Add(Signed("ADF table row of strings", "jira", Fixtures.Read("jira_issue_created.json").Replace("\"App closes immediately.\"",
+            """{"type":"doc","content":[{"type":"table","content":[{"type":"tableRow","content":["cell",7,[]]}]}]}"""), ok));
+
         // Deep nesting: past the parser's limit is malformed; shallower is just an odd payload.
         foreach (var depth in new[] { 65, 100, 1_000, 10_000, 100_000 })
         {

@@ -38,7 +38,7 @@ public sealed class IngestHost : IAsyncDisposable
     public HttpClient Client => Service.Client;
     public HttpClient Operator { get; }
 
-    /// <summary>Starts ingest; <paramref name="settings"/> override the defaults (all secrets, one operator, a high rate limit).</summary>
+    /// <summary>Starts ingest; <paramref name="settings"/> override the defaults (all secrets, one operator, high rate limits).</summary>
     public static async Task<IngestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true, bool waitUntilReady = true)
     {
         var broker = await IsolatedBroker.CreateAsync();
@@ -48,6 +48,8 @@ public sealed class IngestHost : IAsyncDisposable
         defaults["Ingest:Operators:0:Name"] = "oscar";
         defaults["Ingest:Operators:0:Token"] = OperatorToken;
         defaults["Ingest:RateLimit:PermitsPerSecond"] = "100000";
+        defaults["Ingest:RateLimit:UnverifiedPerSecond"] = "100000";
+        defaults["Ingest:RateLimit:UnverifiedBurst"] = "100000";
         var errors = new ErrorLog();
         var service = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, defaults, settings ?? new Dictionary<string, string?>()],
             async sp =>

@@ -229,6 +229,18 @@ public class VendorParsingTests
         Assert.That(tickets[1].VendorStatus, Is.EqualTo("2"));
     }
 
+    [TestCase("generic", """{"ticket":{"id":"T-\ud800","subject":"a \udfff lone \ud83d half","body":"x \ud800","tags":["\udc00"],"created_at":"\ud800"}}""")]
+    [TestCase("freshdesk", """{"freshdesk_webhook":{"ticket_id":"208","ticket_subject":"\ud800","ticket_description":"<p>\udbff</p>","ticket_tags":"a,\ud800"}}""")]
+    [TestCase("jira", """{"webhookEvent":"jira:issue_created","issue":{"key":"SUP-1","fields":{"summary":"s","description":{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"\ud800 text"}]}]}}}}""")]
+    public void Escaped_lone_surrogates_are_dropped_like_any_other_and_never_fail_the_delivery(string source, string body)
+    {
+        // Found by ParserFuzzTests: JsonElement.GetString throws for them, which was a 5xx for a signed delivery.
+        var outcome = Deliveries.Parse(source, body);
+        Assert.That(outcome.Status, Is.EqualTo(202), outcome.Reason);
+        var ticket = outcome.Tickets.Single();
+        Assert.That(ticket.ExternalId + ticket.Subject + ticket.Body + string.Concat(ticket.Tags), Has.None.Matches<char>(char.IsSurrogate));
+    }
+
     [Test]
     public void A_payload_that_names_no_ticket_is_refused_with_422_but_a_thin_one_is_accepted_with_warnings()
     {

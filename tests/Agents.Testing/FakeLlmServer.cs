@@ -24,6 +24,27 @@ public enum FakeLlmMode
 
     /// <summary>Never answers, until the caller gives up or the server stops.</summary>
     Hang,
+
+    /// <summary>200 with an HTML error page (a proxy or gateway in front of the model answering for it).</summary>
+    HtmlPage,
+
+    /// <summary>200 whose JSON envelope stops half way (a connection cut mid-body, a gateway's byte limit).</summary>
+    CutEnvelope,
+
+    /// <summary>200 with an empty body.</summary>
+    EmptyBody,
+
+    /// <summary>429 whose <c>Retry-After</c> is an HTTP date in the past (a server clock behind ours).</summary>
+    RetryAfterPastDate,
+
+    /// <summary>429 whose <c>retry-after-ms</c> and <c>Retry-After</c> say <c>NaN</c>.</summary>
+    RetryAfterNaN,
+
+    /// <summary>429 whose <c>retry-after-ms</c> and <c>Retry-After</c> are absurdly large numbers.</summary>
+    RetryAfterHuge,
+
+    /// <summary>200 with a valid answer sent one byte every <see cref="FakeLlmServer.DripInterval"/>.</summary>
+    SlowDrip,
 }
 
 /// <summary>One call the fake LLM received.</summary>
@@ -54,7 +75,9 @@ public sealed record FakeLlmRequest(string Body, string? Authorization, DateTime
 
 /// <summary>
 /// A local OpenAI-compatible server speaking <c>POST /v1/chat/completions</c> in OpenAI's wire format (request and
-/// response JSON as OpenAI's, including <c>usage</c>), scriptable per call: answer, delay, 429, 500, garbage, hang.
+/// response JSON as OpenAI's, including <c>usage</c>), scriptable per call: answer, delay, 429, 500, garbage, hang,
+/// and the ways a real endpoint or the proxy in front of it breaks the envelope itself (an HTML page or an empty or
+/// cut body with 200, Retry-After headers that make no sense, a body that arrives a byte at a time).
 /// Records every request body and counts calls; safe to use from many threads.
 /// </summary>
 public sealed class FakeLlmServer : IAsyncDisposable
@@ -68,6 +91,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private volatile FakeLlmMode _mode = FakeLlmMode.Answer;
     private long _delayTicks;
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
+    private long _dripTicks = TimeSpan.FromMilliseconds(200).Ticks;
     private volatile Func<FakeLlmRequest, string> _answer = _ => ClassificationJson();
 
     private FakeLlmServer(LocalHttpServer server)
@@ -105,6 +129,13 @@ public sealed class FakeLlmServer : IAsyncDisposable
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _retryAfterTicks));
         set => Interlocked.Exchange(ref _retryAfterTicks, value.Ticks);
+    }
+
+    /// <summary>The pause between two bytes of a <see cref="FakeLlmMode.SlowDrip"/> answer.</summary>
+    public TimeSpan DripInterval
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _dripTicks));
+        set => Interlocked.Exchange(ref _dripTicks, value.Ticks);
     }
 
     /// <summary>Calls received so far (including ones that failed or hang).</summary>
@@ -196,6 +227,37 @@ public sealed class FakeLlmServer : IAsyncDisposable
                 case FakeLlmMode.InvalidJson:
                     await Completion(http, request, "Sure! Here is the classification you asked for: category=technical, priority=maybe {");
                     return;
+                case FakeLlmMode.HtmlPage:
+                    http.Response.ContentType = "text/html; charset=utf-8";
+                    await http.Response.WriteAsync("<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+                        + "<body><h1>Bad Gateway</h1><p>The upstream server returned an invalid response.</p></body></html>");
+                    return;
+                case FakeLlmMode.CutEnvelope:
+                    var envelope = CompletionJson(request, _answer(request));
+                    http.Response.ContentType = "application/json";
+                    await http.Response.WriteAsync(envelope[..(envelope.Length / 2)]);
+                    return;
+                case FakeLlmMode.EmptyBody:
+                    http.Response.ContentType = "application/json";
+                    http.Response.ContentLength = 0;
+                    return;
+                case FakeLlmMode.RetryAfterPastDate:
+                    http.Response.Headers["Retry-After"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("R");
+                    await Error(http, 429, "Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded");
+                    return;
+                case FakeLlmMode.RetryAfterNaN:
+                    http.Response.Headers["Retry-After"] = "NaN";
+                    http.Response.Headers["retry-after-ms"] = "NaN";
+                    await Error(http, 429, "Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded");
+                    return;
+                case FakeLlmMode.RetryAfterHuge:
+                    http.Response.Headers["Retry-After"] = "99999999999999999999999";
+                    http.Response.Headers["retry-after-ms"] = "1e300";
+                    await Error(http, 429, "Rate limit reached for requests. Please try again later.", "requests", "rate_limit_exceeded");
+                    return;
+                case FakeLlmMode.SlowDrip:
+                    await DripAsync(http, Encoding.UTF8.GetBytes(CompletionJson(request, _answer(request))), cancel.Token);
+                    return;
                 default:
                     string content;
                     try
@@ -225,6 +287,33 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     private static Task Completion(HttpContext http, FakeLlmRequest request, string content)
     {
+        http.Response.ContentType = "application/json";
+        return http.Response.WriteAsync(CompletionJson(request, content));
+    }
+
+    /// <summary>Headers at once, then the body a byte at a time, until it is sent or the caller goes away.</summary>
+    private async Task DripAsync(HttpContext http, byte[] body, CancellationToken cancellationToken)
+    {
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = body.Length;
+        try
+        {
+            await http.Response.StartAsync(cancellationToken);
+            foreach (var b in body)
+            {
+                await http.Response.Body.WriteAsync(new[] { b }, cancellationToken);
+                await http.Response.Body.FlushAsync(cancellationToken);
+                await Task.Delay(DripInterval, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The caller gave up: what a slow endpoint sees too.
+        }
+    }
+
+    private static string CompletionJson(FakeLlmRequest request, string content)
+    {
         // Rough token counts (about four characters a token), as the usage block must carry something plausible.
         var promptTokens = Math.Max(1, (request.SystemText.Length + request.UserText.Length) / 4);
         var completionTokens = Math.Max(1, content.Length / 4);
@@ -249,8 +338,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
             },
             ["system_fingerprint"] = "fp_fake",
         };
-        http.Response.ContentType = "application/json";
-        return http.Response.WriteAsync(response.ToJsonString());
+        return response.ToJsonString();
     }
 
     public async ValueTask DisposeAsync()

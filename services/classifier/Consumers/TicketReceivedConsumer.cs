@@ -7,11 +7,15 @@ namespace Agents.Classifier.Consumers;
 
 /// <summary>
 /// Classifies a ticket, publishes the verdict, then either proposes CRM writes or escalates to a person
-/// (low confidence, urgent, or no text yet). The step log is written whatever happened.
+/// (low confidence, urgent, or no text yet). Each delivery's outcome is published once, whatever copies of it
+/// arrive (<see cref="HandledDeliveries"/>). The step log is written whatever happened.
 /// </summary>
 public sealed class TicketReceivedConsumer(
     TicketClassifier classifier,
+    HandledDeliveries deliveries,
+    IBus bus,
     IStepLog stepLog,
+    ClassifierMetrics metrics,
     ILogger<TicketReceivedConsumer> logger) : IConsumer<TicketReceived>
 {
     public async Task Consume(ConsumeContext<TicketReceived> context)
@@ -20,32 +24,29 @@ public sealed class TicketReceivedConsumer(
         var steps = new StepRecorder(ticket);
         try
         {
-            var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
-            var classification = result.Classification;
-            await context.Publish(new TicketClassified
+            if (await deliveries.HandledAsync(ticket, context.CancellationToken))
             {
-                Source = ticket.Source,
-                ExternalId = ticket.ExternalId,
-                Classification = classification,
-            });
-
-            if (result.EscalationReason is { } reason)
-            {
-                logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, reason);
-                await context.Publish(new TicketEscalated
-                {
-                    Source = ticket.Source,
-                    ExternalId = ticket.ExternalId,
-                    Reason = reason,
-                    Classification = classification,
-                });
+                Skipped(ticket, steps);
                 return;
             }
+            var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
+            var classification = result.Classification;
+            var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
+            object[] outcome = result.EscalationReason is { } reason
+                ? [classified, new TicketEscalated { Source = ticket.Source, ExternalId = ticket.ExternalId, Reason = reason, Classification = classification }]
+                : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody)];
 
-            var proposals = ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody);
-            foreach (var proposal in proposals)
-                await context.Publish(proposal);
-            steps.Add("proposals", outcome: "ok", detail: string.Join(",", proposals.Select(p => p.Kind)));
+            if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
+            {
+                Skipped(ticket, steps);
+                return;
+            }
+            if (result.EscalationReason is { } escalated)
+            {
+                logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, escalated);
+                return;
+            }
+            steps.Add("proposals", outcome: "ok", detail: string.Join(",", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
             logger.LogInformation("Ticket {Source}/{ExternalId} classified as {Category}/{Priority} by {ClassifiedBy}",
                 ticket.Source, ticket.ExternalId, classification.Category, classification.Priority, classification.ClassifiedBy);
         }
@@ -58,6 +59,26 @@ public sealed class TicketReceivedConsumer(
         {
             await WriteStepsAsync(ticket, steps);
         }
+    }
+
+    /// <summary>
+    /// Straight to the broker, confirmed before this returns: the endpoint's in-memory outbox would send only after
+    /// the consumer returned, after the delivery's row was committed, and a send failing then would leave the
+    /// delivery recorded as handled with nothing published.
+    /// </summary>
+    private Task PublishAsync(ConsumeContext context, object[] outcome, CancellationToken cancellationToken) =>
+        Task.WhenAll(outcome.Select(message => bus.Publish(message, p =>
+        {
+            p.ConversationId = context.ConversationId;
+            p.InitiatorId = context.MessageId;
+        }, cancellationToken)));
+
+    private void Skipped(TicketReceived ticket, StepRecorder steps)
+    {
+        metrics.Duplicate();
+        steps.Add("duplicate", outcome: "skipped", detail: "another copy of this delivery published its outcome");
+        logger.LogInformation("Ticket {Source}/{ExternalId} delivery {DeliveryId}: a copy was handled already; nothing published",
+            ticket.Source, ticket.ExternalId, ticket.DeliveryId);
     }
 
     // Steps are diagnostics: losing them (the database is briefly down) must not fail or repeat the ticket. The

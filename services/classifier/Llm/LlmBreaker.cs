@@ -20,8 +20,9 @@ public sealed record BreakerOutcome<T>(T? Result, LlmCallException? Failure, boo
 
 /// <summary>
 /// MassTransit's circuit breaker on a private pipe around the LLM call (an endpoint-level breaker would send
-/// tickets to <c>_error</c>; here the caller falls back to rules instead). Only <see cref="LlmCallException"/>
-/// counts. While open, MassTransit rethrows without calling the LLM; we tell that apart from a real failure by
+/// tickets to <c>_error</c>; here the caller falls back to rules instead). Every failure of the call counts, as an
+/// <see cref="LlmCallException"/> (anything else the call throws is wrapped in one); only the caller's own
+/// cancellation passes through uncounted. While open, MassTransit rethrows without calling the LLM; we tell that apart from a real failure by
 /// whether our delegate ran.
 ///
 /// Transitions: MassTransit publishes opened and closed on the breaker's router. It publishes nothing when its
@@ -144,6 +145,15 @@ public sealed class LlmCallContext<T>(Func<CancellationToken, Task<T>> call, Can
     {
         Invoked = true;
         breaker.Calling();
-        Result = await call(CancellationToken);
+        try
+        {
+            Result = await call(CancellationToken);
+        }
+        catch (Exception e) when (e is not LlmCallException && !(e is OperationCanceledException && CancellationToken.IsCancellationRequested))
+        {
+            // Whatever the call throws is a failure of the call, for the breaker and for the fallback alike: an
+            // exception that slipped past them would fail the message instead (retried, then _error).
+            throw new LlmCallException("failed", $"the call threw {e.GetType().Name}", e);
+        }
     }
 }

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +7,9 @@ namespace Agents.Classifier.Llm;
 
 /// <summary>
 /// One classification call: redacted text in, a validated <see cref="LlmAnswer"/> out, or an
-/// <see cref="LlmCallException"/>. Each attempt has the configured timeout; a 429 is retried once, and only when
-/// its Retry-After is short; nothing else is retried (the breaker and the rules take over).
+/// <see cref="LlmCallException"/>, whatever went wrong (only the caller's own cancellation passes as it is). Each
+/// attempt has the configured timeout; a 429 is retried once, and only when its Retry-After names a short positive
+/// wait; nothing else is retried (the breaker and the rules take over).
 /// </summary>
 public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> options, ClassifierMetrics metrics)
 {
@@ -48,9 +48,15 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
             }
             catch (ClientResultException e) when (e.Status == 429)
             {
-                var retryAfter = RetryAfter(e);
+                var headers = e.GetRawResponse()?.Headers;
+                string? ms = null, seconds = null;
+                headers?.TryGetValue("retry-after-ms", out ms);
+                headers?.TryGetValue("Retry-After", out seconds);
+                var retryAfter = RetryAfterHeader.Read(ms, seconds, DateTimeOffset.UtcNow);
                 metrics.LlmCall("rate_limited", Stopwatch.GetElapsedTime(started), null, null);
-                if (attempt == 1 && retryAfter is { } wait && wait <= llm.MaxRetryAfter)
+                // Only a wait the server named and we can afford: "now" (zero, or a date already past) after a 429
+                // would most likely meet the same limit again.
+                if (attempt == 1 && retryAfter is { } wait && wait > TimeSpan.Zero && wait <= llm.MaxRetryAfter)
                 {
                     await Task.Delay(wait, cancellationToken);
                     continue;
@@ -78,25 +84,17 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
                 metrics.LlmCall(e.Outcome, Stopwatch.GetElapsedTime(started), null, null);
                 throw;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A 2xx whose envelope the SDK cannot read (an HTML page from a gateway, an empty or cut body) throws
+                // JsonException or InvalidOperationException; whatever else the call throws is a failed call too.
+                var outcome = e is System.Text.Json.JsonException or InvalidOperationException or FormatException or EndOfStreamException
+                    ? "bad_response" : "failed";
+                metrics.LlmCall(outcome, Stopwatch.GetElapsedTime(started), null, null);
+                throw new LlmCallException(outcome, $"the response could not be read ({e.GetType().Name})", e);
+            }
         }
     }
 
     private static string Cut(string text, int max) => text.Length <= max ? text : text[..max];
-
-    private static TimeSpan? RetryAfter(ClientResultException e)
-    {
-        var headers = e.GetRawResponse()?.Headers;
-        if (headers is null)
-            return null;
-        if (headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var millis))
-            return TimeSpan.FromMilliseconds(millis);
-        if (headers.TryGetValue("Retry-After", out var value))
-        {
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
-                return TimeSpan.FromSeconds(seconds);
-            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
-                return at - DateTimeOffset.UtcNow;
-        }
-        return null;
-    }
 }

@@ -12,6 +12,8 @@ public sealed class ClassifierDbContext(DbContextOptions<ClassifierDbContext> op
 
     public DbSet<CachedClassification> Cache => Set<CachedClassification>();
     public DbSet<TicketStep> Steps => Set<TicketStep>();
+    public DbSet<ContentLease> Leases => Set<ContentLease>();
+    public DbSet<HandledDelivery> Deliveries => Set<HandledDelivery>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -36,7 +38,40 @@ public sealed class ClassifierDbContext(DbContextOptions<ClassifierDbContext> op
             e.Property(x => x.Outcome).HasMaxLength(64);
             e.Property(x => x.Detail).HasMaxLength(1000);
         });
+        model.Entity<ContentLease>(e =>
+        {
+            e.ToTable("classifier_leases");
+            e.HasKey(x => x.ContentHash);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
+        });
+        model.Entity<HandledDelivery>(e =>
+        {
+            // Text keys: whatever the publisher put in a delivery id fits, so recording it never fails a ticket.
+            e.ToTable("classifier_deliveries");
+            e.HasKey(x => new { x.Source, x.ExternalId, x.DeliveryId });
+            e.HasIndex(x => x.HandledAt);
+        });
     }
+}
+
+/// <summary>
+/// One instance classifying a content right now, until <see cref="Until"/>: the other copies wait for its answer
+/// instead of calling the LLM too, and take over once the lease has run out (its holder died).
+/// </summary>
+public sealed class ContentLease
+{
+    public string ContentHash { get; set; } = "";
+    public Guid Owner { get; set; }
+    public DateTimeOffset Until { get; set; }
+}
+
+/// <summary>A ticket delivery whose outcome (verdict, escalation or proposals) was published: a later copy is skipped.</summary>
+public sealed class HandledDelivery
+{
+    public string Source { get; set; } = "";
+    public string ExternalId { get; set; } = "";
+    public string DeliveryId { get; set; } = "";
+    public DateTimeOffset HandledAt { get; set; }
 }
 
 /// <summary>An LLM classification of some content, by the hash of its redacted text (no text stored).</summary>

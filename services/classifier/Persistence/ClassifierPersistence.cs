@@ -15,6 +15,7 @@ public static class ClassifierPersistence
         services.AddSingleton(new ClassifierDataSource(connectionString));
         services.AddSingleton<IClassificationCache, PostgresClassificationCache>();
         services.AddSingleton<IStepLog, PostgresStepLog>();
+        services.AddSingleton<HandledDeliveries>();
         return services;
     }
 }

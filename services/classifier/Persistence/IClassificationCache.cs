@@ -14,8 +14,8 @@ public sealed record CacheableClassification(Classification Classification, stri
 
 /// <summary>
 /// Classifies each content hash once: a second delivery of the same content (any instance, any time; a fallback
-/// answer within its TTL) gets the stored answer without calling the LLM. Concurrent callers with one hash are serialized, so they cannot both
-/// miss and both call.
+/// answer within its TTL) gets the stored answer without calling the LLM. Of concurrent callers with one hash, one
+/// classifies and the others wait for its answer, so they cannot both miss and both call.
 /// </summary>
 public interface IClassificationCache
 {

@@ -13,6 +13,7 @@ public sealed class ClassifierMetrics
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _escalations;
+    private readonly Counter<long> _duplicates;
     private int _breakerState;
 
     public ClassifierMetrics(IMeterFactory meterFactory)
@@ -26,6 +27,8 @@ public sealed class ClassifierMetrics
         _tokens = meter.CreateCounter<long>("agents.classifier.llm.tokens", "{token}", "Tokens the LLM reported, input and output.");
         _cacheHits = meter.CreateCounter<long>("agents.classifier.llm.cache_hits", "{ticket}", "Tickets whose content was classified before: no LLM call.");
         _escalations = meter.CreateCounter<long>("agents.classifier.escalations", "{ticket}", "Tickets sent to a person, by reason.");
+        _duplicates = meter.CreateCounter<long>("agents.classifier.duplicates", "{delivery}",
+            "Copies of a delivery whose outcome another copy published: nothing published again.");
     }
 
     public void Classified(string classifiedBy) => _classifications.Add(1, new KeyValuePair<string, object?>("classified_by", classifiedBy));
@@ -46,6 +49,8 @@ public sealed class ClassifierMetrics
     }
 
     public void CacheHit() => _cacheHits.Add(1);
+
+    public void Duplicate() => _duplicates.Add(1);
 
     public void Escalated(string reasonKind) => _escalations.Add(1, new KeyValuePair<string, object?>("reason", reasonKind));
 }

@@ -31,7 +31,7 @@ public static class AtlassianDocument
     /// <summary>A string property, or null when it is missing or not a string.</summary>
     private static string? Text(JsonElement node, string name) =>
         node.ValueKind == JsonValueKind.Object && node.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString() : null;
+            ? JsonStrings.Read(value) : null;
 
     private static string? Attr(JsonElement node, string name) =>
         node.ValueKind == JsonValueKind.Object && node.TryGetProperty("attrs", out var attrs) ? Text(attrs, name) : null;
@@ -122,6 +122,12 @@ public static class AtlassianDocument
 
         private void Children(JsonElement node, int depth)
         {
+            // A table cell or a list item is read here without Visit's check.
+            if (node.ValueKind != JsonValueKind.Object)
+            {
+                Problem("a node that is not an object was skipped");
+                return;
+            }
             if (!node.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
                 return;
             if (content.ValueKind != JsonValueKind.Array)

@@ -17,7 +17,7 @@ public static partial class Dates
     public static DateTimeOffset? Parse(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Number => value.TryGetDouble(out var n) ? FromEpoch(n) : null,
-        JsonValueKind.String => Parse(value.GetString()),
+        JsonValueKind.String => Parse(JsonStrings.Read(value)),
         _ => null,
     };
 

@@ -34,7 +34,7 @@ public sealed class PayloadReader(JsonElement root, List<string> warnings)
             return null;
         switch (value.ValueKind)
         {
-            case JsonValueKind.String: return value.GetString();
+            case JsonValueKind.String: return JsonStrings.Read(value);
             case JsonValueKind.Number: return value.GetRawText();
             case JsonValueKind.True: return "true";
             case JsonValueKind.False: return "false";
@@ -50,7 +50,7 @@ public sealed class PayloadReader(JsonElement root, List<string> warnings)
         if (At(path) is not { } value)
             return [];
         if (value.ValueKind == JsonValueKind.String)
-            return value.GetString()!.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return JsonStrings.Read(value).Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (value.ValueKind != JsonValueKind.Array)
         {
             warnings.Add($"{string.Join('.', path)} is {value.ValueKind.ToString().ToLowerInvariant()}, expected a list; ignored");
@@ -61,9 +61,9 @@ public sealed class PayloadReader(JsonElement root, List<string> warnings)
         {
             var text = item.ValueKind switch
             {
-                JsonValueKind.String => item.GetString(),
+                JsonValueKind.String => JsonStrings.Read(item),
                 JsonValueKind.Number => item.GetRawText(),
-                JsonValueKind.Object when nameField is not null => Find(item, nameField) is { ValueKind: JsonValueKind.String } n ? n.GetString() : null,
+                JsonValueKind.Object when nameField is not null => Find(item, nameField) is { ValueKind: JsonValueKind.String } n ? JsonStrings.Read(n) : null,
                 _ => null,
             };
             if (text is null)

@@ -28,22 +28,23 @@ public sealed class DeliveryStore : IAsyncDisposable
         _records = new StatementBatcher<IReadOnlyList<AcceptedDelivery>, bool>(InsertAsync, linger: RecordLinger);
     }
 
-    /// <summary>The delivery keys among <paramref name="tickets"/> already accepted; empty when the database is unavailable.</summary>
-    public Task<HashSet<string>> KnownAsync(string source, IReadOnlyList<TicketReceived> tickets, CancellationToken cancellationToken) =>
-        _lookups.RunAsync(new DeliveryKeys(source, tickets.Select(t => t.DeliveryId).Distinct().ToArray()), cancellationToken);
+    /// <summary>The keys among <paramref name="keys"/> already accepted for the source; empty when the database is unavailable.</summary>
+    public Task<HashSet<string>> KnownAsync(string source, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        _lookups.RunAsync(new DeliveryKeys(source, keys.Distinct().ToArray()), cancellationToken);
 
     /// <summary>
-    /// Records confirmed deliveries behind the answer (write-behind, batched): the sender does not wait for it, and
-    /// until the row is written <see cref="Webhooks.InFlightDeliveries"/> recognises a retry on this instance. A row
-    /// lost to a crash or an unavailable database (logged by the gate) means only that a later retry is published
-    /// again, with the same message id and idempotency key.
+    /// Records confirmed deliveries behind the answer (write-behind, batched), one row per key of each ticket (its
+    /// delivery id and its payload key): the sender does not wait for it, and until the row is written
+    /// <see cref="Webhooks.InFlightDeliveries"/> recognises a retry on this instance. A row lost to a crash or an
+    /// unavailable database (logged by the gate) means only that a later retry is published again, with the same
+    /// message id and idempotency key.
     /// </summary>
-    public void Remember(string source, IReadOnlyList<(TicketReceived Ticket, Guid MessageId)> accepted)
+    public void Remember(string source, IReadOnlyList<(TicketReceived Ticket, Guid MessageId, string Key)> accepted)
     {
         var now = DateTimeOffset.UtcNow;
         _records.Post(accepted.Select(a => new AcceptedDelivery
         {
-            Source = source, DeliveryKey = a.Ticket.DeliveryId, ExternalId = a.Ticket.ExternalId, MessageId = a.MessageId, AcceptedAt = now,
+            Source = source, DeliveryKey = a.Key, ExternalId = a.Ticket.ExternalId, MessageId = a.MessageId, AcceptedAt = now,
         }).ToList());
     }
 

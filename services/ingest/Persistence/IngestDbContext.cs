@@ -9,6 +9,10 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
 
     public DbSet<QuarantinedWebhook> Quarantine => Set<QuarantinedWebhook>();
     public DbSet<AcceptedDelivery> Deliveries => Set<AcceptedDelivery>();
+    public DbSet<UnverifiedRequest> Unverified => Set<UnverifiedRequest>();
+
+    /// <summary>Hands out <see cref="UnverifiedRequest.Slot"/>s in turn (modulo the configured row count).</summary>
+    public const string UnverifiedSlots = "ingest_unverified_slot";
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, x => x.MigrationsHistoryTable(MigrationsHistoryTable));
@@ -34,6 +38,18 @@ public sealed class IngestDbContext(DbContextOptions<IngestDbContext> options) :
             e.Property(x => x.DeliveryKey).HasMaxLength(300);
             e.Property(x => x.ExternalId).HasMaxLength(300);
             e.HasIndex(x => x.AcceptedAt);
+        });
+        model.HasSequence<long>(UnverifiedSlots);
+        model.Entity<UnverifiedRequest>(e =>
+        {
+            e.ToTable("ingest_unverified");
+            e.HasKey(x => x.Slot);
+            e.Property(x => x.Slot).ValueGeneratedNever();
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.Reason).HasMaxLength(64);
+            e.Property(x => x.Detail).HasMaxLength(300);
+            e.Property(x => x.ClientAddress).HasMaxLength(64);
+            e.Property(x => x.Headers).HasColumnType("jsonb");
         });
     }
 }

@@ -6,7 +6,7 @@ public sealed class QuarantinedWebhook
     public long Id { get; set; }
     public required string Source { get; set; }
 
-    /// <summary>malformed, too_large, unsupported_media_type, no_ticket_identity, rate_limited, deferred, unreadable.</summary>
+    /// <summary>malformed, unsupported_media_type, no_ticket_identity, rate_limited, deferred (too_large in rows kept before 413s stopped being stored).</summary>
     public required string Reason { get; set; }
 
     public int StatusCode { get; set; }
@@ -15,13 +15,13 @@ public sealed class QuarantinedWebhook
     /// <summary>The request headers as JSON, with secrets and signatures removed.</summary>
     public required string Headers { get; set; }
 
-    /// <summary>The body as received (the first 64 KiB of a 413).</summary>
+    /// <summary>The body as received.</summary>
     public required byte[] Body { get; set; }
 
     public long BodySize { get; set; }
     public bool BodyTruncated { get; set; }
 
-    /// <summary>True when the signature was checked and good before the refusal (400, 422, 503).</summary>
+    /// <summary>True when the signature was checked and good before the refusal: every row kept now; rows kept by earlier versions may say false.</summary>
     public bool SignatureVerified { get; set; }
 
     public DateTimeOffset ReceivedAt { get; set; }

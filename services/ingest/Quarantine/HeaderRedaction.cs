@@ -9,8 +9,11 @@ public static class HeaderRedaction
     private static readonly string[] SecretWords = ["authorization", "cookie", "signature", "secret", "token", "password", "api-key", "apikey", "x-api"];
     private const int MaxValueLength = 1024;
 
-    public static Dictionary<string, string> Safe(IReadOnlyDictionary<string, string> headers, IEnumerable<string> extraSecretHeaders)
+    /// <param name="maxTotal">Characters of names and values kept in all; headers past it are left out.</param>
+    public static Dictionary<string, string> Safe(IReadOnlyDictionary<string, string> headers, IEnumerable<string> extraSecretHeaders,
+        int maxTotal = int.MaxValue)
     {
+        var total = 0;
         var extra = extraSecretHeaders.Select(h => h.ToLowerInvariant()).ToHashSet();
         var safe = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in headers)
@@ -18,7 +21,11 @@ public static class HeaderRedaction
             var lower = name.ToLowerInvariant();
             if (extra.Contains(lower) || SecretWords.Any(w => lower.Contains(w, StringComparison.Ordinal)))
                 continue;
-            safe[lower] = value.Length > MaxValueLength ? value[..MaxValueLength] : value;
+            var kept = value.Length > MaxValueLength ? value[..MaxValueLength] : value;
+            total += lower.Length + kept.Length;
+            if (total > maxTotal)
+                break;
+            safe[lower] = kept;
         }
         return safe;
     }

@@ -12,10 +12,11 @@ namespace Agents.Ingest.Quarantine;
 /// <summary>
 /// The operator's view of refused deliveries: list, read, replay. Replay runs the stored body through the same
 /// parsing, duplicate check and publish as a live delivery, without the signature check: the headers kept have no
-/// signature, and the timestamp would be stale anyway. That is safe because of what is stored: bodies refused
-/// after their signature was verified (400, 422, 503) replay as they are; bodies refused before verification
-/// (415, 429) were never authenticated and replay only with <c>?force=true</c>, which records the operator who
-/// vouched for them. A truncated 413 body cannot be replayed.
+/// signature, and the timestamp would be stale anyway. That is safe because of what is stored: only bodies refused
+/// after their signature was verified (400, 415, 422, 429, 503). Rows kept by earlier versions before verification
+/// replay only with <c>?force=true</c>, which records the operator who vouched for them; a truncated body cannot be
+/// replayed. Requests that never proved who sent them are not here: <c>GET /quarantine/unverified</c> shows the
+/// bounded sample kept of them, which cannot be replayed.
 /// </summary>
 public static class QuarantineEndpoints
 {
@@ -24,6 +25,8 @@ public static class QuarantineEndpoints
         var group = app.MapGroup("/quarantine").WithTags("Quarantine").AddEndpointFilter<OperatorAuthorization>();
         group.MapGet("/", List).WithSummary("Refused deliveries, newest first.")
             .Produces<List<QuarantineSummary>>().ProducesProblem(401);
+        group.MapGet("/unverified", Unverified).WithSummary("The sample of requests refused before they proved who sent them, newest first.")
+            .Produces<List<UnverifiedSummary>>().ProducesProblem(401);
         group.MapGet("/{id:long}", Get).WithSummary("One refused delivery with its body and headers.")
             .Produces<QuarantineDetail>().ProducesProblem(401).ProducesProblem(404);
         group.MapPost("/{id:long}/replay", Replay).WithSummary("Runs the stored body through normalization and publish again.")
@@ -44,6 +47,15 @@ public static class QuarantineEndpoints
                 q.SignatureVerified, q.ReceivedAt, q.ReplayedAt, q.ReplayResult))
             .ToListAsync(cancellationToken);
         return Results.Ok(rows);
+    }
+
+    private static async Task<IResult> Unverified(IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Unverified.AsNoTracking().OrderByDescending(u => u.ReceivedAt).ToListAsync(cancellationToken);
+        return Results.Ok(rows.Select(u => new UnverifiedSummary(u.Source, u.StatusCode, u.Reason, u.Detail, u.ClientAddress,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(u.Headers) ?? [], Utf8.IsValid(u.Body) ? Encoding.UTF8.GetString(u.Body) : null,
+            Utf8.IsValid(u.Body) ? null : Convert.ToBase64String(u.Body), u.BodySize, u.ReceivedAt)).ToList());
     }
 
     private static async Task<IResult> Get(long id, IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
@@ -90,7 +102,7 @@ public static class QuarantineEndpoints
             answer = new ReplayAnswer(200, 0, 0, outcome.Reason);
         else
         {
-            var result = await delivery.DeliverAsync(row.Source, outcome.Tickets, cancellationToken);
+            var result = await delivery.DeliverAsync(row.Source, outcome.Tickets, row.Body, cancellationToken);
             answer = result.BrokerUnavailable
                 ? new ReplayAnswer(503, 0, result.Duplicates, "the broker is unavailable; replay again later")
                 : new ReplayAnswer(result.Published > 0 ? 202 : 200, result.Published, result.Duplicates, result.Published > 0 ? null : "already accepted");
@@ -110,6 +122,10 @@ public sealed record QuarantineSummary(long Id, string Source, string Reason, in
     bool BodyTruncated, bool SignatureVerified, DateTimeOffset ReceivedAt, DateTimeOffset? ReplayedAt, string? ReplayResult);
 
 public sealed record QuarantineDetail(QuarantineSummary Summary, Dictionary<string, string> Headers, string? Body, string? BodyBase64, string? ReplayedBy);
+
+/// <summary>One sampled unverified request: why it was refused, from where, its headers (secrets removed) and the start of its body.</summary>
+public sealed record UnverifiedSummary(string Source, int StatusCode, string Reason, string? Detail, string? ClientAddress,
+    Dictionary<string, string> Headers, string? BodyStart, string? BodyStartBase64, long BodySize, DateTimeOffset ReceivedAt);
 
 /// <summary>What a replay did: the status a live delivery would have got, tickets published, duplicates skipped.</summary>
 public sealed record ReplayAnswer(int Status, int Published, int Duplicates, string? Reason);

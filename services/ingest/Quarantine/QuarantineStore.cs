@@ -7,19 +7,16 @@ using Microsoft.Extensions.Options;
 namespace Agents.Ingest.Quarantine;
 
 /// <summary>
-/// Keeps refused bodies where an operator can read and replay them. Never in the way of the answer: a failed
-/// write is logged (with the source and reason, never the body) and the sender still gets its 4xx.
+/// Keeps refused bodies of verified deliveries where an operator can read and replay them (a request that has not
+/// proven who sent it never gets here: see <see cref="Unverified.UnverifiedSample"/>). Never in the way of the answer:
+/// a failed write is logged (with the source and reason, never the body) and the sender still gets its 4xx.
 /// </summary>
 public sealed class QuarantineStore(
     IDbContextFactory<IngestDbContext> contexts, DatabaseGate gate, IngestMetrics metrics,
     IOptions<IngestOptions> options, ILogger<QuarantineStore> logger)
 {
-    /// <summary>A 413's body is kept only this far: enough to see what it was.</summary>
-    public const int KeptPrefixBytes = 64 * 1024;
-
     public async Task KeepAsync(QuarantineEntry entry, CancellationToken cancellationToken)
     {
-        var truncated = entry.Body.Length > KeptPrefixBytes && entry.Reason == QuarantineReasons.TooLarge;
         var row = new QuarantinedWebhook
         {
             Source = entry.Source,
@@ -27,18 +24,21 @@ public sealed class QuarantineStore(
             StatusCode = entry.StatusCode,
             Detail = entry.Detail is { Length: > 2000 } d ? d[..2000] : entry.Detail,
             Headers = JsonSerializer.Serialize(HeaderRedaction.Safe(entry.Headers, SecretHeaders())),
-            Body = truncated ? entry.Body[..KeptPrefixBytes] : entry.Body,
+            Body = entry.Body,
             BodySize = entry.BodySize ?? entry.Body.Length,
-            BodyTruncated = truncated || entry.BodySize > entry.Body.Length,
+            BodyTruncated = entry.BodySize > entry.Body.Length,
             SignatureVerified = entry.SignatureVerified,
             ReceivedAt = entry.ReceivedAt,
         };
-        // The request may be gone (a 413 the client stopped sending); the row must still be written.
+        // The request may be gone (the sender hung up after its body); the row must still be written.
         var saved = await gate.RunAsync("quarantining a refused webhook", async ct =>
         {
             await using var db = await contexts.CreateDbContextAsync(ct);
             db.Quarantine.Add(row);
             await db.SaveChangesAsync(ct);
+            // The row cap holds at every insert, not only at the next cleanup: ids only grow, so the rows older than
+            // the newest QuarantineMaxRows are these (an index range, usually one row or none).
+            await db.Quarantine.Where(q => q.Id <= row.Id - options.Value.QuarantineMaxRows).ExecuteDeleteAsync(ct);
             return true;
         }, false, CancellationToken.None);
         if (saved)
@@ -61,14 +61,14 @@ public sealed record QuarantineEntry(
     string Source, string Reason, int StatusCode, string? Detail, IReadOnlyDictionary<string, string> Headers,
     byte[] Body, long? BodySize, bool SignatureVerified, DateTimeOffset ReceivedAt)
 {
-    public static QuarantineEntry From(WebhookRequest request, string reason, int statusCode, string? detail, bool verified) =>
-        new(request.Source, reason, statusCode, detail, request.Headers, request.Body, null, verified, request.ReceivedAt);
+    /// <summary>A verified delivery refused: the only kind the quarantine keeps.</summary>
+    public static QuarantineEntry From(WebhookRequest request, string reason, int statusCode, string? detail) =>
+        new(request.Source, reason, statusCode, detail, request.Headers, request.Body, null, SignatureVerified: true, request.ReceivedAt);
 }
 
 public static class QuarantineReasons
 {
     public const string Malformed = "malformed";
-    public const string TooLarge = "too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string NoTicketIdentity = "no_ticket_identity";
     public const string RateLimited = "rate_limited";
@@ -77,7 +77,6 @@ public static class QuarantineReasons
     public static string For(int statusCode) => statusCode switch
     {
         400 => Malformed,
-        413 => TooLarge,
         415 => UnsupportedMediaType,
         422 => NoTicketIdentity,
         429 => RateLimited,

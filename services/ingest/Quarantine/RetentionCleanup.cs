@@ -22,6 +22,8 @@ public sealed class RetentionCleanup(IDbContextFactory<IngestDbContext> contexts
         var cutoff = await db.Quarantine.OrderByDescending(q => q.Id).Skip(settings.QuarantineMaxRows).Select(q => (long?)q.Id).FirstOrDefaultAsync(cancellationToken);
         if (cutoff is { } id)
             removed += await db.Quarantine.Where(q => q.Id <= id).ExecuteDeleteAsync(cancellationToken);
+        // Slots beyond the ring, should it have been made smaller.
+        removed += await db.Unverified.Where(u => u.Slot >= settings.UnverifiedSample.MaxRows).ExecuteDeleteAsync(cancellationToken);
         var oldDeliveries = now - settings.DedupeWindow;
         var forgotten = await db.Deliveries.Where(d => d.AcceptedAt < oldDeliveries).ExecuteDeleteAsync(cancellationToken);
         if (removed + forgotten > 0)

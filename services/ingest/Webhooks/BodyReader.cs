@@ -6,10 +6,13 @@ public static class BodyReader
 {
     /// <summary>
     /// Reads at most <paramref name="limit"/> bytes and returns them with the body's size: the declared
-    /// Content-Length, or the bytes seen, which is limit + 1 when the sender kept going past the limit.
+    /// Content-Length, or the bytes seen, which is limit + 1 when the sender kept going past the limit. A body
+    /// declared larger than the limit is not read at all.
     /// </summary>
     public static async Task<(byte[] Body, long Size)> ReadAsync(HttpRequest http, long limit, CancellationToken cancellationToken)
     {
+        if (http.ContentLength is { } tooLarge && tooLarge > limit)
+            return ([], tooLarge);
         // A declared length within the limit is read straight into its array (one allocation, no copies); the
         // declaration is not trusted beyond that: fewer bytes end the read, more are caught by the bound below.
         var buffer = http.ContentLength is { } declared && declared <= limit ? new BodyBuffer((int)declared) : new BodyBuffer(16 * 1024);

@@ -1,5 +1,6 @@
 using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
+using Agents.Ingest.Unverified;
 using Agents.Ingest.Verification;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,8 @@ public static class WebhookEndpoints
                 + "200 for a recognised duplicate or an event that carries no ticket (nothing published). "
                 + "Front's validation request (X-Front-Challenge, signed like its events) gets 200 {\"challenge\":\"<the header's value>\"} "
                 + "once its signature is verified; nothing is published or quarantined. "
-                + "Jira descriptions and comments in Atlassian Document Format are converted to plain text.")
+                + "Jira descriptions and comments in Atlassian Document Format are converted to plain text. "
+                + "A request that has not proven who sent it (401, 404, 413) is not stored; over its address's budget for such requests it gets 429.")
             .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
             .Produces<WebhookAnswer>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -27,39 +29,32 @@ public static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireRateLimiting(WebhookRateLimiting.Policy);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
     private static async Task<IResult> Receive(
         string source, HttpContext http, IEnumerable<IWebhookSource> sources, TicketDelivery delivery, QuarantineStore quarantine,
-        IngestMetrics metrics, IOptions<IngestOptions> options, TimeProvider clock, ILogger<WebhookRequest> logger)
+        UnverifiedRequests strangers, WebhookBudgets budgets, IngestMetrics metrics, IOptions<IngestOptions> options, TimeProvider clock,
+        ILogger<WebhookRequest> logger)
     {
         var settings = options.Value;
         var cancellationToken = http.RequestAborted;
-        var adapter = sources.FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase));
-        if (adapter is null)
-            return Answer(metrics, "unknown", Results.Problem(statusCode: 404, title: "Unknown source.", detail: "See the README for the sources ingest knows."));
-
         var receivedAt = clock.GetUtcNow();
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        var adapter = sources.FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase));
+        if (adapter is null)
+            return Answer(metrics, "unknown", strangers.Refuse(http, source, "unknown", 404, UnverifiedRequests.UnknownSource,
+                "Unknown source.", "See the README for the sources ingest knows.", headers, [], http.Request.ContentLength ?? 0, receivedAt));
 
-        if (!IsJson(http.Request.ContentType))
-        {
-            var (prefix, _) = await BodyReader.ReadAsync(http.Request, QuarantineStore.KeptPrefixBytes, cancellationToken);
-            var request415 = new WebhookRequest(adapter.Name, http.Request.Method, url, prefix, headers, receivedAt);
-            return await RefuseAsync(415, "Content-Type must be application/json.", request415, verified: false);
-        }
-
+        // Nothing costly before the sender has proven who it is: the body is read within the limit (a signature is
+        // over the bytes), checked, and only a verified delivery may reach the database or the broker.
         var (body, size) = await BodyReader.ReadAsync(http.Request, settings.MaxBodyBytes, cancellationToken);
-        var request = new WebhookRequest(adapter.Name, http.Request.Method, url, body, headers, receivedAt);
         if (size > settings.MaxBodyBytes)
-        {
-            await quarantine.KeepAsync(QuarantineEntry.From(request, QuarantineReasons.TooLarge, 413, $"body of {size} bytes", false) with { BodySize = size }, CancellationToken.None);
-            return Answer(metrics, adapter.Name, Results.Problem(statusCode: 413, title: $"The body is larger than {settings.MaxBodyBytes} bytes."));
-        }
+            return Answer(metrics, adapter.Name, strangers.Refuse(http, adapter.Name, adapter.Name, 413, UnverifiedRequests.TooLarge,
+                $"The body is larger than {settings.MaxBodyBytes} bytes.", $"body of {size} bytes", headers, body, size, receivedAt));
+        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        var request = new WebhookRequest(adapter.Name, http.Request.Method, url, body, headers, receivedAt);
 
         // Never open by default: a source without a secret refuses everything.
         var sourceOptions = settings.Sources.TryGetValue(adapter.Name, out var o) ? o : new SourceOptions();
@@ -67,11 +62,17 @@ public static class WebhookEndpoints
             ? "no secret is configured for this source"
             : adapter.Verify(request, new VerificationContext(sourceOptions.Secret, sourceOptions, receivedAt, settings.SignatureTolerance));
         if (signatureProblem is not null)
+            return Answer(metrics, adapter.Name, strangers.Refuse(http, adapter.Name, adapter.Name, 401, UnverifiedRequests.Signature,
+                "Signature verification failed.", signatureProblem, headers, body, size, receivedAt));
+
+        // Verified from here: the source's own budget, apart from what strangers spend.
+        if (!budgets.TryVerified(adapter.Name, out var wait))
         {
-            // Not quarantined: an unauthenticated stranger must not be able to fill our database.
-            logger.LogWarning("Refused {Source} webhook: {Reason}", adapter.Name, signatureProblem);
-            return Answer(metrics, adapter.Name, Results.Problem(statusCode: 401, title: "Signature verification failed.", detail: signatureProblem));
+            http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await RefuseAsync(429, "over the per-source rate limit", request);
         }
+        if (!IsJson(http.Request.ContentType))
+            return await RefuseAsync(415, "Content-Type must be application/json.", request);
 
         // Only after the signature: a forged handshake gets 401 like any other forgery.
         if (adapter.Challenge(request) is { } challenge)
@@ -82,29 +83,36 @@ public static class WebhookEndpoints
 
         var outcome = WebhookParser.Parse(adapter, request, settings.MaxTextLength);
         if (outcome.Refused)
-            return await RefuseAsync(outcome.Status, outcome.Reason!, request, verified: true);
+            return await RefuseAsync(outcome.Status, outcome.Reason!, request);
         if (outcome.Tickets.Count == 0)
         {
             logger.LogInformation("{Source} webhook acknowledged without a ticket: {Note}", adapter.Name, outcome.Reason);
             return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, false, outcome.Reason)));
         }
 
-        var result = await delivery.DeliverAsync(adapter.Name, outcome.Tickets, cancellationToken);
+        var result = await delivery.DeliverAsync(adapter.Name, outcome.Tickets, request.Body, cancellationToken);
         if (result.BrokerUnavailable)
         {
             http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await RefuseAsync(503, "The message broker is unavailable; retry later.", request, verified: true);
+            return await RefuseAsync(503, "The message broker is unavailable; retry later.", request);
         }
         if (result.Published == 0)
             return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, true, "already accepted; not published again")));
         return Answer(metrics, adapter.Name, Results.Json(new WebhookAnswer(result.Published, false, null, outcome.Tickets.Select(t => t.ExternalId).ToList(),
             outcome.Tickets.SelectMany(t => t.Warnings).Distinct().ToList()), statusCode: 202));
 
-        async Task<IResult> RefuseAsync(int status, string reason, WebhookRequest refused, bool verified)
+        // A verified delivery refused: kept in quarantine, where an operator can read and replay it.
+        async Task<IResult> RefuseAsync(int status, string reason, WebhookRequest refused)
         {
             logger.LogWarning("Refused {Source} webhook with {Status}: {Reason}", refused.Source, status, reason);
-            await quarantine.KeepAsync(QuarantineEntry.From(refused, QuarantineReasons.For(status), status, reason, verified), CancellationToken.None);
-            return Answer(metrics, refused.Source, Results.Problem(statusCode: status, title: status == 503 ? reason : "The webhook was refused.",
+            await quarantine.KeepAsync(QuarantineEntry.From(refused, QuarantineReasons.For(status), status, reason), CancellationToken.None);
+            var title = status switch
+            {
+                503 => reason,
+                429 => "Too many requests for this source.",
+                _ => "The webhook was refused.",
+            };
+            return Answer(metrics, refused.Source, Results.Problem(statusCode: status, title: title,
                 detail: status == 503 ? "Kept in quarantine as deferred; the retry will be accepted once the broker is back." : reason));
         }
     }

@@ -45,6 +45,44 @@ namespace Agents.Classifier.Persistence.Migrations
                     b.ToTable("classifier_cache", (string)null);
                 });
 
+            modelBuilder.Entity("Agents.Classifier.Persistence.ContentLease", b =>
+                {
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("Owner")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ContentHash");
+
+                    b.ToTable("classifier_leases", (string)null);
+                });
+
+            modelBuilder.Entity("Agents.Classifier.Persistence.HandledDelivery", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("DeliveryId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("HandledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Source", "ExternalId", "DeliveryId");
+
+                    b.HasIndex("HandledAt");
+
+                    b.ToTable("classifier_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("Agents.Classifier.Persistence.TicketStep", b =>
                 {
                     b.Property<long>("Id")

@@ -22,6 +22,8 @@ namespace Agents.Ingest.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("ingest_unverified_slot");
+
             modelBuilder.Entity("Agents.Ingest.Persistence.AcceptedDelivery", b =>
                 {
                     b.Property<string>("Source")
@@ -109,6 +111,51 @@ namespace Agents.Ingest.Persistence.Migrations
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("ingest_quarantine", (string)null);
+                });
+
+            modelBuilder.Entity("Agents.Ingest.Persistence.UnverifiedRequest", b =>
+                {
+                    b.Property<int>("Slot")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Body")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("BodySize")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ClientAddress")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Slot");
+
+                    b.ToTable("ingest_unverified", (string)null);
                 });
 #pragma warning restore 612, 618
         }

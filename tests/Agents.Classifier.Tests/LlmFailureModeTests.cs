@@ -1,0 +1,82 @@
+using Agents.Contracts;
+using Agents.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Agents.Classifier.Tests;
+
+/// <summary>
+/// The ways an LLM endpoint (or the gateway in front of it) breaks its own envelope, through the classifier service
+/// on real RabbitMQ and PostgreSQL: each ticket gets one LLM call, the rules' answer, and no message is retried or
+/// sent to an <c>_error</c> queue.
+/// </summary>
+[TestFixture]
+public class LlmFailureModeTests
+{
+    private IsolatedBroker _broker = null!;
+    private IsolatedDatabase _database = null!;
+    private FakeLlmServer _llm = null!;
+    private RunningService _classifier = null!;
+    private BusProbe _probe = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _broker = await IsolatedBroker.CreateAsync();
+        _database = await IsolatedDatabase.CreateAsync();
+        _llm = await FakeLlmServer.StartAsync();
+        _llm.DripInterval = TimeSpan.FromMilliseconds(100);
+        // The breaker stays closed here, so every ticket's failure really comes from the LLM (BreakerTests show
+        // that these failures count toward opening it).
+        _classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
+            new Dictionary<string, string?> { ["Classifier:Breaker:ActiveThreshold"] = "100000" });
+        _probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_probe is not null) await _probe.DisposeAsync();
+        if (_classifier is not null) await _classifier.DisposeAsync();
+        if (_llm is not null) await _llm.DisposeAsync();
+        if (_broker is not null) await _broker.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+    }
+
+    [TestCase(FakeLlmMode.HtmlPage)]
+    [TestCase(FakeLlmMode.CutEnvelope)]
+    [TestCase(FakeLlmMode.EmptyBody)]
+    [TestCase(FakeLlmMode.RetryAfterPastDate)]
+    [TestCase(FakeLlmMode.RetryAfterNaN)]
+    [TestCase(FakeLlmMode.RetryAfterHuge)]
+    [TestCase(FakeLlmMode.SlowDrip)]
+    public async Task Each_ticket_gets_one_llm_call_and_the_rules_answer(FakeLlmMode mode)
+    {
+        const int tickets = 4;
+        _llm.Mode = mode;
+        _llm.ClearRecorded();
+        var marker = $"{mode}-{Guid.NewGuid():N}"[..24];
+        var bus = _classifier.Services.GetRequiredService<IBus>();
+        for (var i = 0; i < tickets; i++)
+            await bus.Publish(new TicketReceived
+            {
+                Source = "generic", ExternalId = $"{marker}-{i}", EventKind = "created", DeliveryId = $"d-{marker}-{i}",
+                Subject = "Export fails", Body = $"Ticket {marker} {i}: the nightly export fails with an error.", ReceivedAt = DateTimeOffset.UtcNow,
+            });
+
+        // A failure that escaped the fallback would be retried in memory for about 19 s, then moved to _error:
+        // no verdict within this time, and one LLM call per attempt.
+        await Eventually.Until(() => Task.FromResult(Mine().Count), n => n >= tickets, TimeSpan.FromSeconds(15),
+            $"{tickets} verdicts");
+        await Task.Delay(500);
+
+        Assert.That(Mine().Select(m => m.GetProperty("classification").GetProperty("classifiedBy").GetString()), Is.All.EqualTo("rules"));
+        Assert.That(Mine(), Has.Count.EqualTo(tickets), "one verdict per ticket");
+        Assert.That(_llm.CallCount, Is.EqualTo(tickets), "exactly one LLM call per ticket: no retry of the message, no second attempt");
+        Assert.That(await _broker.QueueNamesAsync(), Has.None.EndsWith("_error"));
+
+        List<System.Text.Json.JsonElement> Mine() => _probe.Bodies.Select(ClassifierHost.Message)
+            .Where(m => m.GetProperty("externalId").GetString()!.StartsWith(marker, StringComparison.Ordinal)).ToList();
+    }
+}
