@@ -1,8 +1,12 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace Agents.Testing;
+
+/// <summary>A queue as the management API shows it: name, type, declared arguments (as text), messages in it.</summary>
+public sealed record BrokerQueue(string Name, string Type, IReadOnlyDictionary<string, string> Arguments, int Messages);
 
 /// <summary>
 /// A RabbitMQ virtual host of its own for one test, created and deleted through the management API: durable
@@ -47,6 +51,29 @@ public sealed class IsolatedBroker : IAsyncDisposable
     }
 
     private sealed record QueueInfo(string Name);
+
+    /// <summary>
+    /// Every queue of this virtual host as the management API reports it (its message counts lag up to ~5 s): its
+    /// type (<c>classic</c>, <c>quorum</c>), the arguments it was declared with, and the messages in it.
+    /// </summary>
+    public async Task<IReadOnlyList<BrokerQueue>> QueuesAsync()
+    {
+        var queues = await _management.GetFromJsonAsync<List<JsonElement>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
+        return queues.Select(q => new BrokerQueue(q.GetProperty("name").GetString()!,
+            q.TryGetProperty("type", out var type) ? type.GetString() ?? "classic" : "classic",
+            q.GetProperty("arguments").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.ToString()),
+            q.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt32() : 0)).ToList();
+    }
+
+    /// <summary>A plain client connection factory for this virtual host (to put messages where a test wants them).</summary>
+    public RabbitMQ.Client.ConnectionFactory ConnectionFactory() => new()
+    {
+        HostName = Servers.RabbitHost,
+        Port = Servers.RabbitPort,
+        VirtualHost = VirtualHost,
+        UserName = Servers.RabbitUser,
+        Password = Servers.RabbitPassword,
+    };
 
     public async ValueTask DisposeAsync()
     {
