@@ -65,6 +65,22 @@ public sealed class IsolatedBroker : IAsyncDisposable
             q.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt32() : 0)).ToList();
     }
 
+    /// <summary>
+    /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP (current, unlike the management
+    /// API's statistics). The services declare their error queues before anything fails, so whether one exists says
+    /// nothing; what is in it does.
+    /// </summary>
+    public async Task<uint> DeadLetteredAsync()
+    {
+        var names = (await QueueNamesAsync()).Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal));
+        await using var connection = await ConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        uint messages = 0;
+        foreach (var name in names)
+            messages += (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
+        return messages;
+    }
+
     /// <summary>A plain client connection factory for this virtual host (to put messages where a test wants them).</summary>
     public RabbitMQ.Client.ConnectionFactory ConnectionFactory() => new()
     {
