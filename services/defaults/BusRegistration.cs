@@ -1,7 +1,10 @@
+using Agents.ServiceDefaults.Queues;
+using Agents.ServiceDefaults.Redelivery;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Agents.ServiceDefaults;
@@ -9,24 +12,54 @@ namespace Agents.ServiceDefaults;
 public static class BusRegistration
 {
     /// <summary>
-    /// MassTransit on RabbitMQ with the settings every service shares: kebab-case endpoints, publisher confirms,
-    /// a short in-memory retry (the broker has no delayed-exchange plugin, so no delayed redelivery).
+    /// MassTransit on RabbitMQ with the settings every service shares: kebab-case endpoints, publisher confirms, queues
+    /// of the configured type (quorum by default) prepared before the bus starts, a short in-memory retry, and after it
+    /// a durable redelivery through the broker's delay queues for transient failures.
     /// </summary>
     public static IHostApplicationBuilder AddAgentsBus(this IHostApplicationBuilder builder,
         Action<IBusRegistrationConfigurator> registerConsumers,
         Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
     {
         builder.Services.Configure<RabbitMqOptions>(builder.Configuration.GetSection(RabbitMqOptions.Section));
+        builder.Services.Configure<RedeliverySchedule>(builder.Configuration.GetSection(RedeliverySchedule.Section));
+        builder.Services.AddSingleton<RedeliveryMetrics>();
+        builder.Services.AddSingleton<EndpointQueues>();
+        builder.Services.AddSingleton(sp => new QueuePreparation(sp.GetRequiredService<EndpointQueues>(),
+            sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value, sp.GetRequiredService<IOptions<RedeliverySchedule>>().Value,
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>()));
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
-            // Every endpoint: an in-memory retry (no delayed redelivery without the broker plugin) that starts fast,
-            // for the saga's first-copy race, and lasts ~19 s in all, so a PostgreSQL restart is ridden out instead
-            // of sending messages to _error. Messages a consumer sends are held until it succeeds, so a retried
-            // attempt does not publish twice.
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            // Every endpoint, outermost first:
+            // 1. Its queue (and _error queue) of the configured type (QueueArguments), and the way back from the
+            //    delay queues (OwnedQueue.RedeliveryExchange, routing key = the queue's name).
+            // 2. Durable redelivery: a message still failing on a transient fault (TransientFailures) after the
+            //    in-memory retries waits in the broker's delay queues (10 s, 1 min, 5 min, then every 10 min for a day
+            //    by default) and comes back; other faults and the end of the schedule go to _error.
+            // 3. An in-memory retry that starts fast, for the saga's first-copy race, and lasts ~19 s in all, so a
+            //    PostgreSQL restart is ridden out without a trip through the broker (RedeliverySchedule.Retries).
+            // 4. Messages a consumer sends are held until it succeeds, so a retried attempt does not publish twice.
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Intervals(50, 200, 500, 1000, 2000, 5000, 10000));
+                var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    if (options.QueueType == QueueType.Quorum)
+                        rabbit.SetQuorumQueue();
+                    foreach (var (key, value) in QueueArguments.ForEndpoint(options, name))
+                        rabbit.SetQueueArgument(key, value!);
+                    var back = OwnedQueue.ReturnFromDelay(name);
+                    rabbit.Bind(back.Exchange, b =>
+                    {
+                        b.ExchangeType = back.ExchangeType;
+                        b.RoutingKey = back.RoutingKey;
+                    });
+                    context.GetRequiredService<EndpointQueues>().Add(name);
+                }
+                var schedule = context.GetRequiredService<IOptions<RedeliverySchedule>>().Value;
+                endpoint.UseDelayQueueRedelivery(schedule, options,
+                    context.GetRequiredService<RedeliveryMetrics>(), context.GetRequiredService<ILoggerFactory>().CreateLogger("Agents.Redelivery"));
+                endpoint.UseMessageRetry(r => r.Intervals(schedule.EffectiveRetries.ToArray()));
                 endpoint.UseInMemoryOutbox(context);
             });
             registerConsumers(x);
@@ -42,6 +75,12 @@ public static class BusRegistration
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                 });
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                if (options.PrefetchCount is { } prefetch)
+                    cfg.PrefetchCount = prefetch;
+                // MassTransit gives _error and _skipped queues their endpoint's arguments; they keep its type only.
+                cfg.SendTopology.ConfigureErrorSettings = StripDeadLettering;
+                cfg.SendTopology.ConfigureDeadLetterSettings = StripDeadLettering;
+                cfg.ConnectBusObserver(context.GetRequiredService<QueuePreparation>());
                 cfg.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
@@ -54,5 +93,11 @@ public static class BusRegistration
             o.StopTimeout = TimeSpan.FromSeconds(30);
         });
         return builder;
+    }
+
+    private static void StripDeadLettering(IRabbitMqQueueBindingConfigurator queue)
+    {
+        foreach (var key in QueueArguments.NotForDeadLetterQueues)
+            queue.SetQueueArgument(key, null);
     }
 }

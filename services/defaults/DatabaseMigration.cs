@@ -26,14 +26,19 @@ public static class DatabaseMigration
 
         await using var lockConnection = new NpgsqlConnection(connectionString);
         await lockConnection.OpenAsync(cancellationToken);
+        // Waiting for another instance's migrations, and a migration itself, may take longer than the limits every
+        // session has (DatabaseTimeouts): lifted here, for these two sessions, and put back before they return to the pool.
+        await ExecuteAsync(lockConnection, NoLimits, cancellationToken);
         var lockKey = StableLockKey(typeof(TContext).FullName!);
         await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", lockConnection))
         {
             cmd.Parameters.AddWithValue("k", lockKey);
             await cmd.ExecuteNonQueryAsync(cancellationToken);
         }
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
+            await db.Database.ExecuteSqlRawAsync(NoLimits, cancellationToken);
             // Npgsql's provider reads the history table without checking that it exists, and logs the failure of
             // that read as an error on every fresh database (npgsql/efcore.pg#3407). Creating it first, with EF's own
             // script, keeps a first start-up free of a false error an operator would chase.
@@ -47,10 +52,30 @@ public static class DatabaseMigration
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", lockConnection);
-            unlock.Parameters.AddWithValue("k", lockKey);
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync(Limits, CancellationToken.None);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", lockConnection);
+                unlock.Parameters.AddWithValue("k", lockKey);
+                await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+                await ExecuteAsync(lockConnection, Limits, CancellationToken.None);
+            }
         }
+    }
+
+    private const string NoLimits = "SET statement_timeout = 0; SET lock_timeout = 0";
+
+    // RESET goes back to the session's start-up value, the one DatabaseTimeouts put in the connection string.
+    private const string Limits = "RESET statement_timeout; RESET lock_timeout";
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task EnsureDatabaseAsync(string connectionString, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
+using RabbitMQ.Client;
+
 namespace Agents.ServiceDefaults;
 
-/// <summary>Broker connection, bound from the <c>RabbitMq</c> section (<c>RabbitMq__Host</c> …).</summary>
+/// <summary>Broker connection and queue settings, bound from the <c>RabbitMq</c> section (<c>RabbitMq__Host</c> …).</summary>
 public sealed class RabbitMqOptions
 {
     public const string Section = "RabbitMq";
@@ -13,4 +15,45 @@ public sealed class RabbitMqOptions
 
     /// <summary>Messages each endpoint works on at once, per instance.</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>
+    /// Messages the broker hands each endpoint ahead of time, per instance; unset: MassTransit's (the concurrent limit
+    /// × 1.2). Kept close to the limit on purpose: a consumer that dies returns every message it held, and on a quorum
+    /// queue each of them has one delivery more counted against <see cref="DeliveryLimit"/>.
+    /// </summary>
+    public ushort? PrefetchCount { get; set; }
+
+    /// <summary>
+    /// What kind of queue every endpoint, its <c>_error</c> queue and the redelivery queues are (all services of a
+    /// deployment must agree). Quorum (the default): replicated by Raft, the broker's recommended durable type; a
+    /// deployment that ran classic queues is moved over at start (<see cref="Queues.QueuePreparation"/>).
+    /// </summary>
+    public QueueType QueueType { get; set; } = QueueType.Quorum;
+
+    /// <summary>
+    /// Quorum queues only: deliveries of one message that may end without an acknowledgement (its consumer died, its
+    /// channel closed) before the broker moves it to the endpoint's <c>_error</c> queue instead of handing it out
+    /// again: a message that crashes every instance that takes it stops there. Failures the code sees (exceptions) are
+    /// retried in memory and redelivered through the delay queues, and do not count here.
+    /// </summary>
+    public int DeliveryLimit { get; set; } = 20;
+
+    /// <summary>A plain client connection to the same broker, for what MassTransit does not do (preparing queues).</summary>
+    public ConnectionFactory CreateConnectionFactory(string purpose) => new()
+    {
+        HostName = Host,
+        Port = Port,
+        VirtualHost = VirtualHost,
+        UserName = Username,
+        Password = Password,
+        ClientProvidedName = $"{AppDomain.CurrentDomain.FriendlyName} {purpose}",
+        RequestedConnectionTimeout = TimeSpan.FromSeconds(5),
+    };
+}
+
+/// <summary>The RabbitMQ queue types we support.</summary>
+public enum QueueType
+{
+    Quorum,
+    Classic,
 }

@@ -7,7 +7,8 @@ public static class ServiceHost
 {
     /// <summary>
     /// A web application builder for one of our services. Tests, the launcher and Program.cs all start services
-    /// through it, with <paramref name="overrides"/> layered last (over appsettings and environment).
+    /// through it, with <paramref name="overrides"/> layered last (over appsettings and environment), and PostgreSQL's
+    /// limits on every session (<see cref="DatabaseTimeouts"/>) in the connection string.
     /// </summary>
     public static WebApplicationBuilder CreateBuilder(string[] args, IReadOnlyDictionary<string, string?>? overrides)
     {
@@ -18,6 +19,7 @@ public static class ServiceHost
         });
         if (overrides is not null)
             builder.Configuration.AddInMemoryCollection(overrides);
+        DatabaseTimeouts.Apply(builder);
         return builder;
     }
 }

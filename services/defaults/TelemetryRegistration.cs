@@ -53,7 +53,7 @@ public static class TelemetryRegistration
         otel
             .WithMetrics(m =>
             {
-                m.AddMeter("MassTransit").AddMeter(meters)
+                m.AddMeter("MassTransit", Redelivery.RedeliveryMetrics.MeterName).AddMeter(meters)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation()
                     .AddRuntimeInstrumentation();

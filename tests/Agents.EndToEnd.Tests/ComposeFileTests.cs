@@ -151,6 +151,10 @@ public partial class ComposeFileTests
             "a single published host port cannot be shared by scaled instances: use a range");
     }
 
+    [TestCaseSource(nameof(Services))]
+    public void Service_runs_its_queues_as_quorum_queues(string service) =>
+        Assert.That(EnvironmentOf(service).GetValueOrDefault("RabbitMq__QueueType"), Is.EqualTo("quorum"));
+
     [Test]
     public void Servers_have_health_checks()
     {

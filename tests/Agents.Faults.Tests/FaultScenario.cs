@@ -26,6 +26,14 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
     /// </summary>
     public static TimeSpan Budget { get; } = TimeSpan.FromMinutes(4 * Math.Max(1.0, Tickets / 1200.0));
 
+    /// <summary>
+    /// How long PostgreSQL stays down in the outage scenario: 3 minutes, well past the ~19 s of in-memory retries (so
+    /// every message in flight takes several trips through the delay queues); AGENTS_FAULTS_POSTGRES_OUTAGE (seconds)
+    /// overrides.
+    /// </summary>
+    public static TimeSpan PostgresOutage { get; } = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("AGENTS_FAULTS_POSTGRES_OUTAGE"), out var s) ? s : 180);
+
     /// <summary>The run's name, and the prefix of its ticket ids (<c>{prefix}-{n}</c>).</summary>
     public string Prefix => prefix;
 

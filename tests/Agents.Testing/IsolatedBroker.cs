@@ -1,8 +1,16 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace Agents.Testing;
+
+/// <summary>
+/// A queue as the management API shows it: name, type, declared arguments (as text), messages in it, and whether it
+/// is durable and auto-delete (<c>auto_delete</c> marks a temporary one: MassTransit's bus queue of one process).
+/// </summary>
+public sealed record BrokerQueue(string Name, string Type, IReadOnlyDictionary<string, string> Arguments, int Messages,
+    bool Durable, bool AutoDelete);
 
 /// <summary>
 /// A RabbitMQ virtual host of its own for one test, created and deleted through the management API: durable
@@ -43,8 +51,45 @@ public sealed class IsolatedBroker : IAsyncDisposable
     public async Task<IReadOnlyList<string>> QueueNamesAsync() => (await QueuesAsync()).Select(q => q.Name).ToList();
 
     /// <summary>The queues of this virtual host as declared (management API: the declaration, not the lagging figures).</summary>
-    public async Task<IReadOnlyList<BrokerQueue>> QueuesAsync() =>
-        await _management.GetFromJsonAsync<List<BrokerQueue>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
+    /// <summary>
+    /// Every queue of this virtual host as the management API reports it (its message counts lag up to ~5 s): its
+    /// type (<c>classic</c>, <c>quorum</c>), the arguments it was declared with, and the messages in it.
+    /// </summary>
+    public async Task<IReadOnlyList<BrokerQueue>> QueuesAsync()
+    {
+        var queues = await _management.GetFromJsonAsync<List<JsonElement>>($"queues/{Uri.EscapeDataString(VirtualHost)}") ?? [];
+        return queues.Select(q => new BrokerQueue(q.GetProperty("name").GetString()!,
+            q.TryGetProperty("type", out var type) ? type.GetString() ?? "classic" : "classic",
+            q.GetProperty("arguments").EnumerateObject().ToDictionary(a => a.Name, a => a.Value.ToString()),
+            q.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Number ? messages.GetInt32() : 0,
+            q.GetProperty("durable").GetBoolean(), q.GetProperty("auto_delete").GetBoolean())).ToList();
+    }
+
+    /// <summary>
+    /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP (current, unlike the management
+    /// API's statistics). The services declare their error queues before anything fails, so whether one exists says
+    /// nothing; what is in it does.
+    /// </summary>
+    public async Task<uint> DeadLetteredAsync()
+    {
+        var names = (await QueueNamesAsync()).Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal));
+        await using var connection = await ConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        uint messages = 0;
+        foreach (var name in names)
+            messages += (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
+        return messages;
+    }
+
+    /// <summary>A plain client connection factory for this virtual host (to put messages where a test wants them).</summary>
+    public RabbitMQ.Client.ConnectionFactory ConnectionFactory() => new()
+    {
+        HostName = Servers.RabbitHost,
+        Port = Servers.RabbitPort,
+        VirtualHost = VirtualHost,
+        UserName = Servers.RabbitUser,
+        Password = Servers.RabbitPassword,
+    };
 
     public async ValueTask DisposeAsync()
     {
@@ -58,9 +103,3 @@ public sealed class IsolatedBroker : IAsyncDisposable
         }
     }
 }
-
-/// <summary>A queue as declared: <c>auto_delete</c> marks a temporary one (MassTransit's bus queue of one process).</summary>
-public sealed record BrokerQueue(
-    string Name,
-    bool Durable,
-    [property: System.Text.Json.Serialization.JsonPropertyName("auto_delete")] bool AutoDelete);

@@ -41,9 +41,11 @@ public class KubernetesServiceTests
             Assert.That((int)response.StatusCode, Is.EqualTo(200), $"{kind} {path}");
         }
 
-        // Receive endpoints: durable queues, not the bus's temporary one (auto-delete), not where faults go.
+        // Receive endpoints: durable queues, not the bus's temporary one (auto-delete), not where faults go, not the
+        // shared delay queues of durable redelivery (nobody consumes them: the broker routes them back when due).
         var declared = (await broker.QueuesAsync())
-            .Where(q => q.Durable && !q.AutoDelete && !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal))
+            .Where(q => q.Durable && !q.AutoDelete && !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal)
+                && !q.Name.StartsWith(Agents.ServiceDefaults.Queues.OwnedQueue.RedeliveryExchange + "-", StringComparison.Ordinal))
             .Select(q => q.Name);
         var watched = Manifest.Items(overlay.ScalerOf(deployment)!.Spec!["triggers"])
             .Where(t => t["type"]!.GetValue<string>() == "rabbitmq")
