@@ -124,9 +124,27 @@ public sealed class ReplayCommand
             await error.WriteLineAsync($"No such file: {arguments.Input}");
             return 2;
         }
-        var tickets = arguments.Select(ReplayInput.Read(arguments.Input));
+        // --report tickets.md beside tickets.csv would write the per-ticket CSV over the tickets themselves.
+        if (arguments.Report is { } report && SamePath(Path.ChangeExtension(report, ".csv"), arguments.Input))
+        {
+            await error.WriteLineAsync($"The per-ticket CSV would overwrite the input {arguments.Input}: name the report otherwise (--report).");
+            return 2;
+        }
+        IReadOnlyList<ReplayTicket> tickets;
+        try
+        {
+            tickets = arguments.Select(ReplayInput.Read(arguments.Input));
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or IOException)
+        {
+            await error.WriteLineAsync($"Cannot read {arguments.Input}: {e.Message}");
+            return 2;
+        }
         return arguments.DryRun
             ? await DryRun.RunAsync(arguments, tickets, configuration())
             : await LiveReplay.RunAsync(arguments, tickets, configuration());
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 }
