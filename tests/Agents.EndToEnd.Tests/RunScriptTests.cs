@@ -192,6 +192,7 @@ public class RunScriptTests
         info.ArgumentList.Add($"exec scripts/run {verb} >'{log}' 2>&1 </dev/null");
         foreach (var (key, value) in _environment)
             info.Environment[key] = value;
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
@@ -204,6 +205,7 @@ public class RunScriptTests
             Assert.Fail($"scripts/run {verb} did not end within 5 minutes:\n{await File.ReadAllTextAsync(log)}");
         }
         var output = await File.ReadAllTextAsync(log);
+        await TestContext.Out.WriteLineAsync($"--- scripts/run {verb}: {clock.Elapsed.TotalSeconds:0.0} s\n{output}");
         Assert.That(process.ExitCode, Is.Zero, $"scripts/run {verb}:\n{output}");
         return (process.ExitCode, output);
     }
