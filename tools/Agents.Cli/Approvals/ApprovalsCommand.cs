@@ -20,7 +20,8 @@ public static class ApprovalsCommand
     {
         var command = writer.AddTo(new Command("approvals", "Writes held for a person's approval, on the writer (an approver's token)."));
         command.Subcommands.Add(List(writer));
-        command.Subcommands.Add(Show(writer));
+        command.Subcommands.Add(ReadVerbs.Show(writer, "One write with its history (proposed, decided, applied), as JSON.",
+            new Argument<Guid>("id") { Description = "the write's id (agents approvals list)" }, id => $"approvals/{id}"));
         command.Subcommands.Add(Decide(writer, "approve", "Approves a write awaiting approval: the saga applies it."));
         command.Subcommands.Add(Decide(writer, "reject", "Rejects a write awaiting approval: it is never applied."));
         return command;
@@ -37,38 +38,13 @@ public static class ApprovalsCommand
         var limit = CountOption.Create("--limit", "at most N writes, newest first (default 200, at most 1000)");
         var json = JsonOption.Create();
         var command = new Command("list", "Writes in a state, newest first.") { state, limit, json };
-        command.SetAction(ApiCall.Action(writer, result => async (api, output, cancellationToken) =>
-        {
-            var query = ServiceApi.Query(("state", result.GetValue(state)), ("limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)));
-            var answer = await api.GetAsync("approvals" + query, cancellationToken);
-            if (!answer.Succeeded)
-                return output.Refused(answer);
-            if (result.GetValue(json))
-                output.Json(answer);
-            else
-                output.Table(["id", "state", "ticket", "kind", "changes", "proposed", "expires"],
-                    answer.Json!.Value.EnumerateArray().Select(w => new[]
-                    {
-                        CliOutput.Field(w, "id"), CliOutput.Field(w, "state"), $"{CliOutput.Field(w, "source")}/{CliOutput.Field(w, "externalId")}",
-                        CliOutput.Field(w, "kind"), CliOutput.Field(w, "changes"), CliOutput.Time(w, "proposedAt"), CliOutput.Time(w, "expiresAt"),
-                    }));
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command Show(ServiceConnection writer)
-    {
-        var id = new Argument<Guid>("id") { Description = "the write's id (agents approvals list)" };
-        var command = new Command("show", "One write with its history (proposed, decided, applied), as JSON.") { id };
-        command.SetAction(ApiCall.Action(writer, result => async (api, output, cancellationToken) =>
-        {
-            var answer = await api.GetAsync($"approvals/{result.GetValue(id)}", cancellationToken);
-            if (!answer.Succeeded)
-                return output.Refused(answer);
-            output.Json(answer);
-            return 0;
-        }));
+        command.SetAction(ReadVerbs.List(writer,
+            result => "approvals" + ServiceApi.Query(("state", result.GetValue(state)), ("limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture))),
+            json, ["id", "state", "ticket", "kind", "changes", "proposed", "expires"], writes => writes.EnumerateArray(), w =>
+            [
+                CliOutput.Field(w, "id"), CliOutput.Field(w, "state"), $"{CliOutput.Field(w, "source")}/{CliOutput.Field(w, "externalId")}",
+                CliOutput.Field(w, "kind"), CliOutput.Field(w, "changes"), CliOutput.Time(w, "proposedAt"), CliOutput.Time(w, "expiresAt"),
+            ]));
         return command;
     }
 

@@ -16,7 +16,8 @@ public static class QuarantineCommand
     {
         var command = ingest.AddTo(new Command("quarantine", "Deliveries ingest refused, kept for an operator (an operator's token)."));
         command.Subcommands.Add(List(ingest));
-        command.Subcommands.Add(Show(ingest));
+        command.Subcommands.Add(ReadVerbs.Show(ingest, "One refused delivery with its body and headers, as JSON.",
+            new Argument<long>("id") { Description = "the delivery's id (agents quarantine list)" }, id => $"quarantine/{id}"));
         command.Subcommands.Add(Replay(ingest));
         return command;
     }
@@ -29,40 +30,15 @@ public static class QuarantineCommand
         var before = new Option<long?>("--before") { HelpName = "ID", Description = "only deliveries older than this id (the next page)" };
         var json = JsonOption.Create();
         var command = new Command("list", "Refused deliveries, newest first.") { source, reason, limit, before, json };
-        command.SetAction(ApiCall.Action(ingest, result => async (api, output, cancellationToken) =>
-        {
-            var query = ServiceApi.Query(("source", result.GetValue(source)), ("reason", result.GetValue(reason)),
+        command.SetAction(ReadVerbs.List(ingest,
+            result => "quarantine" + ServiceApi.Query(("source", result.GetValue(source)), ("reason", result.GetValue(reason)),
                 ("limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture)),
-                ("before", result.GetValue(before)?.ToString(CultureInfo.InvariantCulture)));
-            var answer = await api.GetAsync("quarantine" + query, cancellationToken);
-            if (!answer.Succeeded)
-                return output.Refused(answer);
-            if (result.GetValue(json))
-                output.Json(answer);
-            else
-                output.Table(["id", "source", "reason", "status", "received", "signed", "replayed", "detail"],
-                    answer.Json!.Value.EnumerateArray().Select(q => new[]
-                    {
-                        CliOutput.Field(q, "id"), CliOutput.Field(q, "source"), CliOutput.Field(q, "reason"), CliOutput.Field(q, "statusCode"),
-                        CliOutput.Time(q, "receivedAt"), CliOutput.Field(q, "signatureVerified"), CliOutput.Field(q, "replayResult"), CliOutput.Field(q, "detail"),
-                    }));
-            return 0;
-        }));
-        return command;
-    }
-
-    private static Command Show(ServiceConnection ingest)
-    {
-        var id = new Argument<long>("id") { Description = "the delivery's id (agents quarantine list)" };
-        var command = new Command("show", "One refused delivery with its body and headers, as JSON.") { id };
-        command.SetAction(ApiCall.Action(ingest, result => async (api, output, cancellationToken) =>
-        {
-            var answer = await api.GetAsync($"quarantine/{result.GetValue(id)}", cancellationToken);
-            if (!answer.Succeeded)
-                return output.Refused(answer);
-            output.Json(answer);
-            return 0;
-        }));
+                ("before", result.GetValue(before)?.ToString(CultureInfo.InvariantCulture))),
+            json, ["id", "source", "reason", "status", "received", "signed", "replayed", "detail"], deliveries => deliveries.EnumerateArray(), q =>
+            [
+                CliOutput.Field(q, "id"), CliOutput.Field(q, "source"), CliOutput.Field(q, "reason"), CliOutput.Field(q, "statusCode"),
+                CliOutput.Time(q, "receivedAt"), CliOutput.Field(q, "signatureVerified"), CliOutput.Field(q, "replayResult"), CliOutput.Field(q, "detail"),
+            ]));
         return command;
     }
 

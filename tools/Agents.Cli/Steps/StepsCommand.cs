@@ -19,23 +19,14 @@ public static class StepsCommand
         var limit = CountOption.Create("--limit", "at most N steps, oldest first (default 500)");
         var json = JsonOption.Create();
         var command = classifier.AddTo(new Command("steps", "A ticket's step log, from the classifier (an operator's token).") { source, externalId, limit, json });
-        command.SetAction(ApiCall.Action(classifier, result => async (api, output, cancellationToken) =>
-        {
-            var path = $"tickets/{ServiceApi.Segment(result.GetRequiredValue(source))}/{ServiceApi.Segment(result.GetRequiredValue(externalId))}/steps";
-            var answer = await api.GetAsync(path + ServiceApi.Query(("limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture))), cancellationToken);
-            if (!answer.Succeeded)
-                return output.Refused(answer);
-            if (result.GetValue(json))
-                output.Json(answer);
-            else
-                output.Table(["at", "step", "outcome", "model", "latency ms", "detail", "trace"],
-                    answer.Json!.Value.GetProperty("steps").EnumerateArray().Select(s => new[]
-                    {
-                        CliOutput.Time(s, "at"), CliOutput.Field(s, "step"), CliOutput.Field(s, "outcome"), CliOutput.Field(s, "model"),
-                        CliOutput.Field(s, "latencyMs"), CliOutput.Field(s, "detail"), CliOutput.Field(s, "traceId"),
-                    }));
-            return 0;
-        }));
+        command.SetAction(ReadVerbs.List(classifier,
+            result => $"tickets/{ServiceApi.Segment(result.GetRequiredValue(source))}/{ServiceApi.Segment(result.GetRequiredValue(externalId))}/steps"
+                + ServiceApi.Query(("limit", result.GetValue(limit)?.ToString(CultureInfo.InvariantCulture))),
+            json, ["at", "step", "outcome", "model", "latency ms", "detail", "trace"], log => log.GetProperty("steps").EnumerateArray(), s =>
+            [
+                CliOutput.Time(s, "at"), CliOutput.Field(s, "step"), CliOutput.Field(s, "outcome"), CliOutput.Field(s, "model"),
+                CliOutput.Field(s, "latencyMs"), CliOutput.Field(s, "detail"), CliOutput.Field(s, "traceId"),
+            ]));
         return command;
     }
 }
