@@ -14,8 +14,8 @@ public sealed class WriterOptions
     /// <summary>The permissions file; relative paths are read from the writer's folder.</summary>
     public string PolicyFile { get; set; } = "policy.json";
 
-    /// <summary>journal (default), zendesk or hubspot.</summary>
-    public string CrmAdapter { get; set; } = "journal";
+    /// <summary>Which CRM each ticket source's writes go to (<c>Writer:Crm:Routes:{source}</c>).</summary>
+    public Crm.CrmRoutingOptions Crm { get; set; } = new();
 
     /// <summary>Attempts after the first before a CRM write is given up as Failed.</summary>
     public int CrmRetryLimit { get; set; } = 4;

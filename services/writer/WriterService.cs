@@ -41,7 +41,7 @@ public static class WriterService
         builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(WriterConnectionString.Tune(connectionString)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
-        builder.Services.AddCrmAdapter(builder.Configuration);
+        builder.Services.AddCrmAdapters(builder.Configuration);
 
         builder.AddAgentsBus(x =>
         {
@@ -59,6 +59,9 @@ public static class WriterService
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        // Checked now, not at the first write: a route to the wrong vendor or without credentials stops the writer.
+        var routes = app.Services.GetRequiredService<CrmRoutes>();
+        app.Logger.LogInformation("CRM routes: {Routes}", routes.Describe());
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
             string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));

@@ -14,63 +14,17 @@ namespace Agents.Writer.Tests;
 /// result) against local servers that check requests the way the vendor does.
 /// </summary>
 [TestFixture]
-public class CrmAdapterTests : WriterFixture
+public class CrmAdapterTests : VendorFixture
 {
-    private const string Email = "agent@example.com";
-    private const string ZendeskToken = "zd-token-9f8e7d";
-    private const string HubSpotToken = "pat-na1-1111-2222-3333";
+    private const string Email = VendorAccounts.ZendeskEmail;
+    private const string ZendeskToken = VendorAccounts.ZendeskToken;
+    private const string HubSpotToken = VendorAccounts.HubSpotToken;
 
-    private FakeVendorServer? _vendor;
+    private async Task<FakeZendesk> StartZendeskAsync(string token = ZendeskToken, Action<WebApplicationBuilderHook>? hook = null, string configuredToken = ZendeskToken) =>
+        await StartAsync(await FakeZendesk.StartAsync(Email, token, 101, 102), "zendesk", configuredToken, hook);
 
-    [TearDown]
-    public async Task StopVendor()
-    {
-        if (_vendor is not null)
-            await _vendor.DisposeAsync();
-        _vendor = null;
-    }
-
-    private static Dictionary<string, string?> Retries => new()
-    {
-        ["Writer:CrmRetryLimit"] = "2",
-        ["Writer:CrmRetryDelay"] = "00:00:00.050",
-    };
-
-    private async Task<FakeZendesk> StartZendeskAsync(string token = ZendeskToken, Action<WebApplicationBuilderHook>? hook = null, string configuredToken = ZendeskToken)
-    {
-        var zendesk = await FakeZendesk.StartAsync(Email, token, 101, 102);
-        _vendor = zendesk;
-        var settings = new Dictionary<string, string?>(Retries)
-        {
-            ["Writer:CrmAdapter"] = "zendesk",
-            ["Crm:Zendesk:BaseUrl"] = zendesk.BaseUrl.ToString(),
-            ["Crm:Zendesk:Subdomain"] = "acme",
-            ["Crm:Zendesk:Email"] = Email,
-            ["Crm:Zendesk:ApiToken"] = configuredToken,
-        };
-        var capture = new WebApplicationBuilderHook();
-        hook?.Invoke(capture);
-        foreach (var (k, v) in capture.Settings)
-            settings[k] = v;
-        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, settings, capture.Apply);
-        return zendesk;
-    }
-
-    private async Task<FakeHubSpot> StartHubSpotAsync(string configuredToken = HubSpotToken)
-    {
-        var hubspot = await FakeHubSpot.StartAsync(HubSpotToken, "2001", "2002");
-        _vendor = hubspot;
-        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, new Dictionary<string, string?>(Retries)
-        {
-            ["Writer:CrmAdapter"] = "hubspot",
-            ["Crm:HubSpot:BaseUrl"] = hubspot.BaseUrl.ToString(),
-            ["Crm:HubSpot:AccessToken"] = configuredToken,
-        });
-        return hubspot;
-    }
-
-    private async Task<string?> FailureReasonAsync(Guid id) =>
-        (await _host!.DetailAsync(id)).GetProperty("write").GetProperty("failureReason").GetString();
+    private async Task<FakeHubSpot> StartHubSpotAsync(string configuredToken = HubSpotToken) =>
+        await StartAsync(await FakeHubSpot.StartAsync(HubSpotToken, "2001", "2002"), "hubspot", configuredToken);
 
     [Test]
     public async Task Zendesk_gets_a_ticket_update_with_basic_token_auth_and_the_idempotency_key()
@@ -216,12 +170,4 @@ public class CrmAdapterTests : WriterFixture
             Assert.That(database, Does.Not.Contain(canary).And.Not.Contain(basic));
         });
     }
-}
-
-/// <summary>Extra settings and a builder hook for one writer start.</summary>
-public sealed class WebApplicationBuilderHook
-{
-    public Dictionary<string, string?> Settings { get; } = new();
-    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Configure { get; set; }
-    public void Apply(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => Configure?.Invoke(builder);
 }

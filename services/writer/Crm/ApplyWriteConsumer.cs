@@ -6,17 +6,31 @@ using Microsoft.Extensions.Options;
 namespace Agents.Writer.Crm;
 
 /// <summary>
-/// Applies an approved write through the configured adapter and reports back to the saga: WriteApplied, or
-/// WriteFailed with the reason once the CRM refused it (4xx) or kept failing past <c>Writer:CrmRetryLimit</c>
-/// attempts. Retries wait with backoff, or as long as a 429's Retry-After asks (capped).
+/// Applies an approved write through the adapter its source is routed to and reports back to the saga: WriteApplied,
+/// or WriteFailed with the reason once the CRM refused it (4xx), kept failing past <c>Writer:CrmRetryLimit</c>
+/// attempts, or the write has no route any more (the routes changed since it was proposed). Retries wait with
+/// backoff, or as long as a 429's Retry-After asks (capped).
 /// </summary>
 public sealed class ApplyWriteConsumer(
-    ICrmAdapter adapter, IOptions<WriterOptions> options, WriterMetrics metrics, ILogger<ApplyWriteConsumer> logger) : IConsumer<ApplyWrite>
+    CrmRoutes routes, IOptions<WriterOptions> options, WriterMetrics metrics, ILogger<ApplyWriteConsumer> logger) : IConsumer<ApplyWrite>
 {
     public async Task Consume(ConsumeContext<ApplyWrite> context)
     {
         var write = context.Message;
         var o = options.Value;
+        var route = routes.For(write.Source, write.Kind, write.ExternalId);
+        if (route.Adapter is not { } adapter)
+        {
+            logger.LogWarning("Write {IdempotencyKey} not applied: {Reason}", write.IdempotencyKey, route.Refusal);
+            await context.Publish(new WriteFailed
+            {
+                CorrelationId = write.CorrelationId,
+                IdempotencyKey = write.IdempotencyKey,
+                Reason = route.Refusal!,
+                FailedAt = DateTimeOffset.UtcNow,
+            });
+            return;
+        }
         using var activity = CrmApplyActivity.Start(write, adapter.Name);
         for (var attempt = 0; ; attempt++)
         {

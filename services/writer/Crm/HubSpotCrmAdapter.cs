@@ -10,7 +10,7 @@ namespace Agents.Writer.Crm;
 /// go into a multi-value property as the union of what is there and what we add, so a replay writes the same value.
 /// HubSpot documents no idempotency key for object updates, so none is sent.
 /// </summary>
-public sealed class HubSpotCrmAdapter(HttpClient http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
+public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -25,6 +25,16 @@ public sealed class HubSpotCrmAdapter(HttpClient http, IOptions<HubSpotOptions> 
     };
 
     public override string Name => "hubspot";
+
+    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
+
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+
+    public override string? MissingSettings => options.Value.AccessToken.Length == 0 ? "Crm:HubSpot:AccessToken is not set" : null;
+
+    public override string? CannotApply(string kind, string externalId) =>
+        base.CannotApply(kind, externalId)
+        ?? (externalId.Length > 0 && externalId.All(char.IsAsciiDigit) ? null : $"'{externalId}' is not a HubSpot ticket id (a number)");
 
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {

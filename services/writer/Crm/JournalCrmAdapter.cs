@@ -5,10 +5,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer.Crm;
 
-/// <summary>The default CRM: a table of applied writes. INSERT … ON CONFLICT DO NOTHING makes re-applies no-ops.</summary>
+/// <summary>
+/// The default CRM: a table of applied writes, for any source (it touches no system outside).
+/// INSERT … ON CONFLICT DO NOTHING makes re-applies no-ops.
+/// </summary>
 public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFactory) : ICrmAdapter
 {
     public string Name => "journal";
+
+    public IReadOnlySet<string>? Sources => null;
+
+    public string? MissingSettings => null;
+
+    public string? CannotApply(string kind, string externalId) => null;
 
     public async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {

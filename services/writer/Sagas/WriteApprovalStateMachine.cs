@@ -1,5 +1,6 @@
 using Agents.Contracts;
 using Agents.Writer.BulkGuard;
+using Agents.Writer.Crm;
 using Agents.Writer.Policy;
 using Agents.Writer.Telemetry;
 using MassTransit;
@@ -10,7 +11,8 @@ namespace Agents.Writer.Sagas;
 
 /// <summary>
 /// Holds every proposed CRM write until a person (or the policy) decides, then applies it once.
-/// A new proposal is refused (policy), held for bulk review (bulk guard), auto-approved (policy) or held for approval.
+/// A new proposal is refused (policy, or no CRM route for its source), held for bulk review (bulk guard), auto-approved
+/// (policy) or held for approval.
 /// Duplicates: same key and same content while pending → counted, nothing else; same key, new content while pending →
 /// supersedes the proposal (audited); anything for a key past its decision → recorded as a duplicate, no change.
 /// Every event is handled in every state, so no message ends in an error queue for arriving "late".
@@ -18,6 +20,7 @@ namespace Agents.Writer.Sagas;
 public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
 {
     private readonly WritePolicy _policy;
+    private readonly CrmRoutes _routes;
     private readonly BulkGuardService _guard;
     private readonly WriterMetrics _metrics;
     private readonly ILogger<WriteApprovalStateMachine> _logger;
@@ -40,10 +43,11 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     public Event<WriteFailed> CrmFailed { get; private set; } = null!;
     public Event<Fault<ApplyWrite>> CrmFaulted { get; private set; } = null!;
 
-    public WriteApprovalStateMachine(IOptions<WriterOptions> options, WritePolicy policy, BulkGuardService guard,
+    public WriteApprovalStateMachine(IOptions<WriterOptions> options, WritePolicy policy, CrmRoutes routes, BulkGuardService guard,
         WriterMetrics metrics, ILogger<WriteApprovalStateMachine> logger)
     {
         _policy = policy;
+        _routes = routes;
         _guard = guard;
         _metrics = metrics;
         _logger = logger;
@@ -216,8 +220,9 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             .If(ctx => RouteOf(ctx) == Outcome.Held, b => b.TransitionTo(AwaitingApproval));
 
     /// <summary>
-    /// Policy first (a refused kind never reaches a person), then the bulk guard (it holds even writes the policy
-    /// would auto-approve), then auto-approval.
+    /// Policy first (a refused kind never reaches a person), then the CRM route (a write with nowhere to go, or only
+    /// to another vendor's record, never reaches a person either), then the bulk guard (it holds even writes the
+    /// policy would auto-approve), then auto-approval.
     /// </summary>
     private async Task DecideAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, bool applyBulkGuard, bool newProposal)
         where T : class
@@ -226,13 +231,16 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         var decision = _policy.Evaluate(saga.Kind, saga.Confidence);
         if (decision.Verdict == PolicyVerdict.Refused)
         {
-            Decide(ctx, "policy", decision.Reason, DateTimeOffset.UtcNow);
-            ctx.Audit("refused", "policy", decision.Reason);
-            CountProposal(ctx, "refused");
-            _logger.LogWarning("Write {IdempotencyKey} refused by the policy: {Reason}", saga.IdempotencyKey, decision.Reason);
-            SetRoute(ctx, Outcome.Refused);
+            Refuse(ctx, "policy", decision.Reason);
             return;
         }
+        var route = _routes.For(saga.Source, saga.Kind, saga.ExternalId);
+        if (route.Adapter is null)
+        {
+            Refuse(ctx, "system", route.Refusal!);
+            return;
+        }
+        saga.Adapter = route.Adapter.Name;
         if (applyBulkGuard)
         {
             var db = ctx.WriterDb();
@@ -256,6 +264,15 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             CountProposal(ctx, "held");
         _logger.LogInformation("Write {IdempotencyKey} held for approval", saga.IdempotencyKey);
         SetRoute(ctx, Outcome.Held);
+    }
+
+    private void Refuse<T>(BehaviorContext<WriteApprovalState, T> ctx, string actor, string reason) where T : class
+    {
+        Decide(ctx, actor, reason, DateTimeOffset.UtcNow);
+        ctx.Audit("refused", actor, reason);
+        CountProposal(ctx, "refused");
+        _logger.LogWarning("Write {IdempotencyKey} refused: {Reason}", ctx.Saga.IdempotencyKey, reason);
+        SetRoute(ctx, Outcome.Refused);
     }
 
     private async Task HoldInBatchAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
