@@ -206,7 +206,7 @@ internal sealed class SagaSystem : IAsyncDisposable
         await Parallel.ForEachAsync(proposals, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken },
             async (p, ct) => await Bus.Publish(new ApproveWrite
             {
-                CorrelationId = p.CorrelationId, Approver = "bench", DecidedAt = DateTimeOffset.UtcNow,
+                CorrelationId = p.CorrelationId, Approver = "bench", ContentHash = WriteContent.Hash(p), DecidedAt = DateTimeOffset.UtcNow,
             }, ct));
         return await WaitForRoundAsync(proposals, "Applied", "DecidedAt", "AppliedAt", started, cancellationToken);
     }

@@ -55,7 +55,7 @@ public class BulkGuardTests : WriterFixture
         Assert.That(await single.Content.ReadAsStringAsync(), Does.Contain(batchId.ToString()));
         Assert.That(await _host.CountAsync("FROM crm_journal WHERE \"Kind\" = 'set-priority'"), Is.Zero);
 
-        var release = await _host.Api.PostAsJsonAsync($"/approvals/batches/{batchId}/release", new { reason = "checked, intended" });
+        var release = await _host.Api.DecideBatchAsync(batchId, "release", "checked, intended");
         Assert.That(release.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await _host.WaitForStateAsync(huge.CorrelationId, WriteStates.Applied);
         await _host.WaitForStateAsync(small.CorrelationId, WriteStates.Applied);
@@ -96,7 +96,7 @@ public class BulkGuardTests : WriterFixture
         Assert.That(batches[0].GetProperty("reason").GetString(), Does.Contain("within a minute"));
         var batchId = batches[0].GetProperty("batchId").GetGuid();
 
-        var reject = await _host.Api.PostAsJsonAsync($"/approvals/batches/{batchId}/reject", new { reason = "runaway agent" });
+        var reject = await _host.Api.DecideBatchAsync(batchId, "reject", "runaway agent");
         Assert.That(reject.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         foreach (var p in burst.Skip(3))
             await _host.WaitForStateAsync(p.CorrelationId, WriteStates.Rejected);

@@ -54,7 +54,10 @@ public class RaceTests
                 v => v >= Keys * 100000L + Keys * (Copies - 1), PhaseTimeout, $"{Keys} held writes and {Keys * (Copies - 1)} duplicates");
 
             var approvals = Task.Run(() => Parallel.ForEachAsync(proposals, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (p, ct) =>
-                await bus.Publish(new ApproveWrite { CorrelationId = p.CorrelationId, Approver = "race", Reason = "bulk test", DecidedAt = DateTimeOffset.UtcNow }, ct)));
+                await bus.Publish(new ApproveWrite
+                {
+                    CorrelationId = p.CorrelationId, Approver = "race", ContentHash = WriteContent.Hash(p), Reason = "bulk test", DecidedAt = DateTimeOffset.UtcNow,
+                }, ct)));
 
             if (killOneWriter)
             {

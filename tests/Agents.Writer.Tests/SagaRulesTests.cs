@@ -80,7 +80,7 @@ public class SagaRulesTests : WriterFixture
             Assert.That((await anonymous.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await _host.Api.PostAsJsonAsync($"/approvals/{Guid.NewGuid()}/approve", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
 
-        Assert.That((await _host.Api.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { reason = "right" })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _host.ApproveAsync(a.CorrelationId, "right")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await _host.WaitForStateAsync(a.CorrelationId, WriteStates.Applied);
         var again = await _host.Api.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { reason = "again" });
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));

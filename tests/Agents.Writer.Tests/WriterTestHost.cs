@@ -64,8 +64,7 @@ public sealed class WriterTestHost : IAsyncDisposable
         (await DetailAsync(id)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()).ToList();
 
     /// <summary>Approves through the API as the page does: the version the approver is shown.</summary>
-    public Task<HttpResponseMessage> ApproveAsync(Guid id, string? reason = null) =>
-        Api.PostAsJsonAsync($"/approvals/{id}/approve", new { reason });
+    public Task<HttpResponseMessage> ApproveAsync(Guid id, string? reason = null) => Api.ApproveAsync(id, reason);
 
     public Task<long> CountAsync(string sqlFromWhere) => Database.ScalarAsync<long>($"SELECT count(*) {sqlFromWhere}");
 

@@ -56,6 +56,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.HasIndex(x => new { x.CorrelationId, x.At });
             e.Property(x => x.Action).HasMaxLength(64);
             e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
         });
         model.Entity<JournalEntry>(e =>
         {

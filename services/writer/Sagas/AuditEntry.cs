@@ -14,4 +14,7 @@ public class AuditEntry
     public string Actor { get; set; } = "";
 
     public string? Detail { get; set; }
+
+    /// <summary>The content hash a decision named (approved, rejected, released, refused): the version it was taken on.</summary>
+    public string? ContentHash { get; set; }
 }

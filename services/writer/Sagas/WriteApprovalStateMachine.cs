@@ -83,7 +83,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
 
         During([AwaitingApproval, HeldForBulkReview],
             When(Proposed)
-                .IfElse(ctx => ctx.Saga.ContentHash == ProposalContent.Hash(ctx.Message),
+                .IfElse(ctx => ctx.Saga.ContentHash == WriteContent.Hash(ctx.Message),
                     same => same.Then(ctx =>
                     {
                         ctx.Saga.DuplicateCount++;
@@ -113,33 +113,46 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 })
                 .TransitionTo(Expired));
 
+        // A decision names the version it was taken on: one taken on a version superseded since is refused, audited
+        // with the version it named, and the write waits for a decision on what it says now.
         During(AwaitingApproval,
-            When(ApprovalReceived)
+            When(ApprovalReceived, ctx => ctx.Message.ContentHash == ctx.Saga.ContentHash)
                 .Then(ctx =>
                 {
                     Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
-                    ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason);
+                    ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason, ctx.Message.ContentHash);
                 })
                 .Publish(ctx => ApplyWriteFor(ctx.Saga))
                 .TransitionTo(Applying),
-            When(RejectionReceived)
+            When(ApprovalReceived, ctx => ctx.Message.ContentHash != ctx.Saga.ContentHash)
+                .Then(ctx => RefuseStaleDecision(ctx, ctx.Message.Approver, "approve", ctx.Message.ContentHash)),
+            When(RejectionReceived, ctx => ctx.Message.ContentHash is null || ctx.Message.ContentHash == ctx.Saga.ContentHash)
                 .Then(ctx =>
                 {
                     Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
-                    ctx.Audit("rejected", ctx.Message.Approver, ctx.Message.Reason);
+                    ctx.Audit("rejected", ctx.Message.Approver, ctx.Message.Reason, ctx.Saga.ContentHash);
                 })
-                .TransitionTo(Rejected));
+                .TransitionTo(Rejected),
+            When(RejectionReceived, ctx => ctx.Message.ContentHash is not null && ctx.Message.ContentHash != ctx.Saga.ContentHash)
+                .Then(ctx => RefuseStaleDecision(ctx, ctx.Message.Approver, "reject", ctx.Message.ContentHash)));
 
         // Held writes are decided as a batch only: one-by-one approval is what the guard exists to stop.
         During(HeldForBulkReview,
             When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")),
             When(RejectionReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "reject")),
-            Route(When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released)
+            Route(When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released && ctx.Message.ContentHash == ctx.Saga.ContentHash)
                 .ThenAsync(async ctx =>
                 {
-                    ctx.Audit("released", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}");
+                    ctx.Audit("released", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}", ctx.Message.ContentHash);
                     await DecideAsync(ctx, applyBulkGuard: false, newProposal: false);
                 })),
+            // Changed after the approver looked at the batch: it goes back before a person, in the open batch of its kind.
+            When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released && ctx.Message.ContentHash != ctx.Saga.ContentHash)
+                .ThenAsync(async ctx =>
+                {
+                    RefuseStaleDecision(ctx, ctx.Message.Approver, $"release (batch {ctx.Message.BatchId})", ctx.Message.ContentHash);
+                    await HoldInBatchAsync(ctx, $"changed after batch {ctx.Message.BatchId} was released");
+                }),
             When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && !ctx.Message.Released)
                 .Then(ctx =>
                 {
@@ -315,7 +328,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         saga.Kind = message.Kind;
         saga.Changes = ProposalContent.ToJson(message.Changes);
         saga.Before = ProposalContent.ToJson(message.Before);
-        saga.ContentHash = ProposalContent.Hash(message);
+        saga.ContentHash = WriteContent.Hash(message);
         saga.RecordCount = message.RecordCount;
         saga.Subject = message.Subject;
         saga.Excerpt = message.Excerpt;
@@ -349,6 +362,16 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             : $"already {ctx.Saga.CurrentState}";
         ctx.Audit("refused", approver, $"{verb} on a write {where}");
         _logger.LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}", verb, approver, ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState);
+    }
+
+    private void RefuseStaleDecision<T>(BehaviorContext<WriteApprovalState, T> ctx, string approver, string verb, string? named)
+        where T : class
+    {
+        var detail = named is null
+            ? $"{verb} names no version of the write: nothing done"
+            : $"{verb} of version {WriteContent.Short(named)} refused: the write is now {WriteContent.Short(ctx.Saga.ContentHash)} (changed since it was seen); nothing done";
+        ctx.Audit("refused", approver, detail, named);
+        _logger.LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: it changed since it was seen", verb, approver, ctx.Saga.IdempotencyKey);
     }
 
     private static void Fail<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
