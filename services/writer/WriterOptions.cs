@@ -8,7 +8,7 @@ public sealed class WriterOptions
     /// <summary>How long a proposal waits for a decision before it expires.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>How often the expiry sweeper looks for pending writes past their time.</summary>
+    /// <summary>How often the sweepers look for pending writes past their time and for writes stuck Applying.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The permissions file; relative paths are read from the writer's folder.</summary>
@@ -25,6 +25,18 @@ public sealed class WriterOptions
 
     /// <summary>The longest single wait, whatever Retry-After asks: the message stays unacked while we wait.</summary>
     public TimeSpan CrmMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A write Applying this long since its ApplyWrite was sent is re-driven (sent again). Longer than one ApplyWrite's
+    /// own retries can take (about 5 minutes with the defaults), and than the apply queue's backlog usually is.
+    /// </summary>
+    public TimeSpan ApplyStuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A write still not applied this long after its decision fails instead of being re-driven again: applying a
+    /// day-old decision could overwrite what people changed in the CRM since.
+    /// </summary>
+    public TimeSpan ApplyGiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     public BulkGuardOptions BulkGuard { get; set; } = new();
 }

@@ -5,6 +5,7 @@ using Agents.Writer.Crm;
 using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
 using Agents.Writer.Policy;
+using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
 using Agents.Writer.Telemetry;
 using MassTransit;
@@ -34,6 +35,7 @@ public static class WriterService
         builder.Services.AddSingleton<WriterMetrics>();
         builder.Services.AddSingleton<BulkGuardService>();
         builder.Services.AddHostedService<ExpirySweeper>();
+        builder.Services.AddHostedService<RedriveSweeper>();
         builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");

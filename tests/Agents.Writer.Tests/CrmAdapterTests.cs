@@ -100,7 +100,7 @@ public class CrmAdapterTests : VendorFixture
         var requests = hubspot.Requests.ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(requests.Select(r => r.Method), Is.EqualTo(new[] { "PATCH", "GET", "PATCH" }));
+            Assert.That(requests.Select(r => r.Method), Is.EqualTo(new[] { "PATCH", "GET", "PATCH", "GET" }), "priority; tags read, written as the union, read back");
             Assert.That(requests[0].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001"));
             Assert.That(requests[1].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001?properties=agents_tags"));
             Assert.That(requests.Select(r => r.Authorization), Is.All.EqualTo("Bearer " + HubSpotToken));
@@ -111,16 +111,30 @@ public class CrmAdapterTests : VendorFixture
     }
 
     [Test]
-    public async Task HubSpot_500s_past_the_retry_limit_fail_the_write_visibly_and_401_is_not_retried()
+    public async Task HubSpot_tags_another_client_overwrote_right_after_our_write_are_merged_again()
+    {
+        var hubspot = await StartHubSpotAsync();
+        // Another integration's read-modify-write, read before ours, lands right after ours: our tags are gone.
+        hubspot.AfterNext("PATCH", () => hubspot.Tickets["2001"]["agents_tags"] = "existing;from-crm-user");
+        var tags = Proposals.AddTags("2001", "billing,vip", source: "hubspot");
+        await _host!.ProposeAsync(tags);
+        await _host.WaitForStateAsync(tags.CorrelationId, WriteStates.Applied);
+        Assert.That(hubspot.Tickets["2001"]["agents_tags"], Is.EqualTo("billing;existing;from-crm-user;vip"), "ours and theirs");
+    }
+
+    [Test]
+    public async Task HubSpot_500s_past_the_retry_limit_leave_the_write_Applying_with_the_reason_not_Failed()
     {
         var hubspot = await StartHubSpotAsync();
         for (var i = 0; i < 5; i++)
             hubspot.FailNext(500, """{"status":"error","message":"internal error","category":"INTERNAL_ERROR"}""");
         var write = Proposals.SetPriority("2002", "low", source: "hubspot");
         await _host!.ProposeAsync(write);
-        await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Failed);
+        await Eventually.Until(() => _host.CountAsync($"FROM write_audit WHERE \"Action\" = 'apply_deferred' AND \"CorrelationId\" = '{write.CorrelationId}'"),
+            n => n == 1, TimeSpan.FromSeconds(20), "the attempt deferred");
         Assert.That(hubspot.Requests, Has.Count.EqualTo(3), "the first attempt and CrmRetryLimit=2 retries");
-        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("500").And.Contain("INTERNAL_ERROR"));
+        Assert.That(await _host.StateAsync(write.CorrelationId), Is.EqualTo(WriteStates.Applying), "a CRM down for a while is not a failed write");
+        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("500").And.Contain("INTERNAL_ERROR"), "why it is not applied yet");
     }
 
     [Test]

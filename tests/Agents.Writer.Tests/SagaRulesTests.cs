@@ -133,7 +133,7 @@ public class SagaRulesTests : WriterFixture
             await other.OpenAsync();
             await using var tx = await other.BeginTransactionAsync();
             await using var hold = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", other, tx);
-            hold.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+            hold.Parameters.AddWithValue("k", ExpirySweeper.Lock);
             await hold.ExecuteScalarAsync();
             Assert.That(await sweeper.SweepOnceAsync(CancellationToken.None), Is.Zero, "another instance holds the lock");
             await tx.CommitAsync();
@@ -146,7 +146,7 @@ public class SagaRulesTests : WriterFixture
         await using var third = new NpgsqlConnection(_host.Database.ConnectionString);
         await third.OpenAsync();
         await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", third);
-        tryLock.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+        tryLock.Parameters.AddWithValue("k", ExpirySweeper.Lock);
         Assert.That(await tryLock.ExecuteScalarAsync(), Is.True);
     }
 }

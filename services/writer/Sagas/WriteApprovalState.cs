@@ -53,6 +53,18 @@ public class WriteApprovalState : SagaStateMachineInstance
     public string? TraceParent { get; set; }
 
     public string? Adapter { get; set; }
+
+    /// <summary>
+    /// The apply attempt the write is on: set at the decision, moved on when an attempt ended without applying
+    /// (deferred or faulted). ApplyWrite carries it; results and copies of other attempts are ignored.
+    /// </summary>
+    public int ApplyAttempt { get; set; }
+
+    /// <summary>When the current attempt's ApplyWrite was last sent; the re-drive sweeper measures "stuck" from here.</summary>
+    public DateTimeOffset? ApplyRequestedAt { get; set; }
+
     public DateTimeOffset? AppliedAt { get; set; }
+
+    /// <summary>Why the write failed; while it is still Applying, why its last attempt did not apply.</summary>
     public string? FailureReason { get; set; }
 }

@@ -42,6 +42,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     public Event<WriteApplied> CrmApplied { get; private set; } = null!;
     public Event<WriteFailed> CrmFailed { get; private set; } = null!;
     public Event<Fault<ApplyWrite>> CrmFaulted { get; private set; } = null!;
+    public Event<RedriveWrite> RedriveDue { get; private set; } = null!;
 
     public WriteApprovalStateMachine(IOptions<WriterOptions> options, WritePolicy policy, CrmRoutes routes, BulkGuardService guard,
         WriterMetrics metrics, ILogger<WriteApprovalStateMachine> logger)
@@ -52,6 +53,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         _metrics = metrics;
         _logger = logger;
         var approvalTimeout = options.Value.ApprovalTimeout;
+        var giveUpAfter = options.Value.ApplyGiveUpAfter;
         InstanceState(x => x.CurrentState);
 
         Event(() => Proposed, e => e.CorrelateById(m => m.Message.CorrelationId));
@@ -70,6 +72,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         Event(() => CrmApplied, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => CrmFailed, e => e.CorrelateById(m => m.Message.CorrelationId));
         Event(() => CrmFaulted, e => e.CorrelateById(m => m.Message.Message.CorrelationId));
+        Event(() => RedriveDue, e => e.CorrelateById(m => m.Message.CorrelationId));
 
         Initially(
             Route(When(Proposed)
@@ -121,6 +124,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 {
                     Decide(ctx, ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
                     ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason, ctx.Message.ContentHash);
+                    StartAttempt(ctx.Saga);
                 })
                 .Publish(ctx => ApplyWriteFor(ctx.Saga))
                 .TransitionTo(Applying),
@@ -161,40 +165,54 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 })
                 .TransitionTo(Rejected));
 
+        // One decision, one ApplyWrite: a result counts only for the attempt the write is on. An attempt that ended
+        // without applying (the CRM kept failing, or the consumer faulted: database, broker) is not a failed write:
+        // it is audited, the write moves to its next attempt and stays Applying, and the re-drive sweeper sends it
+        // again later. Only the CRM's final no fails it, or a write still not applied long after its decision.
         During(Applying,
-            When(CrmApplied)
+            When(CrmApplied, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt)
                 .Then(ctx =>
                 {
                     ctx.Saga.Adapter = ctx.Message.Adapter;
                     ctx.Saga.AppliedAt = ctx.Message.AppliedAt;
+                    ctx.Saga.FailureReason = null;
                     ctx.Saga.UpdatedAt = DateTimeOffset.UtcNow;
                     ctx.Audit("applied", "system", ctx.Message.Adapter);
                 })
                 .TransitionTo(Applied),
-            When(CrmFailed)
+            When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && ctx.Message.Permanent)
                 .Then(ctx => Fail(ctx, ctx.Message.Reason))
                 .TransitionTo(Failed),
-            When(CrmFaulted)
-                .Then(ctx => Fail(ctx, string.Join("; ", ctx.Message.Exceptions.Select(e => e.Message))))
-                .TransitionTo(Failed));
+            When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !ctx.Message.Permanent)
+                .Then(ctx => EndAttempt(ctx, "apply_deferred", ctx.Message.Reason)),
+            When(CrmFaulted, ctx => ctx.Message.Message.Attempt == ctx.Saga.ApplyAttempt)
+                .Then(ctx => EndAttempt(ctx, "apply_faulted", string.Join("; ", ctx.Message.Exceptions.Select(e => e.Message)))),
+            When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && DecidedLongAgo(ctx.Saga, giveUpAfter))
+                .Then(ctx => Fail(ctx, $"not applied within {giveUpAfter} of its decision; last: {ctx.Saga.FailureReason ?? "no answer from the CRM adapter"}"))
+                .TransitionTo(Failed),
+            When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !DecidedLongAgo(ctx.Saga, giveUpAfter))
+                .Then(ctx =>
+                {
+                    ctx.Saga.ApplyRequestedAt = DateTimeOffset.UtcNow;
+                    ctx.Audit("redriven", "system", $"attempt {ctx.Saga.ApplyAttempt} sent again" +
+                        (ctx.Saga.FailureReason is { } last ? $"; last: {last}" : "; its ApplyWrite was not answered"));
+                })
+                .Publish(ctx => ApplyWriteFor(ctx.Saga)));
 
-        // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else.
+        // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else. Not
+        // even in Applying: a second ApplyWrite would be a second CRM call. An ApplyWrite lost with an instance that
+        // died between committing the decision and publishing is the re-drive sweeper's to send again.
         During([Applying, Applied, Rejected, Failed, Expired, Refused],
             When(Proposed).Then(ctx =>
-                {
-                    ctx.Saga.DuplicateCount++;
-                    ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
-                    CountProposal(ctx, "duplicate");
-                })
-                .If(ctx => ctx.Saga.CurrentState == nameof(Applying), resend => resend.Publish(ctx => ApplyWriteFor(ctx.Saga))));
+            {
+                ctx.Saga.DuplicateCount++;
+                ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
+                CountProposal(ctx, "duplicate");
+            }));
 
-        // Approving twice is harmless, so is rejecting twice; any other decision on a closed write is refused and
-        // audited (the API answers 409 before publishing; this covers clients publishing on the bus directly).
-        // A write still Applying when its approval (or proposal, for auto-approval) arrives again: the decision was
-        // committed but its ApplyWrite may have been lost with an instance that died before publishing it (the
-        // redelivered message is this copy). Send ApplyWrite again: applying is idempotent by key.
-        During(Applying, When(ApprovalReceived).Publish(ctx => ApplyWriteFor(ctx.Saga)));
-        During(Applied, Ignore(ApprovalReceived));
+        // Approving twice is harmless (nothing is sent again), so is rejecting twice; any other decision on a closed
+        // write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
+        During([Applying, Applied], Ignore(ApprovalReceived));
         During(Rejected, Ignore(RejectionReceived));
         During([Rejected, Failed, Expired, Refused],
             When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")));
@@ -204,6 +222,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         // Late or repeated messages of the machinery itself: nothing to do.
         During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(BatchDecided));
         During([Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(ExpiryDue));
+        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused], Ignore(RedriveDue));
         During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused],
             Ignore(CrmApplied), Ignore(CrmFailed), Ignore(CrmFaulted));
     }
@@ -229,7 +248,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         binder
             .If(ctx => RouteOf(ctx) == Outcome.Refused, b => b.TransitionTo(Refused))
             .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, b => b.TransitionTo(HeldForBulkReview))
-            .If(ctx => RouteOf(ctx) == Outcome.AutoApproved, b => b.Publish(ctx => ApplyWriteFor(ctx.Saga)).TransitionTo(Applying))
+            .If(ctx => RouteOf(ctx) == Outcome.AutoApproved, b => b.Then(ctx => StartAttempt(ctx.Saga)).Publish(ctx => ApplyWriteFor(ctx.Saga)).TransitionTo(Applying))
             .If(ctx => RouteOf(ctx) == Outcome.Held, b => b.TransitionTo(AwaitingApproval));
 
     /// <summary>
@@ -306,9 +325,35 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     private static Outcome RouteOf<T>(BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
         ctx.TryGetPayload(out RouteDecision? route) ? route.Outcome : Outcome.None;
 
+    /// <summary>A decision starts an attempt; its number follows the last one, so copies of every earlier one are stale.</summary>
+    private static void StartAttempt(WriteApprovalState saga)
+    {
+        saga.ApplyAttempt++;
+        saga.ApplyRequestedAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>
+    /// The attempt ended without applying: recorded, and the write moves to its next attempt (late copies and results
+    /// of this one are stale from now), which the re-drive sweeper sends once the attempt's time is up.
+    /// </summary>
+    private void EndAttempt<T>(BehaviorContext<WriteApprovalState, T> ctx, string action, string reason) where T : class
+    {
+        var saga = ctx.Saga;
+        saga.FailureReason = reason;
+        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        ctx.Audit(action, "system", $"attempt {saga.ApplyAttempt}: {reason}");
+        saga.ApplyAttempt++;
+        _logger.LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
+            saga.IdempotencyKey, action, reason);
+    }
+
+    private static bool DecidedLongAgo(WriteApprovalState saga, TimeSpan giveUpAfter) =>
+        (saga.DecidedAt ?? saga.UpdatedAt) + giveUpAfter <= DateTimeOffset.UtcNow;
+
     private static ApplyWrite ApplyWriteFor(WriteApprovalState saga) => new()
     {
         CorrelationId = saga.CorrelationId,
+        Attempt = saga.ApplyAttempt,
         IdempotencyKey = saga.IdempotencyKey,
         Source = saga.Source,
         ExternalId = saga.ExternalId,

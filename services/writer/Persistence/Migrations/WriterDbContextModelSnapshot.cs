@@ -172,6 +172,12 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<DateTimeOffset?>("AppliedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("ApplyAttempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ApplyRequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("uuid");
 
