@@ -41,11 +41,14 @@ public sealed class WriterOptions
     public BulkGuardOptions BulkGuard { get; set; } = new();
 }
 
-/// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch.</summary>
+/// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch. On by default.</summary>
 public sealed class BulkGuardOptions
 {
-    /// <summary>New proposals of one kind per minute, across all writer instances, above which they are held; 0 = off.</summary>
-    public int MaxProposalsPerMinute { get; set; }
+    /// <summary>
+    /// New proposals of one kind from one source per minute, across all writer instances, above which they are held;
+    /// 0 = off. A busy helpdesk's classifier proposes well under this; an agent gone wrong proposes far more.
+    /// </summary>
+    public int MaxProposalsPerMinute { get; set; } = 100;
 
     /// <summary>A proposal touching more records than this is held; 0 = off.</summary>
     public int MaxRecordsPerProposal { get; set; } = 50;

@@ -176,7 +176,7 @@ public class ApprovalPageTests
         await _system.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrite
         {
             CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "generic", ExternalId = "PAGE-300",
-            Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "medium" },
+            Kind = WriteKinds.SetPriority, RecordCount = 1, Changes = new Dictionary<string, string> { ["priority"] = "medium" },
             Before = new Dictionary<string, string?> { ["priority"] = "low" },
             Subject = subject, Excerpt = body, ProposedAt = DateTimeOffset.UtcNow,
         });

@@ -14,7 +14,7 @@ namespace Agents.Writer.Approvals;
 /// </summary>
 public static class BatchEndpoints
 {
-    public record BatchSummary(Guid BatchId, string Kind, int Count, string Reason, DateTimeOffset OpenedAt, string ContentHash);
+    public record BatchSummary(Guid BatchId, string Source, string Kind, int Count, string Reason, DateTimeOffset OpenedAt, string ContentHash);
 
     public static RouteGroupBuilder MapBatches(this RouteGroupBuilder group)
     {
@@ -44,7 +44,7 @@ public static class BatchEndpoints
     }
 
     private static BatchSummary Summarize(BulkBatch b, IReadOnlyCollection<BatchContent.Member> members) =>
-        new(b.BatchId, b.Kind, members.Count, b.Reason, b.OpenedAt, BatchContent.Hash(members));
+        new(b.BatchId, b.Source, b.Kind, members.Count, b.Reason, b.OpenedAt, BatchContent.Hash(members));
 
     private static async Task<IResult> DecideAsync(Guid batchId, string decision, ApprovalEndpoints.Decision? body, bool versionRequired,
         WriterDbContext db, CancellationToken ct, Func<Task> publish)

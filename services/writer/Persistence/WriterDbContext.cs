@@ -39,15 +39,17 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
         {
             e.ToTable("bulk_batches");
             e.HasKey(x => x.BatchId);
-            // One open batch per kind: two instances tripping at once join the same batch (INSERT … ON CONFLICT).
-            e.HasIndex(x => x.Kind).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            // One open batch per source and kind: two instances tripping at once join the same batch (INSERT … ON CONFLICT).
+            e.HasIndex(x => new { x.Source, x.Kind }).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.Kind).HasMaxLength(64);
             e.Property(x => x.Decision).HasMaxLength(16);
         });
         model.Entity<BulkGuardWindow>(e =>
         {
             e.ToTable("bulk_guard_windows");
-            e.HasKey(x => new { x.Kind, x.WindowStart });
+            e.HasKey(x => new { x.Source, x.Kind, x.WindowStart });
+            e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.Kind).HasMaxLength(64);
         });
         model.Entity<AuditEntry>(e =>

@@ -260,6 +260,13 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         where T : class
     {
         var saga = ctx.Saga;
+        if (saga.RecordCount < 1)
+        {
+            // A write touches at least the record it names: a count below that is a producer's bug, and the bulk
+            // guard could not judge the write by it.
+            Refuse(ctx, "system", $"record count {saga.RecordCount}: a proposal must say how many records it touches (at least 1)");
+            return;
+        }
         var decision = _policy.Evaluate(saga.Kind, saga.Confidence);
         if (decision.Verdict == PolicyVerdict.Refused)
         {
@@ -276,7 +283,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         if (applyBulkGuard)
         {
             var db = ctx.WriterDb();
-            if (await _guard.ReasonToHoldAsync(db, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
+            if (await _guard.ReasonToHoldAsync(db, saga.Source, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
             {
                 await HoldInBatchAsync(ctx, reason);
                 SetRoute(ctx, Outcome.BulkHeld);
@@ -310,7 +317,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     private async Task HoldInBatchAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
     {
         var saga = ctx.Saga;
-        var (batchId, opened) = await _guard.JoinBatchAsync(ctx.WriterDb(), saga.Kind, reason, ctx.CancellationToken);
+        var (batchId, opened) = await _guard.JoinBatchAsync(ctx.WriterDb(), saga.Source, saga.Kind, reason, ctx.CancellationToken);
         saga.BatchId = batchId;
         saga.BulkReason = reason;
         ctx.Audit("bulk_held", "system", $"batch {saga.BatchId}: {reason}");

@@ -89,7 +89,7 @@ export function batchCard(batch, writes) {
   const examples = writes.slice(0, 10);
   return h('article', { class: 'batch', 'data-batch': id, 'data-content-hash': batch.contentHash ?? '', 'aria-labelledby': `batch-${id}` },
     h('h3', { id: `batch-${id}` }, `${batch.count} × ${batch.kind}`),
-    h('p', { class: 'meta' }, 'Held ', time(batch.openedAt), batch.reason ? ` · ${batch.reason}` : null),
+    h('p', { class: 'meta' }, batch.source ? `From ${batch.source} · held ` : 'Held ', time(batch.openedAt), batch.reason ? ` · ${batch.reason}` : null),
     h('details', {},
       h('summary', {}, `Show ${examples.length} of the ${batch.count} writes`),
       h('ul', { class: 'examples' }, examples.map((w) =>

@@ -53,9 +53,14 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("BatchId");
 
-                    b.HasIndex("Kind")
+                    b.HasIndex("Source", "Kind")
                         .IsUnique()
                         .HasFilter("\"ClosedAt\" IS NULL");
 
@@ -64,6 +69,10 @@ namespace Agents.Writer.Persistence.Migrations
 
             modelBuilder.Entity("Agents.Writer.BulkGuard.BulkGuardWindow", b =>
                 {
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -74,7 +83,7 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.HasKey("Kind", "WindowStart");
+                    b.HasKey("Source", "Kind", "WindowStart");
 
                     b.ToTable("bulk_guard_windows", (string)null);
                 });
