@@ -13,6 +13,12 @@ public record ApplyWrite
     public int Attempt { get; init; }
 
     public required string IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// The write's generation (a newer version of the ticket after a decision opens the next one). The CRM-side key
+    /// is the idempotency key and the generation together: each generation reaches the CRM once.
+    /// </summary>
+    public int Generation { get; init; } = 1;
     public required string Source { get; init; }
     public required string ExternalId { get; init; }
     public required string Kind { get; init; }

@@ -27,6 +27,14 @@ public record ProposeWrite
     /// </summary>
     public required int RecordCount { get; init; }
 
+    /// <summary>
+    /// The version of the ticket this proposal was derived from: when the vendor last changed it
+    /// (<see cref="TicketReceived.UpdatedAt"/>). A write past its decision takes a proposal from a newer version as a
+    /// new generation; a proposal from an older version never replaces one from a newer version. Unknown (null): never
+    /// newer.
+    /// </summary>
+    public DateTimeOffset? TicketUpdatedAt { get; init; }
+
     public string Subject { get; init; } = "";
     public string Excerpt { get; init; } = "";
     public Classification? Classification { get; init; }

@@ -58,6 +58,9 @@ public static class ProposalFactory
             Kind = kind,
             Changes = changes,
             RecordCount = RecordsOfOneTicket,
+            // The version of the ticket this proposal comes from: a decided write takes a newer one as its next
+            // generation, and a late event of an older one never replaces it.
+            TicketUpdatedAt = ticket.UpdatedAt,
             Before = before,
             Subject = subject,
             Excerpt = body.Length <= ExcerptLength ? body : body[..ExcerptLength] + "…",

@@ -43,11 +43,12 @@ public class CrmAdapterTests : VendorFixture
         {
             Assert.That(requests.Select(r => r.Method), Is.All.EqualTo("PUT"));
             Assert.That(requests.Select(r => r.PathAndQuery), Is.All.EqualTo("/api/v2/tickets/101.json"));
-            Assert.That(requests.Select(r => r.IdempotencyKey), Is.EquivalentTo(new[] { priority.IdempotencyKey, tags.IdempotencyKey }));
+            Assert.That(requests.Select(r => r.IdempotencyKey), Is.EquivalentTo(new[] { priority.IdempotencyKey + "#1", tags.IdempotencyKey + "#1" }),
+                "our key and the write's generation");
             Assert.That(zendesk.Tickets[101].Priority, Is.EqualTo("normal"), "medium is Zendesk's normal");
             Assert.That(zendesk.Tickets[101].Tags, Is.EquivalentTo(new[] { "web", "billing", "vip" }), "additional_tags adds, never replaces");
         });
-        var tagBody = JsonDocument.Parse(requests.Single(r => r.IdempotencyKey == tags.IdempotencyKey).Body).RootElement;
+        var tagBody = JsonDocument.Parse(requests.Single(r => r.IdempotencyKey == tags.IdempotencyKey + "#1").Body).RootElement;
         Assert.That(tagBody.GetProperty("ticket").GetProperty("additional_tags").EnumerateArray().Select(t => t.GetString()),
             Is.EqualTo(new[] { "billing", "vip" }));
         Assert.That(await _host.CountAsync("FROM crm_journal"), Is.Zero, "the vendor adapter replaces the journal");

@@ -21,7 +21,7 @@ public static class ApprovalEndpoints
         IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
         string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
         string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason,
-        Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash);
+        Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt);
 
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
@@ -106,5 +106,5 @@ public static class ApprovalEndpoints
         w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
         ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
         w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason,
-        w.BatchId, w.BulkReason, w.Adapter, w.ContentHash);
+        w.BatchId, w.BulkReason, w.Adapter, w.ContentHash, w.Generation, w.TicketUpdatedAt);
 }

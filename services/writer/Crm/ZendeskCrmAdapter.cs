@@ -7,7 +7,8 @@ namespace Agents.Writer.Crm;
 /// Zendesk Support: <c>PUT /api/v2/tickets/{id}.json</c> with <c>{"ticket":{…}}</c>, Basic auth
 /// <c>{email}/token:{api_token}</c> (set on the HttpClient). Every update sets absolute values, and tags go through
 /// <c>additional_tags</c> (adds without removing), so applying the same write twice leaves the ticket the same.
-/// Zendesk documents an <c>Idempotency-Key</c> header; we send our key (hashed when longer than its 255 characters).
+/// Zendesk documents an <c>Idempotency-Key</c> header; we send our key and the write's generation (hashed when longer
+/// than its 255 characters).
 /// </summary>
 public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
 {
@@ -58,7 +59,7 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
         {
             Content = Json(new { ticket }),
         };
-        request.Headers.Add("Idempotency-Key", VendorIdempotencyKey.For(write.IdempotencyKey, 255));
+        request.Headers.Add("Idempotency-Key", VendorIdempotencyKey.For(write, 255));
         await SendAsync(request, cancellationToken);
     }
 }

@@ -34,6 +34,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.Before).HasColumnType("jsonb");
             e.Property(x => x.Classification).HasColumnType("jsonb");
             e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.NextProposal).HasColumnType("jsonb");
         });
         model.Entity<BulkBatch>(e =>
         {
@@ -63,8 +64,8 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
         model.Entity<JournalEntry>(e =>
         {
             e.ToTable("crm_journal");
-            // The journal's exactly-once guarantee: a second apply of the same key cannot add a row.
-            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            // The journal's exactly-once guarantee: a second apply of the same key and generation cannot add a row.
+            e.HasIndex(x => new { x.IdempotencyKey, x.Generation }).IsUnique();
             e.Property(x => x.IdempotencyKey).HasMaxLength(512);
             e.Property(x => x.Changes).HasColumnType("jsonb");
         });

@@ -14,6 +14,7 @@ public static class AuditExtensions
         context.WriterDb().Audit.Add(new AuditEntry
         {
             CorrelationId = context.Saga.CorrelationId,
+            Generation = context.Saga.Generation,
             At = DateTimeOffset.UtcNow,
             Action = action,
             Actor = actor,

@@ -9,4 +9,9 @@ public static class ProposalContent
 
     public static IReadOnlyDictionary<string, string> Changes(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web) ?? [];
+
+    /// <summary>A proposal kept as JSON (the next generation of a write being applied).</summary>
+    public static Agents.Contracts.ProposeWrite Proposal(string json) =>
+        JsonSerializer.Deserialize<Agents.Contracts.ProposeWrite>(json, JsonSerializerOptions.Web)
+        ?? throw new InvalidOperationException("An empty proposal was kept as a write's next generation.");
 }

@@ -9,6 +9,18 @@ public class WriteApprovalState : SagaStateMachineInstance
     public string CurrentState { get; set; } = "";
 
     public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>
+    /// 1 for the first proposal of the key; a proposal from a newer ticket version after the write was decided (or
+    /// once the write being applied is done) starts the next generation on this same row.
+    /// </summary>
+    public int Generation { get; set; } = 1;
+
+    /// <summary>The newest ticket version (the vendor's update time) a proposal of this generation came from.</summary>
+    public DateTimeOffset? TicketUpdatedAt { get; set; }
+
+    /// <summary>A proposal from a newer ticket version that arrived while this generation was being applied (JSON): the next generation.</summary>
+    public string? NextProposal { get; set; }
     public string Source { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public string Kind { get; set; } = "";

@@ -13,8 +13,10 @@ namespace Agents.Writer.Sagas;
 /// Holds every proposed CRM write until a person (or the policy) decides, then applies it once.
 /// A new proposal is refused (policy, or no CRM route for its source), held for bulk review (bulk guard), auto-approved
 /// (policy) or held for approval.
-/// Duplicates: same key and same content while pending → counted, nothing else; same key, new content while pending →
-/// supersedes the proposal (audited); anything for a key past its decision → recorded as a duplicate, no change.
+/// Duplicates: same key and same content → counted, nothing else. Same key, new content while pending → supersedes the
+/// proposal (audited), unless it comes from an older ticket version (stale: ignored, audited). Same key, new content
+/// from a newer ticket version once the write is decided → the write's next generation (audited) on the same row; while
+/// the write is being applied it waits for that (queued). Anything else for a decided key → a duplicate, no change.
 /// Every event is handled in every state, so no message ends in an error queue for arriving "late".
 /// </summary>
 public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
@@ -24,6 +26,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     private readonly BulkGuardService _guard;
     private readonly WriterMetrics _metrics;
     private readonly ILogger<WriteApprovalStateMachine> _logger;
+    private readonly TimeSpan _approvalTimeout;
 
     public State AwaitingApproval { get; private set; } = null!;
     public State HeldForBulkReview { get; private set; } = null!;
@@ -52,7 +55,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         _guard = guard;
         _metrics = metrics;
         _logger = logger;
-        var approvalTimeout = options.Value.ApprovalTimeout;
+        var approvalTimeout = _approvalTimeout = options.Value.ApprovalTimeout;
         var giveUpAfter = options.Value.ApplyGiveUpAfter;
         InstanceState(x => x.CurrentState);
 
@@ -84,29 +87,34 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                     await DecideAsync(ctx, applyBulkGuard: true, newProposal: true);
                 })));
 
+        // One When per event and state, branching inside: MassTransit runs every filtered When of an event in turn,
+        // so a second filter would see the write as the first one left it (superseded, a new generation).
         During([AwaitingApproval, HeldForBulkReview],
             When(Proposed)
-                .IfElse(ctx => ctx.Saga.ContentHash == WriteContent.Hash(ctx.Message),
+                .IfElse(ctx => Relation(ctx) == ProposalRelation.SameContent,
                     same => same.Then(ctx =>
                     {
                         ctx.Saga.DuplicateCount++;
+                        ctx.Saga.TicketUpdatedAt = ProposalVersion.Newest(ctx.Message.TicketUpdatedAt, ctx.Saga.TicketUpdatedAt);
                         CountProposal(ctx, "duplicate");
                     }),
-                    changed => changed.ThenAsync(async ctx =>
-                    {
-                        var previous = ctx.Saga.Changes;
-                        Hold(ctx.Saga, ctx.Message);
-                        ctx.Saga.SupersededCount++;
-                        ctx.Audit("superseded", "system", $"was {previous}, now {ctx.Saga.Changes}");
-                        CountProposal(ctx, "superseded");
-                        // A new version may touch more records than the guard allows: it is not let through unseen.
-                        if (ctx.Saga.CurrentState == nameof(AwaitingApproval) && _guard.RecordLimitReason(ctx.Saga.RecordCount) is { } reason)
-                        {
-                            await HoldInBatchAsync(ctx, reason);
-                            SetRoute(ctx, Outcome.BulkHeld);
-                        }
-                    })
-                    .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, held => held.TransitionTo(HeldForBulkReview))),
+                    other => other.IfElse(ctx => Relation(ctx) == ProposalRelation.Older,
+                        older => older.Then(ctx => Stale(ctx, "the write holds a proposal from a newer version")),
+                        newer => newer.ThenAsync(async ctx =>
+                            {
+                                var previous = ctx.Saga.Changes;
+                                Hold(ctx.Saga, ctx.Message);
+                                ctx.Saga.SupersededCount++;
+                                ctx.Audit("superseded", "system", $"was {previous}, now {ctx.Saga.Changes}");
+                                CountProposal(ctx, "superseded");
+                                // A new version may touch more records than the guard allows: it is not let through unseen.
+                                if (ctx.Saga.CurrentState == nameof(AwaitingApproval) && _guard.RecordLimitReason(ctx.Saga.RecordCount) is { } reason)
+                                {
+                                    await HoldInBatchAsync(ctx, reason);
+                                    SetRoute(ctx, Outcome.BulkHeld);
+                                }
+                            })
+                            .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, held => held.TransitionTo(HeldForBulkReview)))),
             When(ExpiryDue, ctx => ctx.Saga.ExpiresAt <= DateTimeOffset.UtcNow)
                 .Then(ctx =>
                 {
@@ -170,7 +178,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         // it is audited, the write moves to its next attempt and stays Applying, and the re-drive sweeper sends it
         // again later. Only the CRM's final no fails it, or a write still not applied long after its decision.
         During(Applying,
-            When(CrmApplied, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt)
+            QueuedGeneration(When(CrmApplied, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt)
                 .Then(ctx =>
                 {
                     ctx.Saga.Adapter = ctx.Message.Adapter;
@@ -179,17 +187,17 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                     ctx.Saga.UpdatedAt = DateTimeOffset.UtcNow;
                     ctx.Audit("applied", "system", ctx.Message.Adapter);
                 })
-                .TransitionTo(Applied),
-            When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && ctx.Message.Permanent)
+                .TransitionTo(Applied)),
+            QueuedGeneration(When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && ctx.Message.Permanent)
                 .Then(ctx => Fail(ctx, ctx.Message.Reason))
-                .TransitionTo(Failed),
+                .TransitionTo(Failed)),
             When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !ctx.Message.Permanent)
                 .Then(ctx => EndAttempt(ctx, "apply_deferred", ctx.Message.Reason)),
             When(CrmFaulted, ctx => ctx.Message.Message.Attempt == ctx.Saga.ApplyAttempt)
                 .Then(ctx => EndAttempt(ctx, "apply_faulted", string.Join("; ", ctx.Message.Exceptions.Select(e => e.Message)))),
-            When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && DecidedLongAgo(ctx.Saga, giveUpAfter))
+            QueuedGeneration(When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && DecidedLongAgo(ctx.Saga, giveUpAfter))
                 .Then(ctx => Fail(ctx, $"not applied within {giveUpAfter} of its decision; last: {ctx.Saga.FailureReason ?? "no answer from the CRM adapter"}"))
-                .TransitionTo(Failed),
+                .TransitionTo(Failed)),
             When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !DecidedLongAgo(ctx.Saga, giveUpAfter))
                 .Then(ctx =>
                 {
@@ -202,13 +210,12 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else. Not
         // even in Applying: a second ApplyWrite would be a second CRM call. An ApplyWrite lost with an instance that
         // died between committing the decision and publishing is the re-drive sweeper's to send again.
-        During([Applying, Applied, Rejected, Failed, Expired, Refused],
-            When(Proposed).Then(ctx =>
-            {
-                ctx.Saga.DuplicateCount++;
-                ctx.Audit("duplicate", "system", $"proposal for a write already {ctx.Saga.CurrentState}");
-                CountProposal(ctx, "duplicate");
-            }));
+        During(Applying, When(Proposed).Then(ProposedWhileApplying));
+        During([Applied, Rejected, Failed, Expired, Refused],
+            When(Proposed)
+                .IfElse(ctx => Relation(ctx) == ProposalRelation.Newer,
+                    newer => Route(newer.ThenAsync(ctx => OpenGenerationAsync(ctx, ctx.Message))),
+                    other => other.Then(ctx => Duplicate(ctx, ctx.Message))));
 
         // Approving twice is harmless (nothing is sent again), so is rejecting twice; any other decision on a closed
         // write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
@@ -332,6 +339,86 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     private static Outcome RouteOf<T>(BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
         ctx.TryGetPayload(out RouteDecision? route) ? route.Outcome : Outcome.None;
 
+    private static ProposalRelation Relation(BehaviorContext<WriteApprovalState, ProposeWrite> ctx) => ProposalVersion.Of(ctx.Saga, ctx.Message);
+
+    private void Duplicate<T>(BehaviorContext<WriteApprovalState, T> ctx, ProposeWrite message) where T : class
+    {
+        ctx.Saga.DuplicateCount++;
+        ctx.Audit("duplicate", "system", ProposalVersion.Of(ctx.Saga, message) == ProposalRelation.SameContent
+            ? $"proposal for a write already {ctx.Saga.CurrentState}"
+            : $"other content from a ticket version not newer than {ctx.Saga.TicketUpdatedAt:O}; the write is already {ctx.Saga.CurrentState}");
+        CountProposal(ctx, "duplicate");
+    }
+
+    private void Stale(BehaviorContext<WriteApprovalState, ProposeWrite> ctx, string why)
+    {
+        ctx.Audit("stale", "system", $"proposal from ticket version {ctx.Message.TicketUpdatedAt:O} ignored: {why} ({ctx.Saga.TicketUpdatedAt:O})");
+        CountProposal(ctx, "stale");
+    }
+
+    /// <summary>
+    /// A proposal for a write being applied: from a newer ticket version with other content, it is kept as the next
+    /// generation, opened once this one is done (a newer one replaces it); anything else is a duplicate.
+    /// </summary>
+    private void ProposedWhileApplying(BehaviorContext<WriteApprovalState, ProposeWrite> ctx)
+    {
+        var saga = ctx.Saga;
+        var queued = saga.NextProposal is null ? null : ProposalContent.Proposal(saga.NextProposal);
+        if (queued is not null && !ProposalVersion.IsNewer(ctx.Message.TicketUpdatedAt, queued.TicketUpdatedAt))
+        {
+            Duplicate(ctx, ctx.Message);
+            return;
+        }
+        switch (Relation(ctx))
+        {
+            case ProposalRelation.Newer:
+                saga.NextProposal = ProposalContent.ToJson(ctx.Message);
+                ctx.Audit("queued", "system",
+                    $"{ProposalContent.ToJson(ctx.Message.Changes)} from ticket version {ctx.Message.TicketUpdatedAt:O} waits for this write to be applied");
+                CountProposal(ctx, "queued");
+                return;
+            case ProposalRelation.SameContent when queued is not null:
+                // The newest version agrees with what is being applied: what was queued is out of date.
+                saga.NextProposal = null;
+                break;
+        }
+        Duplicate(ctx, ctx.Message);
+    }
+
+    /// <summary>After the write leaves Applying: the proposal kept meanwhile, if any, opens the next generation.</summary>
+    private EventActivityBinder<WriteApprovalState, T> QueuedGeneration<T>(EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
+        Route(binder.If(ctx => ctx.Saga.NextProposal is not null, next => next.ThenAsync(ctx =>
+        {
+            var proposal = ProposalContent.Proposal(ctx.Saga.NextProposal!);
+            ctx.Saga.NextProposal = null;
+            return OpenGenerationAsync(ctx, proposal);
+        })));
+
+    /// <summary>
+    /// The write's next generation, on its own row (the key and its row lock stay what races are settled by): the
+    /// decision, the outcome and the counters of the last generation are reset, the audit keeps them. The apply
+    /// attempt keeps counting, so no copy of an earlier generation's ApplyWrite can apply; the CRM-side key carries
+    /// the generation, so this one reaches the CRM once too.
+    /// </summary>
+    private async Task OpenGenerationAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, ProposeWrite proposal) where T : class
+    {
+        var saga = ctx.Saga;
+        var ended = saga.CurrentState;
+        saga.Generation++;
+        saga.DecidedBy = saga.DecisionReason = saga.FailureReason = saga.BulkReason = saga.Adapter = null;
+        saga.DecidedAt = saga.AppliedAt = null;
+        saga.BatchId = null;
+        saga.DuplicateCount = saga.SupersededCount = 0;
+        saga.ProposedAt = default;
+        saga.TicketUpdatedAt = null;
+        saga.TraceParent = null;
+        Hold(saga, proposal);
+        saga.ExpiresAt = saga.ProposedAt + _approvalTimeout;
+        ctx.Audit("generation", "system", $"generation {saga.Generation} from ticket version {proposal.TicketUpdatedAt:O}; generation {saga.Generation - 1} ended {ended}");
+        ctx.Audit("proposed", "system", $"{proposal.Kind} {ProposalContent.ToJson(proposal.Changes)}");
+        await DecideAsync(ctx, applyBulkGuard: true, newProposal: true);
+    }
+
     /// <summary>A decision starts an attempt; its number follows the last one, so copies of every earlier one are stale.</summary>
     private static void StartAttempt(WriteApprovalState saga)
     {
@@ -361,6 +448,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
     {
         CorrelationId = saga.CorrelationId,
         Attempt = saga.ApplyAttempt,
+        Generation = saga.Generation,
         IdempotencyKey = saga.IdempotencyKey,
         Source = saga.Source,
         ExternalId = saga.ExternalId,
@@ -381,6 +469,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         saga.Changes = ProposalContent.ToJson(message.Changes);
         saga.Before = ProposalContent.ToJson(message.Before);
         saga.ContentHash = WriteContent.Hash(message);
+        saga.TicketUpdatedAt = ProposalVersion.Newest(message.TicketUpdatedAt, saga.TicketUpdatedAt);
         saga.RecordCount = message.RecordCount;
         saga.Subject = message.Subject;
         saga.Excerpt = message.Excerpt;

@@ -122,6 +122,6 @@ export function historyTable(writes) {
         h('td', {}, formatDate(e.at)),
         h('td', {}, e.actor),
         h('td', {}, e.action),
-        h('td', {}, `${w.kind} (${w.state})`),
+        h('td', {}, `${w.kind} (${w.state})`, e.generation > 1 ? ` · generation ${e.generation}` : null),
         h('td', { class: 'detail' }, e.detail ?? ''))))));
 }

@@ -110,6 +110,9 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -125,7 +128,7 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IdempotencyKey")
+                    b.HasIndex("IdempotencyKey", "Generation")
                         .IsUnique();
 
                     b.ToTable("crm_journal", (string)null);
@@ -161,6 +164,9 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.Property<string>("Detail")
                         .HasColumnType("text");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -244,6 +250,9 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<string>("FailureReason")
                         .HasColumnType("text");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -253,6 +262,9 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NextProposal")
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("ProposedAt")
                         .HasColumnType("timestamp with time zone");
@@ -271,6 +283,9 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.Property<int>("SupersededCount")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("TicketUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(128)
