@@ -63,9 +63,7 @@ public class CrmAdapterTests : VendorFixture
         await _host!.ProposeAsync(write);
         await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Applied);
 
-        var requests = zendesk.Requests.ToList();
-        Assert.That(requests, Has.Count.EqualTo(2));
-        Assert.That(requests[1].At - requests[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "waited as Retry-After asked, not the 50 ms backoff");
+        AssertWaitedAsAsked(zendesk, requests: 2, TimeSpan.FromSeconds(1));
         Assert.That(zendesk.Tickets[102].Priority, Is.EqualTo("urgent"));
     }
 

@@ -45,9 +45,7 @@ public class GitHubAdapterTests : VendorFixture
         var limited = Proposals.AddTags("acme/shop#8", "billing", source: "github");
         await _host!.ProposeAsync(limited);
         await _host.WaitForStateAsync(limited.CorrelationId, WriteStates.Applied);
-        var attempts = github.Requests.ToList();
-        Assert.That(attempts, Has.Count.EqualTo(2));
-        Assert.That(attempts[1].At - attempts[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "waited for x-ratelimit-reset, not the 50 ms backoff");
+        AssertWaitedAsAsked(github, requests: 2, TimeSpan.FromSeconds(1));
 
         github.FailNext(401, """{"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"}""");
         var unauthorized = Proposals.AddTags("acme/shop#9", "billing", source: "github");

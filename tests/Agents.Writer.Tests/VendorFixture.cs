@@ -33,6 +33,17 @@ public abstract class VendorFixture : WriterFixture
         return vendor;
     }
 
+    /// <summary>
+    /// The vendor saw <paramref name="requests"/> requests, the second at least <paramref name="wait"/> after the first:
+    /// the write waited as long as the vendor asked (Retry-After, a rate limit's reset), not the tests' 50 ms backoff.
+    /// </summary>
+    protected static void AssertWaitedAsAsked(FakeVendorServer vendor, int requests, TimeSpan wait)
+    {
+        var seen = vendor.Requests.ToList();
+        Assert.That(seen, Has.Count.EqualTo(requests));
+        Assert.That(seen[1].At - seen[0].At, Is.GreaterThanOrEqualTo(wait * 0.9), "waited as the vendor asked, not the 50 ms backoff");
+    }
+
     protected async Task<string?> FailureReasonAsync(Guid id) =>
         (await _host!.DetailAsync(id)).GetProperty("write").GetProperty("failureReason").GetString();
 }

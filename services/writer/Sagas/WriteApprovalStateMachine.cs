@@ -19,7 +19,7 @@ namespace Agents.Writer.Sagas;
 /// the write is being applied it waits for that (queued). Anything else for a decided key → a duplicate, no change.
 /// Every event is handled in every state, so no message ends in an error queue for arriving "late".
 /// </summary>
-public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
+public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
 {
     private readonly WritePolicy _policy;
     private readonly CrmRoutes _routes;
@@ -87,8 +87,9 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                     await DecideAsync(ctx, applyBulkGuard: true, newProposal: true);
                 })));
 
-        // One When per event and state, branching inside: MassTransit runs every filtered When of an event in turn,
-        // so a second filter would see the write as the first one left it (superseded, a new generation).
+        // Where an activity changes what another filter would read (the content, the generation), one When per event
+        // branches inside: MassTransit runs every filtered When of an event in turn, so a second filter would see the
+        // write as the first one left it. The other filtered Whens below only read what their activities leave alone.
         During([AwaitingApproval, HeldForBulkReview],
             When(Proposed)
                 .IfElse(ctx => Relation(ctx) == ProposalRelation.SameContent,
@@ -338,124 +339,6 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
 
     private static Outcome RouteOf<T>(BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
         ctx.TryGetPayload(out RouteDecision? route) ? route.Outcome : Outcome.None;
-
-    private static ProposalRelation Relation(BehaviorContext<WriteApprovalState, ProposeWrite> ctx) => ProposalVersion.Of(ctx.Saga, ctx.Message);
-
-    private void Duplicate<T>(BehaviorContext<WriteApprovalState, T> ctx, ProposeWrite message) where T : class
-    {
-        ctx.Saga.DuplicateCount++;
-        ctx.Audit("duplicate", "system", ProposalVersion.Of(ctx.Saga, message) == ProposalRelation.SameContent
-            ? $"proposal for a write already {ctx.Saga.CurrentState}"
-            : $"other content from a ticket version not newer than {ctx.Saga.TicketUpdatedAt:O}; the write is already {ctx.Saga.CurrentState}");
-        CountProposal(ctx, "duplicate");
-    }
-
-    private void Stale(BehaviorContext<WriteApprovalState, ProposeWrite> ctx, string why)
-    {
-        ctx.Audit("stale", "system", $"proposal from ticket version {ctx.Message.TicketUpdatedAt:O} ignored: {why} ({ctx.Saga.TicketUpdatedAt:O})");
-        CountProposal(ctx, "stale");
-    }
-
-    /// <summary>
-    /// A proposal for a write being applied: from a newer ticket version with other content, it is kept as the next
-    /// generation, opened once this one is done (a newer one replaces it); anything else is a duplicate.
-    /// </summary>
-    private void ProposedWhileApplying(BehaviorContext<WriteApprovalState, ProposeWrite> ctx)
-    {
-        var saga = ctx.Saga;
-        var queued = saga.NextProposal is null ? null : ProposalContent.Proposal(saga.NextProposal);
-        if (queued is not null && !ProposalVersion.IsNewer(ctx.Message.TicketUpdatedAt, queued.TicketUpdatedAt))
-        {
-            Duplicate(ctx, ctx.Message);
-            return;
-        }
-        switch (Relation(ctx))
-        {
-            case ProposalRelation.Newer:
-                saga.NextProposal = ProposalContent.ToJson(ctx.Message);
-                ctx.Audit("queued", "system",
-                    $"{ProposalContent.ToJson(ctx.Message.Changes)} from ticket version {ctx.Message.TicketUpdatedAt:O} waits for this write to be applied");
-                CountProposal(ctx, "queued");
-                return;
-            case ProposalRelation.SameContent when queued is not null:
-                // The newest version agrees with what is being applied: what was queued is out of date.
-                saga.NextProposal = null;
-                break;
-        }
-        Duplicate(ctx, ctx.Message);
-    }
-
-    /// <summary>After the write leaves Applying: the proposal kept meanwhile, if any, opens the next generation.</summary>
-    private EventActivityBinder<WriteApprovalState, T> QueuedGeneration<T>(EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
-        Route(binder.If(ctx => ctx.Saga.NextProposal is not null, next => next.ThenAsync(ctx =>
-        {
-            var proposal = ProposalContent.Proposal(ctx.Saga.NextProposal!);
-            ctx.Saga.NextProposal = null;
-            return OpenGenerationAsync(ctx, proposal);
-        })));
-
-    /// <summary>
-    /// The write's next generation, on its own row (the key and its row lock stay what races are settled by): the
-    /// decision, the outcome and the counters of the last generation are reset, the audit keeps them. The apply
-    /// attempt keeps counting, so no copy of an earlier generation's ApplyWrite can apply; the CRM-side key carries
-    /// the generation, so this one reaches the CRM once too.
-    /// </summary>
-    private async Task OpenGenerationAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, ProposeWrite proposal) where T : class
-    {
-        var saga = ctx.Saga;
-        var ended = saga.CurrentState;
-        saga.Generation++;
-        saga.DecidedBy = saga.DecisionReason = saga.FailureReason = saga.BulkReason = saga.Adapter = null;
-        saga.DecidedAt = saga.AppliedAt = null;
-        saga.BatchId = null;
-        saga.DuplicateCount = saga.SupersededCount = 0;
-        saga.ProposedAt = default;
-        saga.TicketUpdatedAt = null;
-        saga.TraceParent = null;
-        Hold(saga, proposal);
-        saga.ExpiresAt = saga.ProposedAt + _approvalTimeout;
-        ctx.Audit("generation", "system", $"generation {saga.Generation} from ticket version {proposal.TicketUpdatedAt:O}; generation {saga.Generation - 1} ended {ended}");
-        ctx.Audit("proposed", "system", $"{proposal.Kind} {ProposalContent.ToJson(proposal.Changes)}");
-        await DecideAsync(ctx, applyBulkGuard: true, newProposal: true);
-    }
-
-    /// <summary>A decision starts an attempt; its number follows the last one, so copies of every earlier one are stale.</summary>
-    private static void StartAttempt(WriteApprovalState saga)
-    {
-        saga.ApplyAttempt++;
-        saga.ApplyRequestedAt = DateTimeOffset.UtcNow;
-    }
-
-    /// <summary>
-    /// The attempt ended without applying: recorded, and the write moves to its next attempt (late copies and results
-    /// of this one are stale from now), which the re-drive sweeper sends once the attempt's time is up.
-    /// </summary>
-    private void EndAttempt<T>(BehaviorContext<WriteApprovalState, T> ctx, string action, string reason) where T : class
-    {
-        var saga = ctx.Saga;
-        saga.FailureReason = reason;
-        saga.UpdatedAt = DateTimeOffset.UtcNow;
-        ctx.Audit(action, "system", $"attempt {saga.ApplyAttempt}: {reason}");
-        saga.ApplyAttempt++;
-        _logger.LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
-            saga.IdempotencyKey, action, reason);
-    }
-
-    private static bool DecidedLongAgo(WriteApprovalState saga, TimeSpan giveUpAfter) =>
-        (saga.DecidedAt ?? saga.UpdatedAt) + giveUpAfter <= DateTimeOffset.UtcNow;
-
-    private static ApplyWrite ApplyWriteFor(WriteApprovalState saga) => new()
-    {
-        CorrelationId = saga.CorrelationId,
-        Attempt = saga.ApplyAttempt,
-        Generation = saga.Generation,
-        IdempotencyKey = saga.IdempotencyKey,
-        Source = saga.Source,
-        ExternalId = saga.ExternalId,
-        Kind = saga.Kind,
-        Changes = ProposalContent.Changes(saga.Changes),
-        TicketTraceParent = saga.TraceParent,
-    };
 
     private static void Hold(WriteApprovalState saga, ProposeWrite message)
     {
