@@ -242,15 +242,15 @@ function renderBatches() {
   const existing = new Map([...container.children].map((article) => [article.dataset.batch, article]));
   const articles = batches.map((batch) => {
     const members = state.held.filter((w) => w.batchId === batch.batchId);
-    const key = JSON.stringify([batch.count, batch.reason, members.map((w) => w.id)]);
+    const key = JSON.stringify([batch.count, batch.reason, batch.contentHash, members.map((w) => w.id)]);
     let article = existing.get(batch.batchId);
-    if (!article || article.dataset.key !== `${key}${batch.contentHash}`) {
+    if (!article || article.dataset.key !== key) {
       const fresh = batchCard(batch, members);
       if (article) {
         fresh.querySelector('details').open = article.querySelector('details').open;
         fresh.querySelector('.reason-input').value = article.querySelector('.reason-input').value;
       }
-      fresh.dataset.key = `${key}${batch.contentHash}`;
+      fresh.dataset.key = key;
       article = fresh;
     }
     if (state.notes.has(batch.batchId)) article.querySelector('.card-status').textContent = state.notes.get(batch.batchId);
