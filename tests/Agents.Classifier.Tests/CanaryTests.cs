@@ -112,7 +112,7 @@ public class CanaryTests
         var pending = await Eventually.Until(() => writer.Client.GetFromJsonAsync<List<JsonElement>>("/approvals?state=AwaitingApproval")!,
             w => w!.Any(x => x.GetProperty("idempotencyKey").GetString() == key), TimeSpan.FromSeconds(30), "the proposal");
         var id = pending!.Single(x => x.GetProperty("idempotencyKey").GetString() == key).GetProperty("id").GetGuid();
-        Assert.That((await writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "ok" })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await writer.Client.ApproveAsync(id, "ok")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await Eventually.Until(() => Task.FromResult(probe.Bodies.Count(b => b.Contains("WriteApplied") || b.Contains("WriteFailed"))), n => n >= 1,
             TimeSpan.FromSeconds(30), "the write to be applied");
         await Eventually.Until(() => Task.FromResult(probe.Bodies.Count(b => b.Contains("TicketEscalated"))), n => n >= 1,

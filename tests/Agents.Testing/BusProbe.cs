@@ -57,6 +57,24 @@ public sealed class BusProbe : IAsyncDisposable
         return probe;
     }
 
+    /// <summary>
+    /// Sends the <paramref name="index"/>th recorded message again, body and headers as they were, straight into
+    /// <paramref name="queue"/>: what an operator's shovel from <c>{queue}_error</c> back to the queue does.
+    /// </summary>
+    public async Task ResendAsync(int index, string queue)
+    {
+        var body = Encoding.UTF8.GetBytes(Bodies.ElementAt(index));
+        var recorded = Properties.ElementAt(index);
+        var properties = new BasicProperties
+        {
+            ContentType = recorded.ContentType,
+            MessageId = recorded.MessageId,
+            Headers = recorded.Headers,
+            DeliveryMode = DeliveryModes.Persistent,
+        };
+        await _channel.BasicPublishAsync("", queue, mandatory: true, properties, body);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _channel.CloseAsync();
