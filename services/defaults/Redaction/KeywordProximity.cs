@@ -11,11 +11,16 @@ namespace Agents.ServiceDefaults.Redaction;
 /// </summary>
 public static class KeywordProximity
 {
-    /// <summary>Words read after a keyword: enough for "the password I set yesterday was X".</summary>
+    /// <summary>
+    /// Words read after a keyword (copulas and "de", "of" not counted): enough for "el PIN de la tarjeta que uso es X".
+    /// </summary>
     private const int WordsAfter = 6;
 
+    /// <summary>A label of up to this many words may end its line with the value on the next ("Código de verificación\nX").</summary>
+    private const int LabelWords = 3;
+
     /// <summary>Linking words allowed between a value and the keyword after it ("X is my new password").</summary>
-    private const int LinksBefore = 3;
+    private const int LinksBefore = 5;
 
     public static void Find(string text, List<Finding> found)
     {
@@ -108,6 +113,7 @@ public static class KeywordProximity
                 while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not (';' or '&'))
                     valueEnd++;
                 var (cs, ce) = TextTokens.Core(text, p, valueEnd);
+                ce = SecondGroup(text, cs, ce, valueEnd, out _);
                 if (ce - cs >= 3 && !Placeholders.Contains(text.AsSpan(cs, ce - cs)))
                     found.Add(new Finding(cs, ce - cs, keyword.Kind));
                 return;
@@ -121,13 +127,29 @@ public static class KeywordProximity
 
         var copula = false;
         var taken = 0;
+        var colon = said;
         for (var words = 0; words < WordsAfter && TextTokens.Next(text, p, out var s, out var e);)
         {
-            // A value on the next line belongs to the keyword only right after it ("Password:\nX"); a blank line ends the search.
-            if (TextTokens.NewlineBetween(text, p, s) && (words > 0 || !said || BlankLineBetween(text, p, s)))
+            // A value on the next line belongs to the keyword right after it or after a colon ("Password\nX",
+            // "código de verificación:\nX"); a blank line ends the search.
+            if (TextTokens.NewlineBetween(text, p, s) && (words > LabelWords && !colon || BlankLineBetween(text, p, s)))
                 return;
             p = e;
+            colon = text[e - 1] is ':' or '=';
             var (cs, ce) = TextTokens.Core(text, s, e);
+            // "REÇU:«9419»", "verificação=(5090)": a word, a separator and the value in one token.
+            if (text.AsSpan(cs, ce - cs).IndexOfAny(':', '=') is var inner and >= 0 && inner < ce - cs - 1 && cs + inner + 1 < ce)
+            {
+                var (vs, ve) = TextTokens.Core(text, cs + inner + 1, ce);
+                ve = SecondGroup(text, vs, ve, e, out var after);
+                if (ve > vs && Accepts(keyword.Family, text.AsSpan(vs, ve - vs), said: true, copula: false))
+                {
+                    p = Math.Max(p, after);
+                    found.Add(new Finding(vs, ve - vs, keyword.Kind));
+                    if (keyword.Family != Family.Credentials || ++taken == 2)
+                        return;
+                }
+            }
             if (!text.AsSpan(cs, ce - cs).ContainsAnyExcept(Punctuation))
             {
                 // ":", "=", "->", "–", "/": the value is said next.
@@ -140,16 +162,13 @@ public static class KeywordProximity
             if (Copulas.Contains(text[cs..ce]))
             {
                 copula = true;
-                words++;
                 continue;
             }
-            var valueEnd = ce;
-            if (keyword.Family == Family.Code && ce - cs == 3 && SecretShape.AllDigits(text.AsSpan(cs, 3)) && TextTokens.Next(text, e, out var s2, out var e2)
-                && TextTokens.Core(text, s2, e2) is var (c2s, c2e) && TextTokens.WithoutSentenceEnd(text.AsSpan(c2s, c2e - c2s)) is { Length: 3 } second
-                && SecretShape.AllDigits(second))
-            {
-                (valueEnd, s, e, p) = (c2s + 3, s2, e2, e2); // "123 456"
-            }
+            if (Of.Contains(text[cs..ce]))
+                continue;
+            var valueEnd = SecondGroup(text, cs, ce, e, out var secondEnd);
+            if (secondEnd > e)
+                (e, p) = (secondEnd, secondEnd);
             if (Accepts(keyword.Family, text.AsSpan(cs, valueEnd - cs), said, copula))
             {
                 found.Add(new Finding(cs, valueEnd - cs, keyword.Kind));
@@ -164,6 +183,24 @@ public static class KeywordProximity
             if (TextTokens.EndsSentence(text, s, e))
                 return;
         }
+    }
+
+    /// <summary>
+    /// "123 456": a code printed as two groups of three digits is one value. The end of the second group when
+    /// <paramref name="start"/>..<paramref name="end"/> is the first (and <paramref name="after"/> the end of its
+    /// token), else <paramref name="end"/>.
+    /// </summary>
+    private static int SecondGroup(string text, int start, int end, int tokenEnd, out int after)
+    {
+        after = tokenEnd;
+        if (end - start != 3 || !SecretShape.AllDigits(text.AsSpan(start, 3)) || tokenEnd < text.Length && text[tokenEnd] is '\n' or '\r'
+            || !TextTokens.Next(text, tokenEnd, out var s, out var e))
+            return end;
+        var (cs, ce) = TextTokens.Core(text, s, e);
+        if (TextTokens.WithoutSentenceEnd(text.AsSpan(cs, ce - cs)) is not { Length: 3 } second || !SecretShape.AllDigits(second))
+            return end;
+        after = e;
+        return cs + 3;
     }
 
     private static void Before(string text, int start, Keyword keyword, List<Finding> found)

@@ -43,11 +43,15 @@ public static class TextTokens
     {
         while (start < end && Openers.Contains(text[start]))
             start++;
-        while (end > start && Closers.Contains(text[end - 1]))
+        while (end > start)
         {
+            var last = text[end - 1];
+            // A full stop after a closing quote or bracket ends the sentence, not the value: "'2038'.", "(X)!".
+            var closesSentence = last is '.' or '!' or '?' or '…' && end - 1 > start && Closers.Contains(text[end - 2]);
+            if (!closesSentence && !Closers.Contains(last))
+                break;
             // The ']' that closes a placeholder ("admin:[PASSWORD_1]") belongs to it.
-            if (text[end - 1] == ']' && text.LastIndexOf('[', end - 1, end - start) is var open and >= 0
-                && Placeholders.LengthAt(text, open) == end - open)
+            if (last == ']' && text.LastIndexOf('[', end - 1, end - start) is var open and >= 0 && Placeholders.LengthAt(text, open) == end - open)
                 break;
             end--;
         }
