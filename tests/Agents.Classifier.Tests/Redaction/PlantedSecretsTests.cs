@@ -85,8 +85,13 @@ public class PlantedSecretsTests
         };
         AssertEachPlaceHoldsTheTickets(places, tickets, llm.CallCount);
         var searching = System.Diagnostics.Stopwatch.StartNew();
-        var search = new PlantedValueSearch(tickets.SelectMany(t => t.Secrets));
+        var search = new PlantedValueSearch(tickets.SelectMany(t => t.Secrets.Select(secret => (secret, t.Subject + "\n" + t.Body))));
         var foundIn = places.ToDictionary(p => p.Key, p => search.FoundIn(p.Value));
+        // The search itself finds every value in the tickets as they were sent (as text and as JSON).
+        var sentText = string.Join('\n', tickets.Select(t => t.Subject + "\n" + t.Body));
+        var values = tickets.SelectMany(t => t.Secrets).Distinct().ToList();
+        Assert.That(values.Except(search.FoundIn(sentText).Keys), Is.Empty, "the search finds every value unredacted");
+        Assert.That(values.Except(search.FoundIn(JsonSerializer.Serialize(sentText)).Keys), Is.Empty, "the search finds every value JSON-escaped");
         TestContext.Out.WriteLine($"searched {string.Join(", ", places.Select(p => $"{p.Key}s {p.Value.Length / 1024} KiB"))} "
             + $"in {searching.Elapsed.TotalSeconds:0.0} s");
         Assert.Multiple(() =>
@@ -102,7 +107,7 @@ public class PlantedSecretsTests
                 foreach (var (id, secret, where) in leaks)
                 {
                     var (text, at) = (places[where[0]], foundIn[where[0]][secret]);
-                    var context = text[Math.Max(0, at - 120)..Math.Min(text.Length, at + secret.Length + 60)];
+                    var context = text[Math.Max(0, at - 120)..Math.Min(text.Length, at + 80)];
                     TestContext.Out.WriteLine($"  FOUND {id} [{secret}] in: {string.Join(", ", where)}; in the {where[0]}: …{context.ReplaceLineEndings(" ")}…");
                 }
                 Assert.That(leaks.Select(l => $"{l.Id} [{l.Secret}]"), Is.Empty, $"{name}: planted values found in the system");
