@@ -78,14 +78,14 @@ public static class KeywordProximity
         if (TextTokens.Previous(text, start, out var ps, out var pe) && !TextTokens.NewlineBetween(text, pe, start))
         {
             var (cs, ce) = TextTokens.Core(text, ps, pe);
-            if (NotSecretCodes.Contains(text[cs..ce]))
+            if (NotSecretCodes.Contains(text.AsSpan(cs, ce - cs)))
                 return true;
         }
         var p = end;
         for (var words = 0; words < 2 && TextTokens.Next(text, p, out var s, out var e); words++, p = e)
         {
             var (cs, ce) = TextTokens.Core(text, s, e);
-            var word = text[cs..ce];
+            var word = text.AsSpan(cs, ce - cs);
             if (Of.Contains(word))
                 continue;
             return NotSecretCodes.Contains(word);
@@ -142,7 +142,7 @@ public static class KeywordProximity
             {
                 var (vs, ve) = TextTokens.Core(text, cs + inner + 1, ce);
                 ve = SecondGroup(text, vs, ve, e, out var after);
-                if (ve > vs && Accepts(keyword.Family, text.AsSpan(vs, ve - vs), said: true, copula: false))
+                if (ve > vs && Accepts(keyword, text.AsSpan(vs, ve - vs), said: true, copula: false))
                 {
                     p = Math.Max(p, after);
                     found.Add(new Finding(vs, ve - vs, keyword.Kind));
@@ -159,17 +159,17 @@ public static class KeywordProximity
             // Another keyword starts its own announcement ("pw X, code 1234"): this one's words end here.
             if (At(text, cs, inWord: false) is { } next && Bounded(text, cs, next, out _, out _))
                 return;
-            if (Copulas.Contains(text[cs..ce]))
+            if (Copulas.Contains(text.AsSpan(cs, ce - cs)))
             {
                 copula = true;
                 continue;
             }
-            if (Of.Contains(text[cs..ce]))
+            if (Of.Contains(text.AsSpan(cs, ce - cs)))
                 continue;
             var valueEnd = SecondGroup(text, cs, ce, e, out var secondEnd);
             if (secondEnd > e)
                 (e, p) = (secondEnd, secondEnd);
-            if (Accepts(keyword.Family, text.AsSpan(cs, valueEnd - cs), said, copula))
+            if (Accepts(keyword, text.AsSpan(cs, valueEnd - cs), said, copula))
             {
                 found.Add(new Finding(cs, valueEnd - cs, keyword.Kind));
                 // A value said outright ends the search; one that only looks like a secret may be a user name before it.
@@ -211,8 +211,7 @@ public static class KeywordProximity
             if (TextTokens.NewlineBetween(text, e, q))
                 return;
             var (cs, ce) = TextTokens.Core(text, s, e);
-            var word = text[cs..ce];
-            if (SecretKeywords.LinksBefore.Contains(word))
+            if (SecretKeywords.LinksBefore.Contains(text.AsSpan(cs, ce - cs)))
             {
                 q = s;
                 continue;
@@ -231,10 +230,14 @@ public static class KeywordProximity
         }
     }
 
-    private static bool Accepts(Family family, ReadOnlySpan<char> value, bool said, bool copula) => family switch
+    private static bool Accepts(Keyword keyword, ReadOnlySpan<char> value, bool said, bool copula) => keyword.Family switch
     {
-        Family.Code => SecretShape.LooksLikeCode(value) || said && SecretShape.LooksLikePassword(value),
-        Family.Key => SecretShape.LooksLikeKey(value) || said && value.Length >= 6 && value.ContainsAnyExcept(Letters),
+        // A card's security code has three digits.
+        Family.Code => SecretShape.LooksLikeCode(value) || said && SecretShape.LooksLikePassword(value)
+            || keyword.Word is "cvv" or "cvc" && TextTokens.WithoutSentenceEnd(value) is { Length: 3 } cvv && SecretShape.AllDigits(cvv),
+        // A hardware or app token shows a numeric code ("2FA token 482914"); after "key", four digits are a model number.
+        Family.Key => SecretShape.LooksLikeKey(value) || said && value.Length >= 6 && value.ContainsAnyExcept(Letters)
+            || keyword.Kind == SecretKinds.Token && TextTokens.WithoutSentenceEnd(value) is { Length: >= 6 } code && SecretShape.LooksLikeCode(code),
         // After "is", a capital, digit or symbol makes a value: "the password is wrong" stays prose.
         // With a user name beside it ("Zugangsdaten: max.muster / X"), only a value shaped like a password counts.
         Family.Credentials => SecretShape.LooksLikePassword(value),

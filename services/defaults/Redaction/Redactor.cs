@@ -66,6 +66,7 @@ public static class Redactor
         var placeholders = new Dictionary<(string Kind, string Value), string>();
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var redactedBefore = text.Contains('[', StringComparison.Ordinal);
         var result = new StringBuilder(text.Length);
         var at = 0;
         foreach (var f in findings)
@@ -80,7 +81,7 @@ public static class Redactor
                     numbers[f.Kind] = numbers.GetValueOrDefault(f.Kind) + 1;
                     placeholder = Placeholders.For(f.Kind, numbers[f.Kind]);
                 }
-                while (text.Contains(placeholder, StringComparison.Ordinal));
+                while (redactedBefore && text.Contains(placeholder, StringComparison.Ordinal));
                 placeholders[(f.Kind, value)] = placeholder;
             }
             result.Append(text, at, f.Start - at).Append(placeholder);

@@ -54,7 +54,7 @@ public static class SecretKeywords
         new("passcode", Family.Code), new("pin", Family.Code), new("code", Family.Code, true), new("codes", Family.Code, true),
         new("código", Family.Code), new("codigo", Family.Code), new("otp", Family.Code), new("tan", Family.Code, true),
         new("2fa", Family.Code), new("mfa", Family.Code), new("sms", Family.Code), new("cvv", Family.Code), new("cvc", Family.Code),
-        new("nip", Family.Code), new("geheimzahl", Family.Code), new("one-time", Family.Code),
+        new("nip", Family.Code), new("geheimzahl", Family.Code), new("one-time", Family.Code), new("authenticator", Family.Code),
 
         // Keys, tokens, signing secrets.
         new("token", Family.Key, true), new("key", Family.Key), new("apikey", Family.Key), new("api_key", Family.Key),
@@ -95,32 +95,41 @@ public static class SecretKeywords
         return null;
     }
 
+    /// <summary>A set of words looked up by span, so reading a ticket's words allocates no strings.</summary>
+    public readonly struct WordSet(FrozenSet<string> words)
+    {
+        private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup = words.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public bool Contains(ReadOnlySpan<char> word) => _lookup.Contains(word);
+    }
+
+    private static WordSet Set(params string[] words) => new(words.ToFrozenSet(StringComparer.OrdinalIgnoreCase));
+
     /// <summary>Small words between "code" and what kind of code it is ("código de error", "code d'erreur").</summary>
-    public static FrozenSet<string> Of { get; } = new[] { "de", "of", "du", "des", "do", "da", "del", "für", "for" }
-        .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    public static WordSet Of { get; } = Set("de", "of", "du", "des", "do", "da", "del", "für", "for");
 
     /// <summary>"is", "ist", "es", "est", "é", "lautet"…: after them, the value is said outright.</summary>
-    public static FrozenSet<string> Copulas { get; } = new[]
-    {
+    public static WordSet Copulas { get; } = Set(
+    [
         "is", "was", "are", "ist", "war", "lautet", "lauten", "sind", "es", "era", "son", "sería", "est", "était", "sont",
         "vaut", "é", "são", "foi", "era", "be", "now", "jetzt", "ahora", "maintenant", "agora",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    ]);
 
     /// <summary>Words that may stand between a value and the keyword after it ("X is my password", "avec X comme mdp").</summary>
-    public static FrozenSet<string> LinksBefore { get; } = new[]
-    {
+    public static WordSet LinksBefore { get; } = Set(
+    [
         "is", "was", "ist", "war", "es", "era", "est", "é", "my", "our", "the", "new", "current", "mein", "meine", "unser",
         "das", "der", "die", "neues", "neue", "aktuelles", "mi", "nuestro", "nuestra", "la", "el", "nueva", "nuevo", "actual",
         "mon", "ma", "notre", "le", "nouveau", "nouvel", "nouvelle", "meu", "minha", "nosso", "nossa", "a", "o", "novo", "nova",
         "atual", "as", "als", "como", "comme", "du", "your", "ton", "tu", "seu", "sua", "dein", "deine", "ihr", "ihre",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    ]);
 
     /// <summary>
     /// "error code 500", "Fehlercode", "code postal", "promo code", "sort code", "código de error": codes that are
     /// not secrets, told by the word before the keyword, the compound's head, or the word after it (past "de", "of").
     /// </summary>
-    public static FrozenSet<string> NotSecretCodes { get; } = new[]
-    {
+    public static WordSet NotSecretCodes { get; } = Set(
+    [
         "error", "errors", "fehler", "status", "http", "exit", "return", "response", "postal", "zip", "post", "area",
         "country", "promo", "promotional", "discount", "coupon", "voucher", "gift", "source", "product", "article", "item",
         "tracking", "rabatt", "gutschein", "artikel", "produkt", "länder", "erreur", "réduction", "descuento", "cupón",
@@ -128,5 +137,5 @@ public static class SecretKeywords
         "promocional", "fuente", "fonte", "produit", "producto", "produto", "país", "pays", "quell", "programm", "program",
         "d'erreur", "airport", "flight", "shipping", "versand", "lager", "rabais", "promoción", "promoção", "client", "kunden",
         "en", "de", "uni", "op", "geo", "trans", "zip", "bar", "länder", "aktions", "rabatt", "buchungs", "referenz",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    ]);
 }

@@ -17,7 +17,7 @@ public static partial class UrlSecrets
             {
                 var secret = m.Groups["password"].Success ? m.Groups["password"] : m.Groups["user"];
                 // user@host alone is a login name (ftp://anna@files…); only a key-like one is a token.
-                if (m.Groups["password"].Success || SecretShape.LooksLikeKey(secret.ValueSpan))
+                if (secret.Length > 0 && (m.Groups["password"].Success || SecretShape.LooksLikeKey(secret.ValueSpan)))
                     found.Add(new Finding(secret.Index, secret.Length, SecretKinds.Password));
             }
         }
@@ -31,7 +31,7 @@ public static partial class UrlSecrets
         }
     }
 
-    [GeneratedRegex(@"[A-Za-z][A-Za-z0-9+.-]*://(?<user>[^\s:/?#@""'<>]+)(?::(?<password>[^\s/""'<>]+))?@", RegexOptions.ExplicitCapture)]
+    [GeneratedRegex(@"[A-Za-z][A-Za-z0-9+.-]*://(?<user>[^\s:/?#@""'<>]*)(?::(?<password>[^\s/""'<>]+))?@", RegexOptions.ExplicitCapture)]
     private static partial Regex UserInfo();
 
     // Parameter names that carry a credential in OAuth, signed URLs (AWS, Azure SAS, GCS) and common APIs.

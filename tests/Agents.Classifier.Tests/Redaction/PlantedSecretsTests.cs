@@ -128,7 +128,7 @@ public class PlantedSecretsTests
                 "the writer's table holds the proposals with their redacted excerpts");
             Assert.That(places["table"], Does.Contain("classifier_steps").And.Contain("ingest_deliveries"), "every service's tables were read");
             Assert.That(places["log"], Does.Contain(someId).And.Contain("Agents.Classifier").And.Contain("Agents.Ingest"), "the services' log lines were captured");
-            Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrite\"").And.Contain("[CODE_"),
+            Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrite\"").And.Contain("[IBAN_"),
                 "the probe saw the tickets and proposals on the bus");
             Assert.That(places["span"], Does.Contain("ticket-received").Or.Contain("TicketReceived"), "the spans of the consumers were recorded");
         });

@@ -37,6 +37,14 @@ public class RedactorTests
     [TestCase("webhook signing secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "[APIKEY_1]")]
     [TestCase("aws secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY in the config", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "[SECRET_1]")]
     [TestCase("I tried Tr0mb0ne#Blue and it failed", "Tr0mb0ne#Blue", "tried [PASSWORD_1] and")]
+    [TestCase("I tried Rocket60! twice", "Rocket60!", "tried [PASSWORD_1] twice")]
+    [TestCase("CVV 123 on the back", "123", "CVV [CODE_1] on")]
+    [TestCase("my 2FA token 482914 is refused", "482914", "token [TOKEN_1] is")]
+    [TestCase("my authenticator shows 482913", "482913", "shows [CODE_1]")]
+    [TestCase("the cache is redis://:S3cr3tP@ss@cache:6379", "S3cr3tP@ss", "redis://:[PASSWORD_1]@cache")]
+    [TestCase("PIN de la tarjeta: (271 390), gracias", "271 390", "([CODE_1])")]
+    [TestCase("el PIN de mi tarjeta de crédito es 4432", "4432", "es [CODE_1]")]
+    [TestCase("Código de verificación\n«847018»", "847018", "«[CODE_1]»")]
     public void Redacts_each_kind_into_a_placeholder(string text, string secret, string expected)
     {
         var redacted = Redactor.Redact(text);
