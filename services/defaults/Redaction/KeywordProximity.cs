@@ -5,9 +5,10 @@ namespace Agents.ServiceDefaults.Redaction;
 /// <summary>
 /// Values announced by a word: "pw X", "new password X does not work", "PIN: 1234", "Kennwort lautet X",
 /// "X es mi contraseña", "PASSWORD=X;", "code reçu : 123456". After a keyword, the next few words of the same
-/// sentence are read (a value on the next line only right after "Password:"); a value counts when it looks like
-/// what the keyword announces (<see cref="SecretShape"/>), or when it is said outright (after ":", "=", "is",
-/// "ist", "lautet"…). Before a keyword, a value counts only with a linking word between ("X is my password").
+/// sentence are read, up to the next keyword (a value on the next line only after a short label or a colon); a
+/// value counts when it looks like what the keyword announces (<see cref="SecretShape"/>), or when it is said
+/// outright (after ":", "=", "is", "ist", "lautet"…). Before a keyword, a value counts only with a linking word
+/// between ("X is my password").
 /// </summary>
 public static class KeywordProximity
 {
@@ -238,9 +239,9 @@ public static class KeywordProximity
         // A hardware or app token shows a numeric code ("2FA token 482914"); after "key", four digits are a model number.
         Family.Key => SecretShape.LooksLikeKey(value) || said && value.Length >= 6 && value.ContainsAnyExcept(Letters)
             || keyword.Kind == SecretKinds.Token && TextTokens.WithoutSentenceEnd(value) is { Length: >= 6 } code && SecretShape.LooksLikeCode(code),
-        // After "is", a capital, digit or symbol makes a value: "the password is wrong" stays prose.
         // With a user name beside it ("Zugangsdaten: max.muster / X"), only a value shaped like a password counts.
         Family.Credentials => SecretShape.LooksLikePassword(value),
+        // After "is", a capital, digit or symbol makes a value: "the password is wrong" stays prose.
         _ => SecretShape.LooksLikePassword(value) || SecretShape.LooksLikeCode(value) || said && value.Length >= 3
             || copula && TextTokens.WithoutSentenceEnd(value) is { Length: >= 4 } bare && bare.ContainsAnyExcept(LowercaseLetters),
     };

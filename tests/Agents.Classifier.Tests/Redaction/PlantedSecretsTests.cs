@@ -68,9 +68,16 @@ public class PlantedSecretsTests
         await Eventually.Until(() => Task.FromResult(Classified(bus)), n => n >= tickets.Count, TimeSpan.FromSeconds(120),
             "every ticket classified");
         var classified = clock.Elapsed;
-        var proposals = bus.Bodies.Count(b => b.Contains(":ProposeWrite\"", StringComparison.Ordinal));
-        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM write_approvals"), n => n >= proposals,
-            TimeSpan.FromSeconds(60), "every proposal held by the writer");
+        // Proposals are published after TicketClassified: wait until their count stops growing and the writer holds them all.
+        long proposals = -1;
+        await Eventually.Until(async () =>
+        {
+            var seen = bus.Bodies.Count(b => b.Contains(":ProposeWrite\"", StringComparison.Ordinal));
+            var held = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals");
+            var settled = seen == proposals && held >= seen;
+            proposals = seen;
+            return settled;
+        }, settled => settled, TimeSpan.FromSeconds(60), "every proposal held by the writer");
         await Task.Delay(TimeSpan.FromSeconds(1)); // the console logger writes from its own queue
         TestContext.Out.WriteLine($"{tickets.Count} tickets sent in {sent.TotalSeconds:0.0} s, classified after {classified.TotalSeconds:0.0} s, "
             + $"{proposals} proposals held after {clock.Elapsed.TotalSeconds:0.0} s");
