@@ -99,7 +99,7 @@ public class PlantedSecretsTests
         var values = tickets.SelectMany(t => t.Secrets).Distinct().ToList();
         Assert.That(values.Except(search.FoundIn(sentText).Keys), Is.Empty, "the search finds every value unredacted");
         Assert.That(values.Except(search.FoundIn(JsonSerializer.Serialize(sentText)).Keys), Is.Empty, "the search finds every value JSON-escaped");
-        TestContext.Out.WriteLine($"searched {string.Join(", ", places.Select(p => $"{p.Key}s {p.Value.Length / 1024} KiB"))} "
+        TestContext.Out.WriteLine($"searched {string.Join(", ", places.Select(p => $"{p.Key}: {p.Value.Length / 1024} KiB"))} "
             + $"in {searching.Elapsed.TotalSeconds:0.0} s");
         Assert.Multiple(() =>
         {
