@@ -6,7 +6,7 @@ namespace Agents.Bench;
 /// Webhook in → write held for approval, through ingest, the classifier (rules) and the writer's saga as separate
 /// processes: the whole beside each stage alone, in paired rounds on the same warm processes (<see cref="EndToEndStages"/>),
 /// with each process's CPU per ticket, and the sum-of-costs model whole ≈ 1 / Σ(1 / stage). Then the whole once
-/// more with 3 instances per service.
+/// more with 3 instances per service (not with <c>--quick</c>).
 /// </summary>
 public sealed class EndToEndBenchmark : IBenchmark
 {
@@ -43,6 +43,8 @@ public sealed class EndToEndBenchmark : IBenchmark
             PrintCpu(stages, ["whole", "ingest", "classifier", "writer"], tickets);
         }
 
+        if (context.Quick)
+            return; // 9 more processes take minutes to start on a busy machine; the quick run is about the stages
         await using var three = await LaunchedSystem.StartAsync(3, 3, 3, cancellationToken: cancellationToken);
         var threeStages = await EndToEndStages.ForAsync(three);
         await threeStages.WholeAsync("warm", Math.Max(100, tickets / 3), cancellationToken);
