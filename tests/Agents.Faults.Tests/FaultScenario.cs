@@ -45,8 +45,8 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
 
     /// <param name="sendOver">
     /// Null: every delivery as fast as the sender goes (the system works off the backlog after the fault). Set: the
-    /// deliveries spread evenly over this long, a slice a second, each slice sent whatever became of the ones before
-    /// (vendors do not wait for each other), so webhooks keep arriving through a fault that takes a while.
+    /// deliveries spread over this long (<see cref="SpreadDeliveries"/>), so they keep arriving through a fault that
+    /// takes a while.
     /// </param>
     public async Task<ScenarioOutcome> RunAsync(Func<Task> fault, double faultAfterShare = 0.3,
         TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null, TimeSpan? sendOver = null)
@@ -59,7 +59,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
             (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15,
             recordAttempts: true);
         using var sendCts = new CancellationTokenSource(sendTimeout ?? Budget);
-        var sending = sendOver is { } spread ? SendSpreadAsync(sender, deliveries, spread, sendCts.Token) : sender.SendAsync(deliveries, sendCts.Token);
+        var sending = sendOver is { } spread ? SpreadDeliveries.SendAsync(sender, deliveries, spread, sendCts.Token) : sender.SendAsync(deliveries, sendCts.Token);
 
         var faultAt = (int)(deliveries.Count * faultAfterShare);
         while (sender.Completed < faultAt && !sending.IsCompleted)
@@ -102,24 +102,6 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
         }
         TestContext.Progress.WriteLine($"{prefix}: {clock.Elapsed.TotalSeconds:0}s\n{outcome.Explain()}");
         return outcome;
-    }
-
-    /// <summary>The deliveries in slices of a second's share, each slice started on time; all their results.</summary>
-    private static async Task<IReadOnlyList<DeliveryResult>> SendSpreadAsync(WebhookSender sender, IReadOnlyList<WebhookDelivery> deliveries,
-        TimeSpan over, CancellationToken cancellationToken)
-    {
-        var seconds = Math.Max(1, (int)over.TotalSeconds);
-        var perSlice = (deliveries.Count + seconds - 1) / seconds;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var slices = new List<Task<IReadOnlyList<DeliveryResult>>>();
-        for (var i = 0; i * perSlice < deliveries.Count; i++)
-        {
-            var due = TimeSpan.FromSeconds(i) - clock.Elapsed;
-            if (due > TimeSpan.Zero)
-                await Task.Delay(due, cancellationToken);
-            slices.Add(sender.SendAsync(deliveries.Skip(i * perSlice).Take(perSlice).ToList(), cancellationToken));
-        }
-        return (await Task.WhenAll(slices)).SelectMany(r => r).ToList();
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Agents.Testing;
 
 namespace Agents.Faults.Tests;
 
@@ -140,6 +141,7 @@ public sealed class ReplicatedServersFaultTests
             .OrderByDescending(l => l.Activity)
             .ToList();
         Assert.That(byLeader, Is.Not.Empty, "quorum queues with a leader: " + string.Join(", ", queues.Select(q => $"{q.Name}@{q.Leader}")));
+        Progress("connections by node: " + string.Join(", ", (await _system.Servers.Broker.ConnectionsByNodeAsync()).Select(c => $"{c.Key} {c.Value}")));
         Progress("queue leaders by messages through their queues: "
             + string.Join("; ", byLeader.Select(l => $"{l.Node} {l.Activity} ({string.Join(", ", l.Queues)})")));
         return _system.Servers.Broker.PortOf(byLeader[0].Node);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Agents.Testing;
 
-namespace Agents.Faults.Tests;
+namespace Agents.Testing;
 
 /// <summary>scripts/servers.sh from the tests: the same functions a person uses to start and stop the servers.</summary>
 public static class ServerScripts

@@ -1,4 +1,9 @@
-namespace Agents.Faults.Tests;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Agents.Testing;
 
 /// <summary>
 /// A RabbitMQ of the fixture's own, which the fault tests stop and start: one node, or a cluster of several on this
@@ -79,6 +84,29 @@ public sealed class ThrowawayBroker
     /// <summary>Gone for good (SIGKILL of every node): the data is thrown away with the folder.</summary>
     public Task KillAsync() => ServerScripts.RunAsync(
         IsCluster ? $"rabbitmq_cluster_stop '{_directory}'" : $"rabbitmq_stop '{NodeDirectory(AmqpPorts[0])}'", TimeSpan.FromMinutes(1));
+
+    /// <summary>
+    /// How many client connections each node holds now (each service instance keeps one on one node), from the
+    /// management API of the first node that answers.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, int>> ConnectionsByNodeAsync()
+    {
+        foreach (var port in ManagementPorts)
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("guest:guest")));
+            try
+            {
+                var connections = await http.GetFromJsonAsync<List<JsonElement>>("connections") ?? [];
+                return connections.GroupBy(c => c.GetProperty("node").GetString()!).ToDictionary(g => g.Key, g => g.Count());
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // that node (or its management API) is down: the next one
+            }
+        }
+        throw new InvalidOperationException("no node answers on its management port");
+    }
 
     private string NodeDirectory(int port) => IsCluster ? Path.Combine(_directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : _directory;
 }
