@@ -8,6 +8,13 @@ public record ReleaseBatch
 {
     public required Guid BatchId { get; init; }
     public required string Approver { get; init; }
+
+    /// <summary>
+    /// The batch as the approver saw it (hash of its writes and their content hashes). A batch that gained or changed
+    /// a write since is not released.
+    /// </summary>
+    public string? ContentHash { get; init; }
+
     public string? Reason { get; init; }
     public DateTimeOffset DecidedAt { get; init; }
 }
@@ -17,6 +24,10 @@ public record RejectBatch
 {
     public required Guid BatchId { get; init; }
     public required string Approver { get; init; }
+
+    /// <summary>The batch as the approver saw it; when given and no longer current, nothing is rejected.</summary>
+    public string? ContentHash { get; init; }
+
     public string? Reason { get; init; }
     public DateTimeOffset DecidedAt { get; init; }
 }
@@ -31,6 +42,10 @@ public record BatchWriteDecided
     public required Guid BatchId { get; init; }
     public required bool Released { get; init; }
     public required string Approver { get; init; }
+
+    /// <summary>The write's content hash when its batch was decided: a write changed since is held again, not released.</summary>
+    public string? ContentHash { get; init; }
+
     public string? Reason { get; init; }
     public DateTimeOffset DecidedAt { get; init; }
 }

@@ -20,8 +20,20 @@ public record ProposeWrite
     /// <summary>Values before the change, as far as the ticket told us (for the approver's diff).</summary>
     public IReadOnlyDictionary<string, string?> Before { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>How many CRM records this write touches.</summary>
-    public int RecordCount { get; init; } = 1;
+    /// <summary>
+    /// How many CRM records this write touches, as its producer counts them (the ticket, for a write to a ticket's
+    /// fields; every record, for a write that fans out). Required: the bulk guard holds proposals by it, so no producer
+    /// may leave it to a default; the writer refuses a count below 1.
+    /// </summary>
+    public required int RecordCount { get; init; }
+
+    /// <summary>
+    /// The version of the ticket this proposal was derived from: when the vendor last changed it
+    /// (<see cref="TicketReceived.UpdatedAt"/>). A write past its decision takes a proposal from a newer version as a
+    /// new generation; a proposal from an older version never replaces one from a newer version. Unknown (null): never
+    /// newer.
+    /// </summary>
+    public DateTimeOffset? TicketUpdatedAt { get; init; }
 
     public string Subject { get; init; } = "";
     public string Excerpt { get; init; } = "";

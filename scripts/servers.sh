@@ -55,9 +55,10 @@ free_port() {
   echo "no free port near $base" >&2; return 1
 }
 
-wait_port() { # port timeout_s
-  for _ in $(seq 1 $(($2 * 10))); do port_in_use "$1" && return 0; sleep 0.1; done
-  echo "timeout waiting for port $1" >&2; return 1
+wait_port() { # port timeout_s (wall-clock seconds: on a loaded machine each probe itself takes time)
+  local deadline=$((SECONDS + $2))
+  while [ "$SECONDS" -lt "$deadline" ]; do port_in_use "$1" && return 0; sleep 0.1; done
+  echo "timeout waiting for port $1 after $2 s" >&2; return 1
 }
 
 # rabbitmq_start DIR AMQP_PORT: management on AMQP_PORT+10000, Erlang distribution on AMQP_PORT+20000.
@@ -78,17 +79,22 @@ CONF
   RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins \
   RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid \
     rabbitmq-server -detached
-  wait_port "$port" 90 || { tail -50 "$dir"/log/*.log >&2; return 1; }
+  # A cold first boot on a busy 2-core machine has taken over 90 s.
+  wait_port "$port" 180 || { tail -n 50 "$dir"/log/*.log >&2; return 1; }
   wait_port $((port + 10000)) 60
 }
 
 rabbitmq_stop() { # DIR [graceful]
-  local dir=$1
+  local dir=$1 pid
   [ -f "$dir/pid" ] || return 0
+  pid=$(cat "$dir/pid")
   if [ "${2:-}" = graceful ]; then
-    RABBITMQ_NODENAME=$(cat "$dir/node") rabbitmqctl -n "$(cat "$dir/node")" stop >/dev/null 2>&1 && return 0
+    # SIGTERM is a graceful stop for the Erlang VM (init:stop), without booting a second VM for rabbitmqctl;
+    # returns once the process has ended, so its ports are free.
+    kill -TERM "$pid" 2>/dev/null
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi
-  kill -KILL "$(cat "$dir/pid")" 2>/dev/null
+  kill -KILL "$pid" 2>/dev/null
   # epmd stays behind on purpose: other brokers on this machine may use it.
   rm -f "$dir/pid"
 }
@@ -136,6 +142,10 @@ postgres_start() {
     ${as:-bash -c} "$PGBIN/initdb -D $dir/data -U postgres --pwfile=$dir/pw -A scram-sha-256 --no-sync -E UTF8 --locale=C.UTF-8" >/dev/null
   fi
   ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -l $dir/server.log -w -s -o '-h 127.0.0.1 -p $port -k $dir -c max_connections=300 ${PG_EXTRA_OPTS:-}' start"
+}
+
+postgres_running() { # DIR: a server runs from DIR (a postmaster.pid left by a crash or reboot does not count)
+  [ -f "$1/data/postmaster.pid" ] && kill -0 "$(head -1 "$1/data/postmaster.pid")" 2>/dev/null
 }
 
 postgres_stop() { # DIR [fast|immediate]

@@ -13,7 +13,7 @@ internal static class BenchProposals
         return new ProposeWrite
         {
             CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "bench", ExternalId = externalId,
-            Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "high" },
+            Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "high" }, RecordCount = 1,
         };
     }
 

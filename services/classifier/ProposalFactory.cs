@@ -10,6 +10,11 @@ public static class ProposalFactory
 {
     private const int ExcerptLength = 280;
 
+    // Every write proposed here changes fields of the one ticket it names: it touches one record. A write that fans
+    // out (every ticket of a customer, an organization) must count each record it touches: the writer's bulk guard
+    // holds proposals by this count, so it is set here explicitly, never left to a default.
+    private const int RecordsOfOneTicket = 1;
+
     /// <summary>
     /// The proposals for a classified ticket. Subject and excerpt come from the redacted text: a proposal travels
     /// on the bus and sits in the approval table, where no secret from the ticket belongs.
@@ -52,6 +57,10 @@ public static class ProposalFactory
             ExternalId = ticket.ExternalId,
             Kind = kind,
             Changes = changes,
+            RecordCount = RecordsOfOneTicket,
+            // The version of the ticket this proposal comes from: a decided write takes a newer one as its next
+            // generation, and a late event of an older one never replaces it.
+            TicketUpdatedAt = ticket.UpdatedAt,
             Before = before,
             Subject = subject,
             Excerpt = body.Length <= ExcerptLength ? body : body[..ExcerptLength] + "…",

@@ -21,5 +21,6 @@ public sealed class WriteApprovalSagaDefinition : SagaDefinition<WriteApprovalSt
         sagaConfigurator.Message<Agents.Contracts.WriteFailed>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.BatchWriteDecided>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
         sagaConfigurator.Message<Agents.Contracts.ExpireWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
+        sagaConfigurator.Message<Agents.Contracts.RedriveWrite>(m => m.UsePartitioner(partition, c => c.Message.CorrelationId));
     }
 }

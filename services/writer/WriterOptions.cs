@@ -8,14 +8,14 @@ public sealed class WriterOptions
     /// <summary>How long a proposal waits for a decision before it expires.</summary>
     public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(72);
 
-    /// <summary>How often the expiry sweeper looks for pending writes past their time.</summary>
+    /// <summary>How often the sweepers look for pending writes past their time and for writes stuck Applying.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The permissions file; relative paths are read from the writer's folder.</summary>
     public string PolicyFile { get; set; } = "policy.json";
 
-    /// <summary>journal (default), zendesk or hubspot.</summary>
-    public string CrmAdapter { get; set; } = "journal";
+    /// <summary>Which CRM each ticket source's writes go to (<c>Writer:Crm:Routes:{source}</c>).</summary>
+    public Crm.CrmRoutingOptions Crm { get; set; } = new();
 
     /// <summary>Attempts after the first before a CRM write is given up as Failed.</summary>
     public int CrmRetryLimit { get; set; } = 4;
@@ -26,14 +26,29 @@ public sealed class WriterOptions
     /// <summary>The longest single wait, whatever Retry-After asks: the message stays unacked while we wait.</summary>
     public TimeSpan CrmMaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A write Applying this long since its ApplyWrite was sent is re-driven (sent again). Longer than one ApplyWrite's
+    /// own retries can take (about 5 minutes with the defaults), and than the apply queue's backlog usually is.
+    /// </summary>
+    public TimeSpan ApplyStuckAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A write still not applied this long after its decision fails instead of being re-driven again: applying a
+    /// day-old decision could overwrite what people changed in the CRM since.
+    /// </summary>
+    public TimeSpan ApplyGiveUpAfter { get; set; } = TimeSpan.FromHours(24);
+
     public BulkGuardOptions BulkGuard { get; set; } = new();
 }
 
-/// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch.</summary>
+/// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch. On by default.</summary>
 public sealed class BulkGuardOptions
 {
-    /// <summary>New proposals of one kind per minute, across all writer instances, above which they are held; 0 = off.</summary>
-    public int MaxProposalsPerMinute { get; set; }
+    /// <summary>
+    /// New proposals of one kind from one source per minute, across all writer instances, above which they are held;
+    /// 0 = off. A busy helpdesk's classifier proposes well under this; an agent gone wrong proposes far more.
+    /// </summary>
+    public int MaxProposalsPerMinute { get; set; } = 100;
 
     /// <summary>A proposal touching more records than this is held; 0 = off.</summary>
     public int MaxRecordsPerProposal { get; set; } = 50;

@@ -5,6 +5,7 @@ using Agents.Writer.Crm;
 using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
 using Agents.Writer.Policy;
+using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
 using Agents.Writer.Telemetry;
 using MassTransit;
@@ -34,6 +35,7 @@ public static class WriterService
         builder.Services.AddSingleton<WriterMetrics>();
         builder.Services.AddSingleton<BulkGuardService>();
         builder.Services.AddHostedService<ExpirySweeper>();
+        builder.Services.AddHostedService<RedriveSweeper>();
         builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
@@ -41,7 +43,7 @@ public static class WriterService
         builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(WriterConnectionString.Tune(connectionString)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
-        builder.Services.AddCrmAdapter(builder.Configuration);
+        builder.Services.AddCrmAdapters(builder.Configuration);
 
         builder.AddAgentsBus(x =>
         {
@@ -59,6 +61,9 @@ public static class WriterService
 
         configure?.Invoke(builder);
         var app = builder.Build();
+        // Checked now, not at the first write: a route to the wrong vendor or without credentials stops the writer.
+        var routes = app.Services.GetRequiredService<CrmRoutes>();
+        app.Logger.LogInformation("CRM routes: {Routes}", routes.Describe());
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
             string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));

@@ -176,7 +176,7 @@ public class ApprovalPageTests
         await _system.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrite
         {
             CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "generic", ExternalId = "PAGE-300",
-            Kind = WriteKinds.SetPriority, Changes = new Dictionary<string, string> { ["priority"] = "medium" },
+            Kind = WriteKinds.SetPriority, RecordCount = 1, Changes = new Dictionary<string, string> { ["priority"] = "medium" },
             Before = new Dictionary<string, string?> { ["priority"] = "low" },
             Subject = subject, Excerpt = body, ProposedAt = DateTimeOffset.UtcNow,
         });
@@ -342,23 +342,60 @@ public class ApprovalPageTests
         _tab.AssertClean();
     }
 
+    [Test]
+    public async Task A_write_superseded_while_the_page_shows_it_is_not_approved_and_the_page_shows_the_new_version()
+    {
+        // The page does not hear of the change (a stalled stream, a proxy that buffers): it keeps showing the old version.
+        await _tab.Page.RouteAsync("**/approvals/events", route => route.AbortAsync());
+        await _tab.Page.RouteAsync("**/approvals/changes", route => route.AbortAsync());
+        var id = await ProposeAsync("PAGE-700", WriteKinds.SetPriority, "priority", "high", recordCount: 1);
+        await Eventually.Until(() => _system.WritesAsync(), w => w.Any(x => x.GetProperty("id").GetGuid() == id), Flow, "the proposal to be held");
+        await _tab.SignInAsync(AgentsSystem.ApproverToken);
+        var card = _tab.Card(id);
+        var after = card.Locator(".diff tbody tr", new() { HasText = "priority" }).Locator(".after");
+        await Expect(after).ToHaveTextAsync("after: high", new() { Timeout = 30_000 });
+
+        await ProposeAsync("PAGE-700", WriteKinds.SetPriority, "priority", "urgent", recordCount: 1);
+        await Eventually.Until(() => _system.Database.ScalarAsync<string>($"SELECT \"Changes\"->>'priority' FROM write_approvals WHERE \"CorrelationId\" = '{id}'"),
+            p => p == "urgent", Flow, "the newer proposal to supersede the shown one");
+        await Expect(after).ToHaveTextAsync("after: high");
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Expect(card.Locator(".card-status")).ToContainTextAsync("changed since you saw it");
+        // The page loads the write again: the approver now sees what an approval would apply.
+        await Expect(after).ToHaveTextAsync("after: urgent", new() { Timeout = 10_000 });
+        Assert.Multiple(async () =>
+        {
+            Assert.That(_tab.FailedRequests, Does.Contain($"409 /approvals/{id}/approve"));
+            Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"CorrelationId\" = '{id}'"), Is.Zero);
+            Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM write_audit WHERE \"Action\" = 'approved' AND \"CorrelationId\" = '{id}'"), Is.Zero);
+            Assert.That(await _system.Database.ScalarAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{id}'"), Is.EqualTo("AwaitingApproval"));
+        });
+        Assert.That(_tab.Errors, Is.Empty);
+    }
+
+    /// <summary>A proposal published on the bus as the classifier would; returns the write's id.</summary>
+    private async Task<Guid> ProposeAsync(string ticket, string kind, string field, string value, int recordCount,
+        string subject = "Invoice charged twice", string before = "low")
+    {
+        var key = WriteKey.For("generic", ticket, kind);
+        await _system.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrite
+        {
+            CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "generic", ExternalId = ticket,
+            Kind = kind, RecordCount = recordCount,
+            Changes = new Dictionary<string, string> { [field] = value },
+            Before = new Dictionary<string, string?> { [field] = before },
+            Subject = subject, Excerpt = "Please look at this.", ProposedAt = DateTimeOffset.UtcNow,
+        });
+        return WriteKey.CorrelationIdFor(key);
+    }
+
     /// <summary>
     /// A proposal touching 120 records, published on the bus as the classifier would: the writer's bulk guard (limit
     /// 50) holds it. set-category, which the classifier never proposes, keeps other tests' writes out of the batch.
     /// </summary>
-    private async Task ProposeBulkCategoryAsync(string ticket)
-    {
-        var key = WriteKey.For("generic", ticket, WriteKinds.SetCategory);
-        await _system.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrite
-        {
-            CorrelationId = WriteKey.CorrelationIdFor(key), IdempotencyKey = key, Source = "generic", ExternalId = ticket,
-            Kind = WriteKinds.SetCategory, RecordCount = 120,
-            Changes = new Dictionary<string, string> { ["category"] = "billing" },
-            Before = new Dictionary<string, string?> { ["category"] = "general" },
-            Subject = $"Merge all accounts of customer {ticket}", Excerpt = "Please move every record to billing.",
-            ProposedAt = DateTimeOffset.UtcNow,
-        });
-    }
+    private Task ProposeBulkCategoryAsync(string ticket) =>
+        ProposeAsync(ticket, WriteKinds.SetCategory, "category", "billing", recordCount: 120, subject: $"Merge all accounts of customer {ticket}", before: "general");
 
     [Test]
     public async Task The_page_is_served_without_a_token_with_a_strict_policy_and_the_api_stays_closed()

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Agents.Replay;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
@@ -76,6 +77,27 @@ public class ReplayTests
         var selected = arguments.Select(tickets);
         Assert.That(selected[0].Id, Is.EqualTo(from.ToString()));
         Assert.That(selected, Has.Count.EqualTo(Math.Min(to, 800) - from + 1));
+    }
+
+    [Test]
+    public async Task A_report_beside_the_input_never_overwrites_it_and_an_unreadable_file_is_a_usage_error()
+    {
+        // --report tickets.md puts the per-ticket CSV at tickets.csv: the input itself.
+        var csv = Path.Combine(_dir, "tickets.csv");
+        const string Tickets = "subject,body\nRefund,Please refund my payment\n";
+        await File.WriteAllTextAsync(csv, Tickets);
+        var error = new StringWriter();
+        var code = await CommandLineExit.RunAsync(ReplayCommand.Root(() => new ConfigurationBuilder().Build()),
+            ["--input", csv, "--dry-run", "--report", Path.Combine(_dir, "tickets.md")], new InvocationConfiguration { Output = TextWriter.Null, Error = error });
+        Assert.That(await File.ReadAllTextAsync(csv), Is.EqualTo(Tickets), "the input is untouched");
+        Assert.That((code, error.ToString()), Is.EqualTo((2, $"The per-ticket CSV would overwrite the input {csv}: name the report otherwise (--report).\n")));
+
+        var noText = Path.Combine(_dir, "labels.csv");
+        await File.WriteAllTextAsync(noText, "queue,priority\nBilling,low\n");
+        error = new StringWriter();
+        code = await CommandLineExit.RunAsync(ReplayCommand.Root(() => new ConfigurationBuilder().Build()),
+            ["--input", noText, "--dry-run"], new InvocationConfiguration { Output = TextWriter.Null, Error = error });
+        Assert.That((code, error.ToString()), Is.EqualTo((2, $"Cannot read {noText}: The CSV needs a 'subject' or 'body' column.\n")));
     }
 
     [TestCase("--input f.csv --rows 9-3")]

@@ -17,6 +17,9 @@ public sealed class AgentsSystem : IAsyncDisposable
 {
     public const string ApproverToken = "alice-token-7f3a";
 
+    /// <summary>The operator's token for ingest's quarantine and the classifier's step log.</summary>
+    public const string OperatorToken = "olga-operator-token-2c9d";
+
     private AgentsSystem(IsolatedBroker broker, IsolatedDatabase database, RunningService writer, RunningService classifier, RunningService ingest)
     {
         Broker = broker;
@@ -43,6 +46,8 @@ public sealed class AgentsSystem : IAsyncDisposable
             ConnectionString = database.ConnectionString,
             ApproverName = "alice",
             ApproverToken = ApproverToken,
+            IngestExtras = new Dictionary<string, string?> { ["Ingest:Operators:0:Name"] = "olga", ["Ingest:Operators:0:Token"] = OperatorToken },
+            ClassifierExtras = new Dictionary<string, string?> { ["Classifier:Operators:0:Name"] = "olga", ["Classifier:Operators:0:Token"] = OperatorToken },
         };
         var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));

@@ -43,7 +43,7 @@ public class MetricsTests
         var held = await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
             TimeSpan.FromSeconds(30), "the held write");
         var id = held.Single(x => x.GetProperty("idempotencyKey").GetString() == key).GetProperty("id").GetGuid();
-        await system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "metrics" });
+        await system.Writer.Client.ApproveAsync(id, "metrics");
         await Eventually.Until(() => Task.FromResult(seen.Count(m => m.Instrument == "agents.writer.crm.writes")),
             n => n >= 1, TimeSpan.FromSeconds(30), "the CRM write to be counted");
         listener.RecordObservableInstruments();

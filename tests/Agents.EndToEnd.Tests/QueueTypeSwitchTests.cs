@@ -60,6 +60,7 @@ public class QueueTypeSwitchTests
             ExternalId = ticket,
             Kind = WriteKinds.SetPriority,
             Changes = new Dictionary<string, string> { ["priority"] = "high" },
+            RecordCount = 1,
             Subject = "Invoice charged twice",
             ProposedAt = DateTimeOffset.UtcNow,
         };

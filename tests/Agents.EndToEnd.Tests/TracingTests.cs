@@ -36,7 +36,7 @@ public class TracingTests
         var held = await Eventually.Until(() => system.WritesAsync(), w => w.Any(x => x.GetProperty("idempotencyKey").GetString() == key),
             TimeSpan.FromSeconds(30), "the held write");
         var id = held.Single(x => x.GetProperty("idempotencyKey").GetString() == key).GetProperty("id").GetGuid();
-        var approve = await system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "trace" });
+        var approve = await system.Writer.Client.ApproveAsync(id, "trace");
         Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await Eventually.Until(() => system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "the write applied");
         tracing.ForceFlush();

@@ -36,7 +36,7 @@ public class WalkingSkeletonTests
         Assert.That(write.GetProperty("changes").GetProperty("priority").GetString(), Is.EqualTo("medium"));
         var id = write.GetProperty("id").GetGuid();
 
-        var approve = await _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "looks right" });
+        var approve = await _system.Writer.Client.ApproveAsync(id, "looks right");
         Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
 
         await Eventually.Until(() => _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"IdempotencyKey\" = '{key}'"),
@@ -44,7 +44,7 @@ public class WalkingSkeletonTests
         await Eventually.Until(() => _system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "the saga to reach Applied");
 
         // Approving an applied write is refused with the reason, and still one row.
-        var again = await _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "again" });
+        var again = await _system.Writer.Client.ApproveAsync(id, "again");
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         Assert.That(await again.Content.ReadAsStringAsync(), Does.Contain("Applied"));
         await Task.Delay(1000);
@@ -70,9 +70,11 @@ public class WalkingSkeletonTests
         Assert.That(pending, Has.Count.EqualTo(1), "one held write for the key, whatever the copies");
         Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM write_approvals WHERE \"IdempotencyKey\" = '{key}'"), Is.EqualTo(1));
 
+        // Three clicks on the one version shown.
         var id = pending[0].GetProperty("id").GetGuid();
+        var shown = pending[0].GetProperty("contentHash").GetString();
         var approvals = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
-            _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "ok" })));
+            _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { reason = "ok", contentHash = shown })));
         Assert.That(approvals.Select(a => (int)a.StatusCode), Is.All.AnyOf(200, 202));
 
         await Eventually.Until(() => _system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "Applied");

@@ -65,7 +65,14 @@ public sealed class FaultSystem : IAsyncDisposable
                     ["Classifier:Llm:ApiKey"] = "faults-test-key",
                     ["Classifier:Llm:Timeout"] = "00:00:05",
                 },
-                WriterExtras = new Dictionary<string, string?>(Redelivery) { ["Writer:PolicyFile"] = policy },
+                WriterExtras = new Dictionary<string, string?>(Redelivery)
+                {
+                    ["Writer:PolicyFile"] = policy,
+                    // A write whose ApplyWrite died with a killed writer is re-driven after this (shipped: 10 minutes,
+                    // longer than a run's settling budget).
+                    ["Writer:ApplyStuckAfter"] = "00:00:20",
+                    ["Writer:SweepInterval"] = "00:00:02",
+                },
             };
             var launcher = await SystemLauncher.StartAsync(settings.LaunchOptions(ingest, classifier, writer, logs));
             return new FaultSystem(servers, llm, escalations, launcher, logs);

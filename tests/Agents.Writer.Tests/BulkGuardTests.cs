@@ -55,7 +55,7 @@ public class BulkGuardTests : WriterFixture
         Assert.That(await single.Content.ReadAsStringAsync(), Does.Contain(batchId.ToString()));
         Assert.That(await _host.CountAsync("FROM crm_journal WHERE \"Kind\" = 'set-priority'"), Is.Zero);
 
-        var release = await _host.Api.PostAsJsonAsync($"/approvals/batches/{batchId}/release", new { reason = "checked, intended" });
+        var release = await _host.Api.DecideBatchAsync(batchId, "release", "checked, intended");
         Assert.That(release.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await _host.WaitForStateAsync(huge.CorrelationId, WriteStates.Applied);
         await _host.WaitForStateAsync(small.CorrelationId, WriteStates.Applied);
@@ -69,6 +69,13 @@ public class BulkGuardTests : WriterFixture
         var after = Proposals.SetPriority("T-503");
         await _host.ProposeAsync(after);
         await _host.WaitForStateAsync(after.CorrelationId, WriteStates.Applied);
+
+        // A proposal that does not say how many records it touches cannot be judged by the guard: refused.
+        var uncounted = Proposals.SetPriority("T-504", recordCount: 0);
+        await _host.ProposeAsync(uncounted);
+        await _host.WaitForStateAsync(uncounted.CorrelationId, WriteStates.Refused);
+        Assert.That((await _host.DetailAsync(uncounted.CorrelationId)).GetProperty("write").GetProperty("decisionReason").GetString(),
+            Does.Contain("record count 0"));
     }
 
     [Test]
@@ -96,12 +103,53 @@ public class BulkGuardTests : WriterFixture
         Assert.That(batches[0].GetProperty("reason").GetString(), Does.Contain("within a minute"));
         var batchId = batches[0].GetProperty("batchId").GetGuid();
 
-        var reject = await _host.Api.PostAsJsonAsync($"/approvals/batches/{batchId}/reject", new { reason = "runaway agent" });
+        var reject = await _host.Api.DecideBatchAsync(batchId, "reject", "runaway agent");
         Assert.That(reject.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         foreach (var p in burst.Skip(3))
             await _host.WaitForStateAsync(p.CorrelationId, WriteStates.Rejected);
         Assert.That(await _host.CountAsync("FROM crm_journal"), Is.EqualTo(3), "nothing of the batch was applied");
         Assert.That(await _host.CountAsync("FROM write_audit WHERE \"Action\" = 'rejected' AND \"Actor\" = 'alice'"), Is.EqualTo(5));
         Assert.That((await _host.Api.PostAsJsonAsync($"/approvals/batches/{Guid.NewGuid()}/reject", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Five_hundred_proposals_in_a_minute_with_the_shipped_settings_are_held_for_bulk_review()
+    {
+        // The writer as shipped: its own appsettings.json and policy.json, nothing set for the guard.
+        await using var broker = await IsolatedBroker.CreateAsync();
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var cluster = await WriterCluster.StartAsync(1, broker, database, Policies.Shipped);
+        var bus = await BusClient.StartAsync(broker);
+        try
+        {
+            // An agent gone wrong: a priority change for 500 tickets of one source at once.
+            var runaway = Enumerable.Range(0, 500).Select(i => Proposals.SetPriority($"RUN-{i}", "urgent", source: "zendesk")).ToList();
+            await Parallel.ForEachAsync(runaway, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (p, ct) => await bus.Publish(p, ct));
+            await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM write_approvals"), n => n == 500,
+                TimeSpan.FromSeconds(90), "all 500 proposals handled");
+
+            var held = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'HeldForBulkReview'");
+            var awaiting = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'AwaitingApproval'");
+            TestContext.Out.WriteLine($"held={held} awaiting={awaiting}");
+            Assert.Multiple(() =>
+            {
+                Assert.That(held, Is.GreaterThanOrEqualTo(400), "everything past the shipped 100 per minute is held");
+                Assert.That(awaiting, Is.LessThanOrEqualTo(100));
+                Assert.That(held + awaiting, Is.EqualTo(500));
+            });
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM bulk_batches WHERE \"ClosedAt\" IS NULL"), Is.EqualTo(1), "in one batch");
+
+            // The fuse is per source: another source's writes of the kind go on as usual.
+            var other = Proposals.SetPriority("OTHER-1", "high", source: "freshdesk");
+            await bus.Publish(other);
+            await Eventually.Until(() => database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
+                s => s is not null, TimeSpan.FromSeconds(30), "the other source's proposal");
+            Assert.That(await database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
+                Is.EqualTo("AwaitingApproval"));
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
     }
 }

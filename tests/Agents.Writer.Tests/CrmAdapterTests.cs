@@ -14,63 +14,17 @@ namespace Agents.Writer.Tests;
 /// result) against local servers that check requests the way the vendor does.
 /// </summary>
 [TestFixture]
-public class CrmAdapterTests : WriterFixture
+public class CrmAdapterTests : VendorFixture
 {
-    private const string Email = "agent@example.com";
-    private const string ZendeskToken = "zd-token-9f8e7d";
-    private const string HubSpotToken = "pat-na1-1111-2222-3333";
+    private const string Email = VendorAccounts.ZendeskEmail;
+    private const string ZendeskToken = VendorAccounts.ZendeskToken;
+    private const string HubSpotToken = VendorAccounts.HubSpotToken;
 
-    private FakeVendorServer? _vendor;
+    private async Task<FakeZendesk> StartZendeskAsync(string token = ZendeskToken, Action<WebApplicationBuilderHook>? hook = null, string configuredToken = ZendeskToken) =>
+        await StartAsync(await FakeZendesk.StartAsync(Email, token, 101, 102), "zendesk", configuredToken, hook);
 
-    [TearDown]
-    public async Task StopVendor()
-    {
-        if (_vendor is not null)
-            await _vendor.DisposeAsync();
-        _vendor = null;
-    }
-
-    private static Dictionary<string, string?> Retries => new()
-    {
-        ["Writer:CrmRetryLimit"] = "2",
-        ["Writer:CrmRetryDelay"] = "00:00:00.050",
-    };
-
-    private async Task<FakeZendesk> StartZendeskAsync(string token = ZendeskToken, Action<WebApplicationBuilderHook>? hook = null, string configuredToken = ZendeskToken)
-    {
-        var zendesk = await FakeZendesk.StartAsync(Email, token, 101, 102);
-        _vendor = zendesk;
-        var settings = new Dictionary<string, string?>(Retries)
-        {
-            ["Writer:CrmAdapter"] = "zendesk",
-            ["Crm:Zendesk:BaseUrl"] = zendesk.BaseUrl.ToString(),
-            ["Crm:Zendesk:Subdomain"] = "acme",
-            ["Crm:Zendesk:Email"] = Email,
-            ["Crm:Zendesk:ApiToken"] = configuredToken,
-        };
-        var capture = new WebApplicationBuilderHook();
-        hook?.Invoke(capture);
-        foreach (var (k, v) in capture.Settings)
-            settings[k] = v;
-        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, settings, capture.Apply);
-        return zendesk;
-    }
-
-    private async Task<FakeHubSpot> StartHubSpotAsync(string configuredToken = HubSpotToken)
-    {
-        var hubspot = await FakeHubSpot.StartAsync(HubSpotToken, "2001", "2002");
-        _vendor = hubspot;
-        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll, new Dictionary<string, string?>(Retries)
-        {
-            ["Writer:CrmAdapter"] = "hubspot",
-            ["Crm:HubSpot:BaseUrl"] = hubspot.BaseUrl.ToString(),
-            ["Crm:HubSpot:AccessToken"] = configuredToken,
-        });
-        return hubspot;
-    }
-
-    private async Task<string?> FailureReasonAsync(Guid id) =>
-        (await _host!.DetailAsync(id)).GetProperty("write").GetProperty("failureReason").GetString();
+    private async Task<FakeHubSpot> StartHubSpotAsync(string configuredToken = HubSpotToken) =>
+        await StartAsync(await FakeHubSpot.StartAsync(HubSpotToken, "2001", "2002"), "hubspot", configuredToken);
 
     [Test]
     public async Task Zendesk_gets_a_ticket_update_with_basic_token_auth_and_the_idempotency_key()
@@ -89,11 +43,12 @@ public class CrmAdapterTests : WriterFixture
         {
             Assert.That(requests.Select(r => r.Method), Is.All.EqualTo("PUT"));
             Assert.That(requests.Select(r => r.PathAndQuery), Is.All.EqualTo("/api/v2/tickets/101.json"));
-            Assert.That(requests.Select(r => r.IdempotencyKey), Is.EquivalentTo(new[] { priority.IdempotencyKey, tags.IdempotencyKey }));
+            Assert.That(requests.Select(r => r.IdempotencyKey), Is.EquivalentTo(new[] { priority.IdempotencyKey + "#1", tags.IdempotencyKey + "#1" }),
+                "our key and the write's generation");
             Assert.That(zendesk.Tickets[101].Priority, Is.EqualTo("normal"), "medium is Zendesk's normal");
             Assert.That(zendesk.Tickets[101].Tags, Is.EquivalentTo(new[] { "web", "billing", "vip" }), "additional_tags adds, never replaces");
         });
-        var tagBody = JsonDocument.Parse(requests.Single(r => r.IdempotencyKey == tags.IdempotencyKey).Body).RootElement;
+        var tagBody = JsonDocument.Parse(requests.Single(r => r.IdempotencyKey == tags.IdempotencyKey + "#1").Body).RootElement;
         Assert.That(tagBody.GetProperty("ticket").GetProperty("additional_tags").EnumerateArray().Select(t => t.GetString()),
             Is.EqualTo(new[] { "billing", "vip" }));
         Assert.That(await _host.CountAsync("FROM crm_journal"), Is.Zero, "the vendor adapter replaces the journal");
@@ -108,9 +63,7 @@ public class CrmAdapterTests : WriterFixture
         await _host!.ProposeAsync(write);
         await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Applied);
 
-        var requests = zendesk.Requests.ToList();
-        Assert.That(requests, Has.Count.EqualTo(2));
-        Assert.That(requests[1].At - requests[0].At, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(900)), "waited as Retry-After asked, not the 50 ms backoff");
+        AssertWaitedAsAsked(zendesk, requests: 2, TimeSpan.FromSeconds(1));
         Assert.That(zendesk.Tickets[102].Priority, Is.EqualTo("urgent"));
     }
 
@@ -146,7 +99,7 @@ public class CrmAdapterTests : WriterFixture
         var requests = hubspot.Requests.ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(requests.Select(r => r.Method), Is.EqualTo(new[] { "PATCH", "GET", "PATCH" }));
+            Assert.That(requests.Select(r => r.Method), Is.EqualTo(new[] { "PATCH", "GET", "PATCH", "GET" }), "priority; tags read, written as the union, read back");
             Assert.That(requests[0].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001"));
             Assert.That(requests[1].PathAndQuery, Is.EqualTo("/crm/v3/objects/tickets/2001?properties=agents_tags"));
             Assert.That(requests.Select(r => r.Authorization), Is.All.EqualTo("Bearer " + HubSpotToken));
@@ -157,16 +110,30 @@ public class CrmAdapterTests : WriterFixture
     }
 
     [Test]
-    public async Task HubSpot_500s_past_the_retry_limit_fail_the_write_visibly_and_401_is_not_retried()
+    public async Task HubSpot_tags_another_client_overwrote_right_after_our_write_are_merged_again()
+    {
+        var hubspot = await StartHubSpotAsync();
+        // Another integration's read-modify-write, read before ours, lands right after ours: our tags are gone.
+        hubspot.AfterNext("PATCH", () => hubspot.Tickets["2001"]["agents_tags"] = "existing;from-crm-user");
+        var tags = Proposals.AddTags("2001", "billing,vip", source: "hubspot");
+        await _host!.ProposeAsync(tags);
+        await _host.WaitForStateAsync(tags.CorrelationId, WriteStates.Applied);
+        Assert.That(hubspot.Tickets["2001"]["agents_tags"], Is.EqualTo("billing;existing;from-crm-user;vip"), "ours and theirs");
+    }
+
+    [Test]
+    public async Task HubSpot_500s_past_the_retry_limit_leave_the_write_Applying_with_the_reason_not_Failed()
     {
         var hubspot = await StartHubSpotAsync();
         for (var i = 0; i < 5; i++)
             hubspot.FailNext(500, """{"status":"error","message":"internal error","category":"INTERNAL_ERROR"}""");
         var write = Proposals.SetPriority("2002", "low", source: "hubspot");
         await _host!.ProposeAsync(write);
-        await _host.WaitForStateAsync(write.CorrelationId, WriteStates.Failed);
+        await Eventually.Until(() => _host.CountAsync($"FROM write_audit WHERE \"Action\" = 'apply_deferred' AND \"CorrelationId\" = '{write.CorrelationId}'"),
+            n => n == 1, TimeSpan.FromSeconds(20), "the attempt deferred");
         Assert.That(hubspot.Requests, Has.Count.EqualTo(3), "the first attempt and CrmRetryLimit=2 retries");
-        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("500").And.Contain("INTERNAL_ERROR"));
+        Assert.That(await _host.StateAsync(write.CorrelationId), Is.EqualTo(WriteStates.Applying), "a CRM down for a while is not a failed write");
+        Assert.That(await FailureReasonAsync(write.CorrelationId), Does.Contain("500").And.Contain("INTERNAL_ERROR"), "why it is not applied yet");
     }
 
     [Test]
@@ -216,12 +183,4 @@ public class CrmAdapterTests : WriterFixture
             Assert.That(database, Does.Not.Contain(canary).And.Not.Contain(basic));
         });
     }
-}
-
-/// <summary>Extra settings and a builder hook for one writer start.</summary>
-public sealed class WebApplicationBuilderHook
-{
-    public Dictionary<string, string?> Settings { get; } = new();
-    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Configure { get; set; }
-    public void Apply(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder) => Configure?.Invoke(builder);
 }

@@ -80,7 +80,7 @@ public class SagaRulesTests : WriterFixture
             Assert.That((await anonymous.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That((await _host.Api.PostAsJsonAsync($"/approvals/{Guid.NewGuid()}/approve", new { })).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
 
-        Assert.That((await _host.Api.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { reason = "right" })).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _host.ApproveAsync(a.CorrelationId, "right")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await _host.WaitForStateAsync(a.CorrelationId, WriteStates.Applied);
         var again = await _host.Api.PostAsJsonAsync($"/approvals/{a.CorrelationId}/approve", new { reason = "again" });
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
@@ -133,7 +133,7 @@ public class SagaRulesTests : WriterFixture
             await other.OpenAsync();
             await using var tx = await other.BeginTransactionAsync();
             await using var hold = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", other, tx);
-            hold.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+            hold.Parameters.AddWithValue("k", ExpirySweeper.Lock);
             await hold.ExecuteScalarAsync();
             Assert.That(await sweeper.SweepOnceAsync(CancellationToken.None), Is.Zero, "another instance holds the lock");
             await tx.CommitAsync();
@@ -146,7 +146,7 @@ public class SagaRulesTests : WriterFixture
         await using var third = new NpgsqlConnection(_host.Database.ConnectionString);
         await third.OpenAsync();
         await using var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", third);
-        tryLock.Parameters.AddWithValue("k", ExpirySweeper.LockKey);
+        tryLock.Parameters.AddWithValue("k", ExpirySweeper.Lock);
         Assert.That(await tryLock.ExecuteScalarAsync(), Is.True);
     }
 }

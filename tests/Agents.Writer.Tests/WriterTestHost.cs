@@ -63,6 +63,9 @@ public sealed class WriterTestHost : IAsyncDisposable
     public async Task<List<string?>> HistoryAsync(Guid id) =>
         (await DetailAsync(id)).GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()).ToList();
 
+    /// <summary>Approves through the API as the page does: the version the approver is shown.</summary>
+    public Task<HttpResponseMessage> ApproveAsync(Guid id, string? reason = null) => Api.ApproveAsync(id, reason);
+
     public Task<long> CountAsync(string sqlFromWhere) => Database.ScalarAsync<long>($"SELECT count(*) {sqlFromWhere}");
 
     public async ValueTask DisposeAsync()

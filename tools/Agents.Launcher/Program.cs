@@ -2,46 +2,48 @@ using Agents.Launcher;
 
 // dotnet run --project tools/Agents.Launcher -- --ingest 2 --classifier 3 --writer 3
 //   [--rabbitmq-host 127.0.0.1] [--rabbitmq-port 5672] [--vhost /] [--postgres "Host=…;Database=agents;…"]
-//   [--logs DIR] [--set Section__Key=value …]
+//   [--logs DIR] [--set Section__Key=value …]   (--help lists them)
 // Starts N instances per service as separate processes, prints their URLs and log files, and stops them all on
 // Ctrl+C or SIGTERM.
-var options = LauncherArguments.Parse(args);
-if (options is null)
-{
-    Console.Error.WriteLine(LauncherArguments.Usage);
-    return 2;
-}
+var command = LauncherCommand.Create(RunAsync);
+var parsed = command.Parse(args);
+// Ctrl+C and SIGTERM are ours (below): the instances need their 15 s to stop, not System.CommandLine's 2 s.
+var code = await parsed.InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
+return parsed.Errors.Count > 0 ? 2 : code; // a usage error is 2, as it always was
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-    System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
+static async Task<int> RunAsync(SystemLaunchOptions options, CancellationToken _)
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+        System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.Cancel(); });
 
-Console.WriteLine($"Starting {options.Ingest} ingest, {options.Classifier} classifier, {options.Writer} writer (logs in {options.LogDirectory}) ...");
-SystemLauncher system;
-try
-{
-    system = await SystemLauncher.StartAsync(options, stop.Token);
-}
-catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or FileNotFoundException)
-{
-    Console.Error.WriteLine(e.Message);
-    return 1;
-}
-
-await using (system)
-{
-    foreach (var instance in system.Instances.OrderBy(i => i.Name, StringComparer.Ordinal))
-        Console.WriteLine($"  {instance.Name,-14} {instance.BaseUrl,-28} pid {instance.ProcessId,-8} {instance.LogPath}");
-    Console.WriteLine("Running. Ctrl+C stops all instances.");
+    Console.WriteLine($"Starting {options.Ingest} ingest, {options.Classifier} classifier, {options.Writer} writer (logs in {options.LogDirectory}) ...");
+    SystemLauncher system;
     try
     {
-        await Task.Delay(Timeout.Infinite, stop.Token);
+        system = await SystemLauncher.StartAsync(options, stop.Token);
     }
-    catch (OperationCanceledException)
+    catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or FileNotFoundException)
     {
+        Console.Error.WriteLine(e.Message);
+        return 1;
     }
-    Console.WriteLine("Stopping ...");
+
+    await using (system)
+    {
+        foreach (var instance in system.Instances.OrderBy(i => i.Name, StringComparer.Ordinal))
+            Console.WriteLine($"  {instance.Name,-14} {instance.BaseUrl,-28} pid {instance.ProcessId,-8} {instance.LogPath}");
+        Console.WriteLine("Running. Ctrl+C stops all instances.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        Console.WriteLine("Stopping ...");
+    }
+    Console.WriteLine("Stopped.");
+    return 0;
 }
-Console.WriteLine("Stopped.");
-return 0;

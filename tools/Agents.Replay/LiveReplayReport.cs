@@ -43,19 +43,13 @@ public sealed class LiveReplayReport(IReadOnlyList<DeliveryOutcome> outcomes)
     }
 
     /// <summary>One line per ticket: ticket id, webhook-id, outcome, status, attempts, latency, reason.</summary>
-    public string Csv()
-    {
-        var sb = new StringBuilder("ticket,webhook_id,outcome,status,attempts,latency_ms,reason\n");
-        foreach (var o in outcomes)
+    public string Csv() => CsvTable.Write(
+        ["ticket", "webhook_id", "outcome", "status", "attempts", "latency_ms", "reason"],
+        outcomes.Select(o => new[]
         {
-            sb.AppendLine(string.Join(",", new[]
-            {
-                o.Delivery.ExternalId, o.Delivery.WebhookId, Name(o.Kind), Status(o), o.Attempts.ToString(CultureInfo.InvariantCulture),
-                o.Latency.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), o.Detail ?? "",
-            }.Select(CsvRecords.Quote)));
-        }
-        return sb.ToString();
-    }
+            o.Delivery.ExternalId, o.Delivery.WebhookId, Name(o.Kind), Status(o), o.Attempts.ToString(CultureInfo.InvariantCulture),
+            o.Latency.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture), o.Detail ?? "",
+        }));
 
     public static string Name(DeliveryKind kind) => kind.ToString().ToLowerInvariant();
 

@@ -17,7 +17,7 @@ public static class ReplayInput
     private static List<ReplayTicket> ReadCsv(string path)
     {
         using var reader = new StreamReader(path);
-        using var records = CsvRecords.Read(reader).GetEnumerator();
+        using var records = CsvTable.Read(reader).GetEnumerator();
         if (!records.MoveNext())
             return [];
         var headers = records.Current.Select((h, i) => (Name: h.Trim().TrimStart('\uFEFF').ToLowerInvariant(), Index: i))

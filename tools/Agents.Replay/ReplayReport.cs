@@ -72,19 +72,14 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
     }
 
     /// <summary>One line per ticket: id, labels, answers, confidence, escalation. No ticket text.</summary>
-    public string Csv()
-    {
-        var sb = new StringBuilder("id,expected_category,category,expected_priority,priority,expected_language,language,sentiment,confidence,classified_by,escalation,elapsed_ms\n");
-        foreach (var r in results)
+    public string Csv() => CsvTable.Write(
+        ["id", "expected_category", "category", "expected_priority", "priority", "expected_language", "language", "sentiment",
+            "confidence", "classified_by", "escalation", "elapsed_ms"],
+        results.Select(r => new[]
         {
-            var c = r.Classification;
-            sb.AppendLine(string.Join(",", new[]
-            {
-                r.Ticket.Id, r.Ticket.Category ?? "", c.Category, r.Ticket.Priority ?? "", c.Priority, r.Ticket.Language ?? "", c.Language,
-                c.Sentiment, c.Confidence.ToString("0.00", CultureInfo.InvariantCulture), c.ClassifiedBy, r.EscalationReason ?? "",
-                r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
-            }.Select(CsvRecords.Quote)));
-        }
-        return sb.ToString();
-    }
+            r.Ticket.Id, r.Ticket.Category ?? "", r.Classification.Category, r.Ticket.Priority ?? "", r.Classification.Priority,
+            r.Ticket.Language ?? "", r.Classification.Language, r.Classification.Sentiment,
+            r.Classification.Confidence.ToString("0.00", CultureInfo.InvariantCulture), r.Classification.ClassifiedBy,
+            r.EscalationReason ?? "", r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
+        }));
 }

@@ -13,14 +13,15 @@ namespace Agents.Writer.Approvals;
 /// </summary>
 public static class ApprovalEndpoints
 {
-    public record Decision(string? Reason);
+    /// <summary>A person's decision: why, and the version of the write (<c>contentHash</c>) it was taken on.</summary>
+    public record Decision(string? Reason, string? ContentHash);
 
     public record WriteSummary(
         Guid Id, string State, string IdempotencyKey, string Source, string ExternalId, string Kind,
         IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
         string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
         string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason,
-        Guid? BatchId, string? BulkReason);
+        Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt);
 
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
@@ -47,15 +48,15 @@ public static class ApprovalEndpoints
         });
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, user, db, ct, "approve", [WriteStates.Applying], approver => bus.Publish(new ApproveWrite
+            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying], approver => bus.Publish(new ApproveWrite
             {
-                CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
 
         group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, user, db, ct, "reject", [WriteStates.Rejected], approver => bus.Publish(new RejectWrite
+            Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], approver => bus.Publish(new RejectWrite
             {
-                CorrelationId = id, Approver = approver, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
 
         group.MapBatches();
@@ -68,13 +69,15 @@ public static class ApprovalEndpoints
 
     /// <summary>
     /// Answers from the write's current state: 202 the decision is on the bus; 200 it was already taken this way
-    /// (approving a write being applied, rejecting a rejected one: harmless); 409 it can no longer be taken.
+    /// (approving a write being applied, rejecting a rejected one: harmless); 409 it can no longer be taken, or the
+    /// write changed since the version the decision names (the answer carries the current one); 400 an approval that
+    /// names no version. The saga checks the version again under its row lock: a change between this check and the
+    /// decision's arrival refuses it there (audited), so nothing unseen is applied either way.
     /// </summary>
-    private static async Task<IResult> Decide(Guid id, ClaimsPrincipal user, WriterDbContext db, CancellationToken ct,
-        string verb, string[] alreadyDone, Func<string, Task> publish)
+    private static async Task<IResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
+        CancellationToken ct, string verb, string[] alreadyDone, Func<string, Task> publish)
     {
-        var write = await db.Writes.AsNoTracking().Where(w => w.CorrelationId == id)
-            .Select(w => new { w.CurrentState, w.BatchId }).SingleOrDefaultAsync(ct);
+        var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
         if (write is null)
             return Results.Problem(statusCode: 404, title: "No such write.");
         if (alreadyDone.Contains(write.CurrentState))
@@ -87,6 +90,13 @@ public static class ApprovalEndpoints
             return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
                 detail: "Only a write awaiting approval can be decided.",
                 extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState });
+        if (versionRequired && string.IsNullOrWhiteSpace(body?.ContentHash))
+            return Results.Problem(statusCode: 400, title: $"Name the version you {verb}.",
+                detail: $"Send the contentHash of the write as you reviewed it (GET /approvals/{id} shows it): a write can change while it waits.");
+        if (body?.ContentHash is { } named && named != write.ContentHash)
+            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write changed since you saw it.",
+                detail: $"You saw version {WriteContent.Short(named)}; it is now {WriteContent.Short(write.ContentHash)}. Nothing was applied: review the current version (in 'current') and decide again.",
+                extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["contentHash"] = write.ContentHash, ["current"] = Summarize(write) });
 
         await publish(user.Identity!.Name!);
         return Results.Accepted($"/approvals/{id}", new { id, state = "decision published" });
@@ -96,5 +106,5 @@ public static class ApprovalEndpoints
         w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
         ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
         w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason,
-        w.BatchId, w.BulkReason);
+        w.BatchId, w.BulkReason, w.Adapter, w.ContentHash, w.Generation, w.TicketUpdatedAt);
 }

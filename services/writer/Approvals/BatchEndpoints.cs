@@ -14,37 +14,40 @@ namespace Agents.Writer.Approvals;
 /// </summary>
 public static class BatchEndpoints
 {
-    public record BatchSummary(Guid BatchId, string Kind, int Count, string Reason, DateTimeOffset OpenedAt);
+    public record BatchSummary(Guid BatchId, string Source, string Kind, int Count, string Reason, DateTimeOffset OpenedAt, string ContentHash);
 
     public static RouteGroupBuilder MapBatches(this RouteGroupBuilder group)
     {
         group.MapGet("/batches", async (WriterDbContext db, CancellationToken ct) =>
         {
-            var batches = await db.Batches.AsNoTracking().Where(b => b.ClosedAt == null).OrderBy(b => b.OpenedAt)
-                .Select(b => new BatchSummary(b.BatchId, b.Kind,
-                    db.Writes.Count(w => w.BatchId == b.BatchId && w.CurrentState == WriteStates.HeldForBulkReview),
-                    b.Reason, b.OpenedAt))
-                .ToListAsync(ct);
-            return Results.Ok(batches);
-        }).WithSummary("Open bulk-review batches, oldest first.");
+            var batches = await db.Batches.AsNoTracking().Where(b => b.ClosedAt == null).OrderBy(b => b.OpenedAt).ToListAsync(ct);
+            var summaries = new List<BatchSummary>(batches.Count);
+            foreach (var b in batches)
+                summaries.Add(Summarize(b, await BatchContent.MembersAsync(db, b.BatchId, ct)));
+            return Results.Ok(summaries);
+        }).WithSummary("Open bulk-review batches, oldest first, each with the contentHash a release or reject names.");
 
         group.MapPost("/batches/{batchId:guid}/release", (Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
                 WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            DecideAsync(batchId, BatchDecisionConsumer.ReleasedDecision, db, ct, () => bus.Publish(new ReleaseBatch
+            DecideAsync(batchId, BatchDecisionConsumer.ReleasedDecision, body, versionRequired: true, db, ct, () => bus.Publish(new ReleaseBatch
             {
-                BatchId = batchId, Approver = user.Identity!.Name!, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
 
         group.MapPost("/batches/{batchId:guid}/reject", (Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
                 WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            DecideAsync(batchId, BatchDecisionConsumer.RejectedDecision, db, ct, () => bus.Publish(new RejectBatch
+            DecideAsync(batchId, BatchDecisionConsumer.RejectedDecision, body, versionRequired: false, db, ct, () => bus.Publish(new RejectBatch
             {
-                BatchId = batchId, Approver = user.Identity!.Name!, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
         return group;
     }
 
-    private static async Task<IResult> DecideAsync(Guid batchId, string decision, WriterDbContext db, CancellationToken ct, Func<Task> publish)
+    private static BatchSummary Summarize(BulkBatch b, IReadOnlyCollection<BatchContent.Member> members) =>
+        new(b.BatchId, b.Source, b.Kind, members.Count, b.Reason, b.OpenedAt, BatchContent.Hash(members));
+
+    private static async Task<IResult> DecideAsync(Guid batchId, string decision, ApprovalEndpoints.Decision? body, bool versionRequired,
+        WriterDbContext db, CancellationToken ct, Func<Task> publish)
     {
         var batch = await db.Batches.AsNoTracking().SingleOrDefaultAsync(b => b.BatchId == batchId, ct);
         if (batch is null)
@@ -55,6 +58,14 @@ public static class BatchEndpoints
             return Results.Problem(statusCode: 409, title: $"The batch was already {batch.Decision}.",
                 detail: $"Decided by {batch.DecidedBy} at {batch.ClosedAt:O}.",
                 extensions: new Dictionary<string, object?> { ["decision"] = batch.Decision });
+        if (versionRequired && string.IsNullOrWhiteSpace(body?.ContentHash))
+            return Results.Problem(statusCode: 400, title: "Name the batch as you reviewed it.",
+                detail: "Send the batch's contentHash (GET /approvals/batches shows it): a batch can gain or change writes while it waits.");
+        var current = Summarize(batch, await BatchContent.MembersAsync(db, batchId, ct));
+        if (body?.ContentHash is { } named && named != current.ContentHash)
+            return Results.Problem(statusCode: 409, title: "The batch changed since you saw it.",
+                detail: $"It now holds {current.Count} writes. Nothing was decided: review it again (in 'current') and decide.",
+                extensions: new Dictionary<string, object?> { ["contentHash"] = current.ContentHash, ["current"] = current });
         await publish();
         return Results.Accepted($"/approvals?state={WriteStates.HeldForBulkReview}", new { batchId, state = "decision published" });
     }

@@ -7,7 +7,7 @@ namespace Agents.Writer.Approvals;
 /// <summary>Every write proposed for one ticket and every decision on it: who, when, what.</summary>
 public static class TicketHistoryEndpoints
 {
-    public record HistoryEntry(DateTimeOffset At, string Action, string Actor, string? Detail);
+    public record HistoryEntry(DateTimeOffset At, int Generation, string Action, string Actor, string? Detail);
 
     public record WriteHistory(Guid Id, string Kind, string State, IReadOnlyList<HistoryEntry> Entries);
 
@@ -18,7 +18,8 @@ public static class TicketHistoryEndpoints
             if (string.IsNullOrWhiteSpace(source) || string.IsNullOrWhiteSpace(externalId))
                 return Results.Problem(statusCode: 400, title: "Give both source and externalId.");
 
-            // A ticket's writes are one per kind, keyed source:ticket:kind: the unique key index finds them.
+            // A ticket's writes are one per kind (every generation on the same row), keyed source:ticket:kind: the
+            // unique key index finds them.
             var keys = WriteKinds.All.Select(kind => WriteKey.For(source, externalId, kind)).ToList();
             var writes = await db.Writes.AsNoTracking()
                 .Where(w => keys.Contains(w.IdempotencyKey))
@@ -32,7 +33,7 @@ public static class TicketHistoryEndpoints
                 .ToListAsync(ct);
             return Results.Ok(writes.Select(w => new WriteHistory(w.CorrelationId, w.Kind, w.CurrentState,
                 entries.Where(e => e.CorrelationId == w.CorrelationId)
-                    .Select(e => new HistoryEntry(e.At, e.Action, e.Actor, e.Detail)).ToList())));
+                    .Select(e => new HistoryEntry(e.At, e.Generation, e.Action, e.Actor, e.Detail)).ToList())));
         }).WithSummary("The writes proposed for a ticket, each with its history (who, when, what), oldest first.");
         return group;
     }

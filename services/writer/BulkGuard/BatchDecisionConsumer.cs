@@ -20,12 +20,15 @@ public sealed class BatchDecisionConsumer(IDbContextFactory<WriterDbContext> dbF
     public const string RejectedDecision = "rejected";
 
     public Task Consume(ConsumeContext<ReleaseBatch> context) =>
-        DecideAsync(context, context.Message.BatchId, released: true, context.Message.Approver, context.Message.Reason, context.Message.DecidedAt);
+        DecideAsync(context, context.Message.BatchId, released: true, context.Message.Approver, context.Message.Reason,
+            context.Message.DecidedAt, context.Message.ContentHash, versionRequired: true);
 
     public Task Consume(ConsumeContext<RejectBatch> context) =>
-        DecideAsync(context, context.Message.BatchId, released: false, context.Message.Approver, context.Message.Reason, context.Message.DecidedAt);
+        DecideAsync(context, context.Message.BatchId, released: false, context.Message.Approver, context.Message.Reason,
+            context.Message.DecidedAt, context.Message.ContentHash, versionRequired: false);
 
-    private async Task DecideAsync(ConsumeContext context, Guid batchId, bool released, string approver, string? reason, DateTimeOffset decidedAt)
+    private async Task DecideAsync(ConsumeContext context, Guid batchId, bool released, string approver, string? reason,
+        DateTimeOffset decidedAt, string? named, bool versionRequired)
     {
         var decision = released ? ReleasedDecision : RejectedDecision;
         var at = decidedAt == default ? DateTimeOffset.UtcNow : decidedAt;
@@ -49,17 +52,24 @@ public sealed class BatchDecisionConsumer(IDbContextFactory<WriterDbContext> dbF
             }
         }
 
-        var members = await db.Writes.AsNoTracking()
-            .Where(w => w.BatchId == batchId && w.CurrentState == WriteStates.HeldForBulkReview)
-            .Select(w => w.CorrelationId).ToListAsync(context.CancellationToken);
+        var members = await BatchContent.MembersAsync(db, batchId, context.CancellationToken);
+        // Checked once the batch is closed (no write can join it any more), and only by the message that closed it: a
+        // redelivered copy sends the decision on to the writes still held, whatever they are now (each checks its own).
+        if (closed == 1 && (versionRequired || named is not null) && named != BatchContent.Hash(members))
+        {
+            logger.LogWarning("Batch decision {Decision} by {Approver} on batch {BatchId} not taken: the batch changed since it was seen (now {Count} writes)",
+                decision, approver, batchId, members.Count);
+            return; // rolled back: the batch stays open
+        }
         await tx.CommitAsync(context.CancellationToken);
 
         logger.LogInformation("Batch {BatchId} {Decision} by {Approver}: {Count} writes", batchId, decision, approver, members.Count);
-        foreach (var id in members)
+        foreach (var member in members)
         {
             await context.Publish(new BatchWriteDecided
             {
-                CorrelationId = id, BatchId = batchId, Released = released, Approver = approver, Reason = reason, DecidedAt = at,
+                CorrelationId = member.CorrelationId, BatchId = batchId, Released = released, Approver = approver,
+                ContentHash = member.ContentHash, Reason = reason, DecidedAt = at,
             }, context.CancellationToken);
         }
     }

@@ -1,12 +1,13 @@
 namespace Agents.Writer.BulkGuard;
 
 /// <summary>
-/// A batch of proposals of one kind the bulk guard holds for a person. At most one open batch per kind (partial
-/// unique index); once released or rejected it is closed and the next trip opens a new one.
+/// A batch of proposals of one kind from one source the bulk guard holds for a person. At most one open batch per
+/// source and kind (partial unique index); once released or rejected it is closed and the next trip opens a new one.
 /// </summary>
 public class BulkBatch
 {
     public Guid BatchId { get; set; }
+    public string Source { get; set; } = "";
     public string Kind { get; set; } = "";
 
     /// <summary>Why the guard opened it (the first trip's reason).</summary>
@@ -22,9 +23,10 @@ public class BulkBatch
     public string? DecisionReason { get; set; }
 }
 
-/// <summary>New proposals of one kind in one minute, counted by every writer instance in the same row.</summary>
+/// <summary>New proposals of one kind from one source in one minute, counted by every writer instance in the same row.</summary>
 public class BulkGuardWindow
 {
+    public string Source { get; set; } = "";
     public string Kind { get; set; } = "";
     public DateTimeOffset WindowStart { get; set; }
     public int Count { get; set; }

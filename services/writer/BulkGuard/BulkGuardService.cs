@@ -7,8 +7,9 @@ namespace Agents.Writer.BulkGuard;
 
 /// <summary>
 /// Decides whether a new proposal goes the normal way or into a batch a person must release or reject as a whole:
-/// too many records in one proposal, too many proposals of one kind per minute (counted in the database, so across
-/// all writer instances), or a batch of that kind already open (the fuse stays blown until a person resets it).
+/// too many records in one proposal, too many proposals of one kind from one source per minute (counted in the
+/// database, so across all writer instances), or a batch of that source and kind already open (the fuse stays blown
+/// until a person resets it). Per source: one CRM's runaway does not hold another's writes.
 /// </summary>
 public sealed class BulkGuardService(
     IOptions<WriterOptions> options,
@@ -18,8 +19,9 @@ public sealed class BulkGuardService(
     private BulkGuardOptions Options => options.Value.BulkGuard;
 
     // Asked for every new proposal: compiled once rather than translated by EF per call.
-    private static readonly Func<WriterDbContext, string, CancellationToken, Task<bool>> BatchIsOpen =
-        EF.CompileAsyncQuery((WriterDbContext db, string kind, CancellationToken _) => db.Batches.Any(b => b.Kind == kind && b.ClosedAt == null));
+    private static readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> BatchIsOpen =
+        EF.CompileAsyncQuery((WriterDbContext db, string source, string kind, CancellationToken _) =>
+            db.Batches.Any(b => b.Source == source && b.Kind == kind && b.ClosedAt == null));
 
     /// <summary>The reason to hold a proposal that touches too many records, or null.</summary>
     public string? RecordLimitReason(int recordCount) =>
@@ -30,72 +32,73 @@ public sealed class BulkGuardService(
     /// <summary>
     /// The reason to hold a new proposal, or null. <paramref name="db"/> is the saga's own context (its transaction).
     /// </summary>
-    public async Task<string?> ReasonToHoldAsync(WriterDbContext db, string kind, int recordCount, CancellationToken cancellationToken)
+    public async Task<string?> ReasonToHoldAsync(WriterDbContext db, string source, string kind, int recordCount, CancellationToken cancellationToken)
     {
         if (RecordLimitReason(recordCount) is { } tooBig)
             return tooBig;
-        if (await BatchIsOpen(db, kind, cancellationToken))
-            return $"a batch of {kind} is open for review";
+        if (await BatchIsOpen(db, source, kind, cancellationToken))
+            return $"a batch of {kind} from {source} is open for review";
         if (Options.MaxProposalsPerMinute <= 0)
             return null;
-        var rate = await CountProposalAsync(kind, cancellationToken);
+        var rate = await CountProposalAsync(source, kind, cancellationToken);
         return rate > Options.MaxProposalsPerMinute
-            ? $"{rate:0} proposals of {kind} within a minute (limit {Options.MaxProposalsPerMinute})"
+            ? $"{rate:0} proposals of {kind} from {source} within a minute (limit {Options.MaxProposalsPerMinute})"
             : null;
     }
 
     /// <summary>
-    /// Puts the write into the open batch of its kind, opening one if none is open, and returns the batch id. The
+    /// Puts the write into the open batch of its source and kind, opening one if none is open, and returns the batch id. The
     /// batch row is read FOR SHARE inside the saga's transaction: a release or reject (which closes the row with an
     /// UPDATE first) waits for this write to commit, so no write can join a batch after its members were taken.
     /// Opened: this write opened the batch (the guard tripped), which the caller counts once its transaction commits.
     /// </summary>
-    public async Task<(Guid BatchId, bool Opened)> JoinBatchAsync(WriterDbContext db, string kind, string reason, CancellationToken cancellationToken)
+    public async Task<(Guid BatchId, bool Opened)> JoinBatchAsync(WriterDbContext db, string source, string kind, string reason, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < 5; attempt++)
         {
             var opened = await db.Database.SqlQuery<Guid>($"""
-                INSERT INTO bulk_batches ("BatchId", "Kind", "Reason", "OpenedAt")
-                VALUES ({Guid.NewGuid()}, {kind}, {reason}, {DateTimeOffset.UtcNow})
-                ON CONFLICT ("Kind") WHERE "ClosedAt" IS NULL DO NOTHING
+                INSERT INTO bulk_batches ("BatchId", "Source", "Kind", "Reason", "OpenedAt")
+                VALUES ({Guid.NewGuid()}, {source}, {kind}, {reason}, {DateTimeOffset.UtcNow})
+                ON CONFLICT ("Source", "Kind") WHERE "ClosedAt" IS NULL DO NOTHING
                 RETURNING "BatchId" AS "Value"
                 """).ToListAsync(cancellationToken);
             if (opened.Count == 1)
             {
-                logger.LogWarning("Bulk guard tripped for {Kind}: {Reason}; batch {BatchId} held for review", kind, reason, opened[0]);
+                logger.LogWarning("Bulk guard tripped for {Kind} from {Source}: {Reason}; batch {BatchId} held for review", kind, source, reason, opened[0]);
             }
             var open = await db.Database.SqlQuery<Guid>($"""
-                SELECT "BatchId" AS "Value" FROM bulk_batches WHERE "Kind" = {kind} AND "ClosedAt" IS NULL FOR SHARE
+                SELECT "BatchId" AS "Value" FROM bulk_batches WHERE "Source" = {source} AND "Kind" = {kind} AND "ClosedAt" IS NULL FOR SHARE
                 """).ToListAsync(cancellationToken);
             if (open.Count == 1)
                 return (open[0], opened.Count == 1);
             // Closed between our insert and our read (a person decided it just now): open the next one.
         }
-        throw new InvalidOperationException($"No open bulk-review batch for {kind} after 5 attempts.");
+        throw new InvalidOperationException($"No open bulk-review batch for {kind} from {source} after 5 attempts.");
     }
 
     /// <summary>
-    /// Counts one new proposal of <paramref name="kind"/> in its own short transaction (a counter row locked for the
-    /// whole saga transaction would serialize every proposal of the kind) and returns the sliding-window rate: this
+    /// Counts one new proposal of <paramref name="kind"/> from <paramref name="source"/> in its own short transaction (a
+    /// counter row locked for the whole saga transaction would serialize every such proposal) and returns the sliding-window rate: this
     /// minute's count plus the previous minute's, weighted by how much of it still lies within the last 60 seconds.
     /// A proposal whose saga transaction loses a race and is retried is counted twice: the guard errs towards holding.
     /// </summary>
-    private async Task<double> CountProposalAsync(string kind, CancellationToken cancellationToken)
+    private async Task<double> CountProposalAsync(string source, string kind, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
         await connection.OpenAsync(cancellationToken);
         await using var cmd = new NpgsqlCommand("""
             WITH bumped AS (
-                INSERT INTO bulk_guard_windows ("Kind", "WindowStart", "Count")
-                VALUES (@kind, date_trunc('minute', now()), 1)
-                ON CONFLICT ("Kind", "WindowStart") DO UPDATE SET "Count" = bulk_guard_windows."Count" + 1
+                INSERT INTO bulk_guard_windows ("Source", "Kind", "WindowStart", "Count")
+                VALUES (@source, @kind, date_trunc('minute', now()), 1)
+                ON CONFLICT ("Source", "Kind", "WindowStart") DO UPDATE SET "Count" = bulk_guard_windows."Count" + 1
                 RETURNING "Count")
             SELECT (SELECT "Count" FROM bumped)
                  + coalesce((SELECT "Count" FROM bulk_guard_windows
-                             WHERE "Kind" = @kind AND "WindowStart" = date_trunc('minute', now()) - interval '1 minute'), 0)
+                             WHERE "Source" = @source AND "Kind" = @kind AND "WindowStart" = date_trunc('minute', now()) - interval '1 minute'), 0)
                    * (1 - extract(epoch FROM now() - date_trunc('minute', now())) / 60.0)
             """, connection);
+        cmd.Parameters.AddWithValue("source", source);
         cmd.Parameters.AddWithValue("kind", kind);
         return Convert.ToDouble(await cmd.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -6,48 +6,60 @@ namespace Agents.Writer.Crm;
 
 public static class CrmRegistration
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
-    /// Registers the adapter <c>Writer:CrmAdapter</c> names. Vendor credentials go onto the HttpClient's default
-    /// headers here and nowhere else: not into messages, not into log lines.
+    /// Registers every CRM adapter and the routes that choose between them (<see cref="CrmRoutes"/>). An adapter no
+    /// route uses is never called, so it needs no settings. Vendor credentials go onto each adapter's named
+    /// HttpClient here and nowhere else: not into messages, not into log lines.
     /// </summary>
-    public static IServiceCollection AddCrmAdapter(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCrmAdapters(this IServiceCollection services, IConfiguration configuration)
     {
-        var adapter = configuration.GetSection(WriterOptions.Section).Get<WriterOptions>()?.CrmAdapter ?? "journal";
         services.Configure<ZendeskOptions>(configuration.GetSection(ZendeskOptions.Section));
         services.Configure<HubSpotOptions>(configuration.GetSection(HubSpotOptions.Section));
-        switch (adapter.Trim().ToLowerInvariant())
+        services.Configure<FreshdeskOptions>(configuration.GetSection(FreshdeskOptions.Section));
+        services.Configure<GitHubOptions>(configuration.GetSection(GitHubOptions.Section));
+        services.AddSingleton<ICrmAdapter, JournalCrmAdapter>();
+        services.AddSingleton<ICrmAdapter, ZendeskCrmAdapter>();
+        services.AddSingleton<ICrmAdapter, HubSpotCrmAdapter>();
+        services.AddSingleton<ICrmAdapter, FreshdeskCrmAdapter>();
+        services.AddSingleton<ICrmAdapter, GitHubCrmAdapter>();
+        services.AddSingleton<CrmRoutes>();
+
+        services.AddHttpClient("zendesk", (sp, http) =>
         {
-            case "journal":
-                services.AddSingleton<ICrmAdapter, JournalCrmAdapter>();
-                break;
-            case "zendesk":
-                services.AddHttpClient<ICrmAdapter, ZendeskCrmAdapter>((sp, http) =>
-                {
-                    var o = sp.GetRequiredService<IOptions<ZendeskOptions>>().Value;
-                    if (o.Email.Length == 0 || o.ApiToken.Length == 0 || (o.Subdomain.Length == 0 && string.IsNullOrWhiteSpace(o.BaseUrl)))
-                        throw new InvalidOperationException("Writer:CrmAdapter is zendesk but Crm:Zendesk:Subdomain/BaseUrl, Email or ApiToken is not set.");
-                    http.BaseAddress = WithSlash(o.ResolveBaseUrl());
-                    http.Timeout = TimeSpan.FromSeconds(30);
-                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-                        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{o.Email}/token:{o.ApiToken}")));
-                });
-                break;
-            case "hubspot":
-                services.AddHttpClient<ICrmAdapter, HubSpotCrmAdapter>((sp, http) =>
-                {
-                    var o = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
-                    if (o.AccessToken.Length == 0)
-                        throw new InvalidOperationException("Writer:CrmAdapter is hubspot but Crm:HubSpot:AccessToken is not set.");
-                    http.BaseAddress = WithSlash(new Uri(o.BaseUrl));
-                    http.Timeout = TimeSpan.FromSeconds(30);
-                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", o.AccessToken);
-                });
-                break;
-            default:
-                throw new InvalidOperationException($"Writer:CrmAdapter '{adapter}' is not one of journal, zendesk, hubspot.");
-        }
+            var o = sp.GetRequiredService<IOptions<ZendeskOptions>>().Value;
+            Configure(http, o.ResolveBaseUrl(), new AuthenticationHeaderValue("Basic", Base64($"{o.Email}/token:{o.ApiToken}")));
+        });
+        services.AddHttpClient("hubspot", (sp, http) =>
+        {
+            var o = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
+            Configure(http, new Uri(o.BaseUrl), new AuthenticationHeaderValue("Bearer", o.AccessToken));
+        });
+        services.AddHttpClient("freshdesk", (sp, http) =>
+        {
+            var o = sp.GetRequiredService<IOptions<FreshdeskOptions>>().Value;
+            // Freshdesk's convention: the API key is the user name, the password is ignored ("X").
+            Configure(http, o.ResolveBaseUrl(), new AuthenticationHeaderValue("Basic", Base64($"{o.ApiKey}:X")));
+        });
+        services.AddHttpClient("github", (sp, http) =>
+        {
+            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
+            Configure(http, new Uri(o.BaseUrl), new AuthenticationHeaderValue("Bearer", o.Token));
+            // GitHub refuses requests without a User-Agent, and pins the API version by header.
+            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Agents-Writer", "1.0"));
+            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+            http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
+        });
         return services;
     }
 
-    private static Uri WithSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+    private static void Configure(HttpClient http, Uri baseUrl, AuthenticationHeaderValue authorization)
+    {
+        http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        http.Timeout = Timeout;
+        http.DefaultRequestHeaders.Authorization = authorization;
+    }
+
+    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

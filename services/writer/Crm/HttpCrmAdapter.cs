@@ -7,22 +7,40 @@ namespace Agents.Writer.Crm;
 
 /// <summary>
 /// What the vendor adapters share: send one JSON request, turn the answer into success or a
-/// <see cref="CrmWriteException"/> (retryable for 409/429/5xx/timeouts, with the vendor's Retry-After).
-/// Authentication is set on the HttpClient at registration (see <see cref="CrmRegistration"/>), never here.
+/// <see cref="CrmWriteException"/> (retryable for 408/409/429/5xx/timeouts, with the vendor's Retry-After).
+/// Each adapter's HttpClient is the named client of its <see cref="Name"/>, which <see cref="CrmRegistration"/>
+/// gives its address and credentials: they never pass through here.
 /// </summary>
-public abstract class HttpCrmAdapter(HttpClient http) : ICrmAdapter
+public abstract class HttpCrmAdapter(IHttpClientFactory httpFactory) : ICrmAdapter
 {
     private const int ErrorTextLength = 300;
 
     public abstract string Name { get; }
+
+    public abstract IReadOnlySet<string>? Sources { get; }
+
+    public abstract string? MissingSettings { get; }
+
+    /// <summary>The write kinds this vendor can take.</summary>
+    protected abstract IReadOnlySet<string> Kinds { get; }
+
+    public virtual string? CannotApply(string kind, string externalId) =>
+        Kinds.Contains(kind) ? null : $"{Name} applies {string.Join(", ", Kinds.Order(StringComparer.Ordinal))} only";
 
     public abstract Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken);
 
     protected static HttpContent Json(object body) =>
         new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
+    protected async Task<string> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        return await SendAsync(request, cancellationToken);
+    }
+
     protected async Task<string> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var http = httpFactory.CreateClient(Name);
         HttpResponseMessage response;
         try
         {
@@ -42,16 +60,22 @@ public abstract class HttpCrmAdapter(HttpClient http) : ICrmAdapter
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.IsSuccessStatusCode)
                 return body;
-            var status = (int)response.StatusCode;
-            var reason = $"{Name} answered {status} {response.ReasonPhrase} to {request.Method} {request.RequestUri?.AbsolutePath}: " +
+            var reason = $"{Name} answered {(int)response.StatusCode} {response.ReasonPhrase} to {request.Method} {request.RequestUri?.AbsolutePath}: " +
                 (body.Length > ErrorTextLength ? body[..ErrorTextLength] + "…" : body);
-            var retryable = response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or HttpStatusCode.RequestTimeout
-                || status >= 500;
-            throw new CrmWriteException(reason, retryable, RetryAfter(response));
+            var (retryable, retryAfter) = Classify(response);
+            throw new CrmWriteException(reason, retryable, retryAfter);
         }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>
+    /// Whether a refusal is worth another attempt, and when: 408, 409, 429 and 5xx are, as long as Retry-After asks;
+    /// every other 4xx is the vendor's final no. A vendor that signals a rate limit otherwise (GitHub's 403) says so here.
+    /// </summary>
+    protected virtual (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response) =>
+        (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or HttpStatusCode.RequestTimeout
+            || (int)response.StatusCode >= 500, RetryAfter(response));
+
+    protected static TimeSpan? RetryAfter(HttpResponseMessage response)
     {
         var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
@@ -62,7 +86,7 @@ public abstract class HttpCrmAdapter(HttpClient http) : ICrmAdapter
     }
 
     /// <summary>Our four priorities as the caller's vendor names them.</summary>
-    protected static string Priority(ApplyWrite write, IReadOnlyDictionary<string, string> names)
+    protected static T Priority<T>(ApplyWrite write, IReadOnlyDictionary<string, T> names)
     {
         var ours = Change(write, "priority").Trim().ToLowerInvariant();
         return names.TryGetValue(ours, out var theirs)

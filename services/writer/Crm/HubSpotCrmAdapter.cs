@@ -6,11 +6,12 @@ namespace Agents.Writer.Crm;
 
 /// <summary>
 /// HubSpot CRM objects API: <c>PATCH /crm/v3/objects/tickets/{id}</c> with <c>{"properties":{…}}</c>, Bearer token of a
-/// private app (set on the HttpClient). Priority and category are absolute values; tags (HubSpot tickets have none)
-/// go into a multi-value property as the union of what is there and what we add, so a replay writes the same value.
-/// HubSpot documents no idempotency key for object updates, so none is sent.
+/// private app (set on the HttpClient). Priority and category are absolute values. Tags (HubSpot tickets have none) go
+/// into a multi-value property, which a PATCH replaces whole and HubSpot lets no one write conditionally (no ETag or
+/// If-Match on CRM objects, no append operation): <see cref="TagUnion"/> reads it, writes the union and reads it back,
+/// merging again when another client replaced it meanwhile. HubSpot documents no idempotency key for object updates.
 /// </summary>
-public sealed class HubSpotCrmAdapter(HttpClient http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
+public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -26,6 +27,16 @@ public sealed class HubSpotCrmAdapter(HttpClient http, IOptions<HubSpotOptions> 
 
     public override string Name => "hubspot";
 
+    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
+
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+
+    public override string? MissingSettings => options.Value.AccessToken.Length == 0 ? "Crm:HubSpot:AccessToken is not set" : null;
+
+    public override string? CannotApply(string kind, string externalId) =>
+        base.CannotApply(kind, externalId)
+        ?? (externalId.Length > 0 && externalId.All(char.IsAsciiDigit) ? null : $"'{externalId}' is not a HubSpot ticket id (a number)");
+
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
         var path = $"crm/v3/objects/tickets/{Uri.EscapeDataString(write.ExternalId)}";
@@ -40,20 +51,26 @@ public sealed class HubSpotCrmAdapter(HttpClient http, IOptions<HubSpotOptions> 
                 break;
             case WriteKinds.AddTags:
                 var property = options.Value.TagsProperty;
-                var current = await CurrentValuesAsync(path, property, cancellationToken);
-                properties[property] = string.Join(';', current.Union(Tags(write), StringComparer.Ordinal).Order(StringComparer.Ordinal));
-                break;
+                await TagUnion.AddAsync(Name, Tags(write),
+                    ct => CurrentValuesAsync(path, property, ct),
+                    (tags, ct) => PatchAsync(path, new Dictionary<string, string> { [property] = string.Join(';', tags) }, ct),
+                    cancellationToken);
+                return;
             default:
                 throw Unsupported(write, Name);
         }
+        await PatchAsync(path, properties, cancellationToken);
+    }
+
+    private async Task PatchAsync(string path, Dictionary<string, string> properties, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = Json(new { properties }) };
         await SendAsync(request, cancellationToken);
     }
 
     private async Task<IReadOnlyList<string>> CurrentValuesAsync(string path, string property, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{path}?properties={Uri.EscapeDataString(property)}");
-        using var json = JsonDocument.Parse(await SendAsync(request, cancellationToken));
+        using var json = JsonDocument.Parse(await GetAsync($"{path}?properties={Uri.EscapeDataString(property)}", cancellationToken));
         return json.RootElement.TryGetProperty("properties", out var properties)
                && properties.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -5,19 +5,28 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer.Crm;
 
-/// <summary>The default CRM: a table of applied writes. INSERT … ON CONFLICT DO NOTHING makes re-applies no-ops.</summary>
+/// <summary>
+/// The default CRM: a table of applied writes, for any source (it touches no system outside).
+/// INSERT … ON CONFLICT DO NOTHING on (key, generation) makes re-applies no-ops.
+/// </summary>
 public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFactory) : ICrmAdapter
 {
     public string Name => "journal";
+
+    public IReadOnlySet<string>? Sources => null;
+
+    public string? MissingSettings => null;
+
+    public string? CannotApply(string kind, string externalId) => null;
 
     public async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO crm_journal ("CorrelationId", "IdempotencyKey", "Source", "ExternalId", "Kind", "Changes", "AppliedAt")
-            VALUES ({write.CorrelationId}, {write.IdempotencyKey}, {write.Source}, {write.ExternalId}, {write.Kind},
+            INSERT INTO crm_journal ("CorrelationId", "IdempotencyKey", "Generation", "Source", "ExternalId", "Kind", "Changes", "AppliedAt")
+            VALUES ({write.CorrelationId}, {write.IdempotencyKey}, {write.Generation}, {write.Source}, {write.ExternalId}, {write.Kind},
                     CAST({ProposalContent.ToJson(write.Changes)} AS jsonb), {DateTimeOffset.UtcNow})
-            ON CONFLICT ("IdempotencyKey") DO NOTHING
+            ON CONFLICT ("IdempotencyKey", "Generation") DO NOTHING
             """, cancellationToken);
     }
 }

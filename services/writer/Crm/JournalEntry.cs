@@ -6,6 +6,9 @@ public class JournalEntry
     public long Id { get; set; }
     public Guid CorrelationId { get; set; }
     public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>The write's generation: the journal's key is the idempotency key and the generation.</summary>
+    public int Generation { get; set; } = 1;
     public string Source { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public string Kind { get; set; } = "";

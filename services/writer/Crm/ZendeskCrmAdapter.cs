@@ -7,9 +7,10 @@ namespace Agents.Writer.Crm;
 /// Zendesk Support: <c>PUT /api/v2/tickets/{id}.json</c> with <c>{"ticket":{…}}</c>, Basic auth
 /// <c>{email}/token:{api_token}</c> (set on the HttpClient). Every update sets absolute values, and tags go through
 /// <c>additional_tags</c> (adds without removing), so applying the same write twice leaves the ticket the same.
-/// Zendesk documents an <c>Idempotency-Key</c> header; we send our key (hashed when longer than its 255 characters).
+/// Zendesk documents an <c>Idempotency-Key</c> header; we send our key and the write's generation (hashed when longer
+/// than its 255 characters).
 /// </summary>
-public sealed class ZendeskCrmAdapter(HttpClient http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
+public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -17,6 +18,32 @@ public sealed class ZendeskCrmAdapter(HttpClient http, IOptions<ZendeskOptions> 
     };
 
     public override string Name => "zendesk";
+
+    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "zendesk" };
+
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+
+    public override string? MissingSettings
+    {
+        get
+        {
+            var o = options.Value;
+            return o.Email.Length == 0 || o.ApiToken.Length == 0 || (o.Subdomain.Length == 0 && string.IsNullOrWhiteSpace(o.BaseUrl))
+                ? "Crm:Zendesk:Subdomain (or BaseUrl), Email and ApiToken must be set"
+                : null;
+        }
+    }
+
+    public override string? CannotApply(string kind, string externalId)
+    {
+        if (base.CannotApply(kind, externalId) is { } why)
+            return why;
+        if (!externalId.All(char.IsAsciiDigit) || externalId.Length == 0)
+            return $"'{externalId}' is not a Zendesk ticket id (a number)";
+        return kind == WriteKinds.SetCategory && options.Value.CategoryFieldId is null
+            ? "Crm:Zendesk:CategoryFieldId (the ticket field for the category) is not set"
+            : null;
+    }
 
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
@@ -26,14 +53,13 @@ public sealed class ZendeskCrmAdapter(HttpClient http, IOptions<ZendeskOptions> 
             WriteKinds.AddTags => new { additional_tags = Tags(write) },
             WriteKinds.SetCategory when options.Value.CategoryFieldId is { } field =>
                 new { custom_fields = new[] { new { id = field, value = Change(write, "category") } } },
-            WriteKinds.SetCategory => throw new CrmWriteException("zendesk: Crm:Zendesk:CategoryFieldId is not set; set-category cannot be applied.", retryable: false),
             _ => throw Unsupported(write, Name),
         };
         using var request = new HttpRequestMessage(HttpMethod.Put, $"api/v2/tickets/{Uri.EscapeDataString(write.ExternalId)}.json")
         {
             Content = Json(new { ticket }),
         };
-        request.Headers.Add("Idempotency-Key", VendorIdempotencyKey.For(write.IdempotencyKey, 255));
+        request.Headers.Add("Idempotency-Key", VendorIdempotencyKey.For(write, 255));
         await SendAsync(request, cancellationToken);
     }
 }

@@ -7,52 +7,22 @@ using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Expiry;
 
-/// <summary>
-/// Our own timer for pending writes (the broker has no delayed-message plugin, so no saga Schedule): every
-/// <see cref="WriterOptions.SweepInterval"/> one writer instance, the one that gets a PostgreSQL advisory lock,
-/// publishes <see cref="ExpireWrite"/> for each write past its time; the saga decides under its row lock. Two
-/// sweepers overlapping anyway (a lock lost with its connection) only publish a message the saga ignores.
-/// </summary>
+/// <summary>Publishes <see cref="ExpireWrite"/> for each write waiting for a person past its time.</summary>
 public sealed class ExpirySweeper(
     IDbContextFactory<WriterDbContext> dbFactory,
     IBus bus,
     IOptions<WriterOptions> options,
-    ILogger<ExpirySweeper> logger) : BackgroundService
+    ILogger<ExpirySweeper> logger) : LockedSweeper(dbFactory, options, logger)
 {
-    private const int BatchSize = 2000;
-    /// <summary>The advisory lock (transaction-scoped) the instance that sweeps holds.</summary>
-    public static readonly long LockKey = BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData("Agents.Writer.ExpirySweeper"u8), 0);
+    /// <summary>The advisory lock the instance that sweeps holds.</summary>
+    public static readonly long Lock = KeyFor("Agents.Writer.ExpirySweeper");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var published = await SweepOnceAsync(stoppingToken);
-                if (published > 0)
-                    logger.LogInformation("Expiry sweep: {Count} writes past their time", published);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Expiry sweep failed; next try in {Interval}", options.Value.SweepInterval);
-            }
-        }
-    }
+    protected override long LockKey => Lock;
 
-    /// <summary>One sweep; returns how many expiry messages were published (0 when another instance holds the lock).</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    protected override string Found => "writes past their time";
+
+    protected override async Task<int> SweepAsync(WriterDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // A transaction-scoped lock: released by the commit or rollback however the sweep ends, so a pooled
-        // connection (not reset on return) can never keep it.
-        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
-        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").SingleAsync(cancellationToken);
-        if (!locked)
-            return 0;
-        var now = DateTimeOffset.UtcNow;
-        // A bounded batch per sweep: what is left over goes out on the next tick.
         var due = await db.Writes.AsNoTracking()
             .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState) && w.ExpiresAt <= now)
             .OrderBy(w => w.ExpiresAt).Select(w => w.CorrelationId).Take(BatchSize).ToListAsync(cancellationToken);
@@ -61,7 +31,6 @@ public sealed class ExpirySweeper(
 
         // The bulk guard's per-minute counters are only read for the last two minutes.
         await db.BulkGuardWindows.Where(w => w.WindowStart < now.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
-        await tx.CommitAsync(cancellationToken);
         return due.Count;
     }
 }

@@ -34,20 +34,23 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.Before).HasColumnType("jsonb");
             e.Property(x => x.Classification).HasColumnType("jsonb");
             e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.Property(x => x.NextProposal).HasColumnType("jsonb");
         });
         model.Entity<BulkBatch>(e =>
         {
             e.ToTable("bulk_batches");
             e.HasKey(x => x.BatchId);
-            // One open batch per kind: two instances tripping at once join the same batch (INSERT … ON CONFLICT).
-            e.HasIndex(x => x.Kind).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            // One open batch per source and kind: two instances tripping at once join the same batch (INSERT … ON CONFLICT).
+            e.HasIndex(x => new { x.Source, x.Kind }).IsUnique().HasFilter("\"ClosedAt\" IS NULL");
+            e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.Kind).HasMaxLength(64);
             e.Property(x => x.Decision).HasMaxLength(16);
         });
         model.Entity<BulkGuardWindow>(e =>
         {
             e.ToTable("bulk_guard_windows");
-            e.HasKey(x => new { x.Kind, x.WindowStart });
+            e.HasKey(x => new { x.Source, x.Kind, x.WindowStart });
+            e.Property(x => x.Source).HasMaxLength(64);
             e.Property(x => x.Kind).HasMaxLength(64);
         });
         model.Entity<AuditEntry>(e =>
@@ -56,12 +59,13 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.HasIndex(x => new { x.CorrelationId, x.At });
             e.Property(x => x.Action).HasMaxLength(64);
             e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.ContentHash).HasMaxLength(64);
         });
         model.Entity<JournalEntry>(e =>
         {
             e.ToTable("crm_journal");
-            // The journal's exactly-once guarantee: a second apply of the same key cannot add a row.
-            e.HasIndex(x => x.IdempotencyKey).IsUnique();
+            // The journal's exactly-once guarantee: a second apply of the same key and generation cannot add a row.
+            e.HasIndex(x => new { x.IdempotencyKey, x.Generation }).IsUnique();
             e.Property(x => x.IdempotencyKey).HasMaxLength(512);
             e.Property(x => x.Changes).HasColumnType("jsonb");
         });

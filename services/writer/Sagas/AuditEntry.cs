@@ -5,6 +5,9 @@ public class AuditEntry
 {
     public long Id { get; set; }
     public Guid CorrelationId { get; set; }
+
+    /// <summary>The write's generation the row belongs to.</summary>
+    public int Generation { get; set; } = 1;
     public DateTimeOffset At { get; set; }
 
     /// <summary>proposed, duplicate, superseded, approved, rejected, applied, failed, refused, …</summary>
@@ -14,4 +17,7 @@ public class AuditEntry
     public string Actor { get; set; } = "";
 
     public string? Detail { get; set; }
+
+    /// <summary>The content hash a decision named (approved, rejected, released, refused): the version it was taken on.</summary>
+    public string? ContentHash { get; set; }
 }

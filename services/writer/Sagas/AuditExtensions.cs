@@ -9,15 +9,17 @@ public static class AuditExtensions
     /// Adds an audit row in the saga's own transaction: it commits with the state change or not at all.
     /// </summary>
     public static void Audit<TMessage>(this SagaConsumeContext<WriteApprovalState, TMessage> context,
-        string action, string actor, string? detail = null)
+        string action, string actor, string? detail = null, string? contentHash = null)
         where TMessage : class =>
         context.WriterDb().Audit.Add(new AuditEntry
         {
             CorrelationId = context.Saga.CorrelationId,
+            Generation = context.Saga.Generation,
             At = DateTimeOffset.UtcNow,
             Action = action,
             Actor = actor,
             Detail = detail,
+            ContentHash = contentHash,
         });
 
     /// <summary>Runs <paramref name="action"/> only once the saga's transaction committed (a metric: never counted twice).</summary>

@@ -9,6 +9,18 @@ public class WriteApprovalState : SagaStateMachineInstance
     public string CurrentState { get; set; } = "";
 
     public string IdempotencyKey { get; set; } = "";
+
+    /// <summary>
+    /// 1 for the first proposal of the key; a proposal from a newer ticket version after the write was decided (or
+    /// once the write being applied is done) starts the next generation on this same row.
+    /// </summary>
+    public int Generation { get; set; } = 1;
+
+    /// <summary>The newest ticket version (the vendor's update time) a proposal of this generation came from.</summary>
+    public DateTimeOffset? TicketUpdatedAt { get; set; }
+
+    /// <summary>A proposal from a newer ticket version that arrived while this generation was being applied (JSON): the next generation.</summary>
+    public string? NextProposal { get; set; }
     public string Source { get; set; } = "";
     public string ExternalId { get; set; } = "";
     public string Kind { get; set; } = "";
@@ -53,6 +65,18 @@ public class WriteApprovalState : SagaStateMachineInstance
     public string? TraceParent { get; set; }
 
     public string? Adapter { get; set; }
+
+    /// <summary>
+    /// The apply attempt the write is on: set at the decision, moved on when an attempt ended without applying
+    /// (deferred or faulted). ApplyWrite carries it; results and copies of other attempts are ignored.
+    /// </summary>
+    public int ApplyAttempt { get; set; }
+
+    /// <summary>When the current attempt's ApplyWrite was last sent; the re-drive sweeper measures "stuck" from here.</summary>
+    public DateTimeOffset? ApplyRequestedAt { get; set; }
+
     public DateTimeOffset? AppliedAt { get; set; }
+
+    /// <summary>Why the write failed; while it is still Applying, why its last attempt did not apply.</summary>
     public string? FailureReason { get; set; }
 }

@@ -6,9 +6,10 @@ const TOKEN_KEY = 'agents.approverToken';
 export class AuthError extends Error {}
 
 export class ApiError extends Error {
-  constructor(status, title) {
+  constructor(status, title, body = null) {
     super(title);
     this.status = status;
+    this.body = body; // the problem document, when there is one (a 409 carries the current version)
   }
 }
 
@@ -26,9 +27,9 @@ function headers(extra = {}) {
 async function problem(response) {
   try {
     const body = await response.json();
-    return body.title || body.detail || body.note || `${response.status} ${response.statusText}`;
+    return new ApiError(response.status, body.title || body.detail || body.note || `${response.status} ${response.statusText}`, body);
   } catch {
-    return `${response.status} ${response.statusText}`;
+    return new ApiError(response.status, `${response.status} ${response.statusText}`);
   }
 }
 
@@ -41,7 +42,7 @@ async function call(method, path, body) {
     credentials: 'omit',
   });
   if (response.status === 401) throw new AuthError('The writer did not accept the token.');
-  if (!response.ok) throw new ApiError(response.status, await problem(response));
+  if (!response.ok) throw await problem(response);
   const text = await response.text();
   return text ? JSON.parse(text) : null;
 }
@@ -51,8 +52,9 @@ const q = encodeURIComponent;
 export const api = {
   me: () => call('GET', '/approvals/me'),
   writes: (state, limit = 500) => call('GET', `/approvals?state=${q(state)}&limit=${limit}`),
-  approve: (id, reason) => call('POST', `/approvals/${q(id)}/approve`, { reason: reason || null }),
-  reject: (id, reason) => call('POST', `/approvals/${q(id)}/reject`, { reason: reason || null }),
+  // Every decision names the version it was taken on (contentHash): the writer refuses it (409) if the write changed.
+  approve: (id, reason, contentHash) => call('POST', `/approvals/${q(id)}/approve`, { reason: reason || null, contentHash }),
+  reject: (id, reason, contentHash) => call('POST', `/approvals/${q(id)}/reject`, { reason: reason || null, contentHash }),
   history: (source, externalId) => call('GET', `/approvals/history?source=${q(source)}&externalId=${q(externalId)}`),
   changes: () => call('GET', '/approvals/changes'),
   // Bulk review: a writer without it answers 404, and the page shows no bulk section.
@@ -64,8 +66,8 @@ export const api = {
       throw e;
     }
   },
-  releaseBatch: (batchId, reason) => call('POST', `/approvals/batches/${q(batchId)}/release`, { reason: reason || null }),
-  rejectBatch: (batchId, reason) => call('POST', `/approvals/batches/${q(batchId)}/reject`, { reason: reason || null }),
+  releaseBatch: (batchId, reason, contentHash) => call('POST', `/approvals/batches/${q(batchId)}/release`, { reason: reason || null, contentHash }),
+  rejectBatch: (batchId, reason, contentHash) => call('POST', `/approvals/batches/${q(batchId)}/reject`, { reason: reason || null, contentHash }),
 };
 
 /**

@@ -16,6 +16,7 @@ const state = {
   known: null, // ids seen at the last refresh, to announce new arrivals
   selected: new Set(),
   deciding: new Map(), // id → "approve" | "reject" while the saga has not moved yet
+  notes: new Map(), // id (write or batch) → why its last decision was not taken, shown until it is decided or gone
   watch: null,
   version: null,
 };
@@ -145,6 +146,8 @@ async function load() {
   state.known = ids;
   for (const id of [...state.selected]) if (!ids.has(id)) state.selected.delete(id);
   for (const id of [...state.deciding.keys()]) if (!ids.has(id)) state.deciding.delete(id);
+  const batchIds = new Set((batches ?? []).map((b) => b.batchId));
+  for (const id of [...state.notes.keys()]) if (!ids.has(id) && !batchIds.has(id)) state.notes.delete(id);
 
   renderFilterOptions();
   renderQueue();
@@ -217,6 +220,7 @@ function syncCard(card, id) {
   card.classList.toggle('deciding', Boolean(deciding));
   for (const button of card.querySelectorAll('button.approve, button.reject')) button.disabled = Boolean(deciding);
   if (deciding) card.querySelector('.card-status').textContent = deciding === 'approve' ? 'Approved; waiting for the writer…' : 'Rejected; waiting for the writer…';
+  else if (state.notes.has(id)) card.querySelector('.card-status').textContent = state.notes.get(id);
 }
 
 function renderSelection() {
@@ -238,7 +242,7 @@ function renderBatches() {
   const existing = new Map([...container.children].map((article) => [article.dataset.batch, article]));
   const articles = batches.map((batch) => {
     const members = state.held.filter((w) => w.batchId === batch.batchId);
-    const key = JSON.stringify([batch.count, batch.reason, members.map((w) => w.id)]);
+    const key = JSON.stringify([batch.count, batch.reason, batch.contentHash, members.map((w) => w.id)]);
     let article = existing.get(batch.batchId);
     if (!article || article.dataset.key !== key) {
       const fresh = batchCard(batch, members);
@@ -249,6 +253,7 @@ function renderBatches() {
       fresh.dataset.key = key;
       article = fresh;
     }
+    if (state.notes.has(batch.batchId)) article.querySelector('.card-status').textContent = state.notes.get(batch.batchId);
     return article;
   });
   reconcile(container, articles);
@@ -275,20 +280,31 @@ function renderRecent(decided) {
 
 const writeById = (id) => state.pending.find((w) => w.id === id);
 
+/** What a refused decision tells the approver: a write (or batch) that changed since they saw it is shown anew. */
+function refusal(e, verb) {
+  if (e.status === 409 && e.body?.current) return `Not ${verb}: it changed since you saw it. The current version is shown now: review it and decide again.`;
+  return `Not ${verb}: ${e.message}`;
+}
+
 async function decide(id, decision, reason) {
   const write = writeById(id);
   const card = document.querySelector(`.card[data-id="${CSS.escape(id)}"]`);
   const subject = write?.subject || 'the write';
+  // The version on the screen, not the one loaded last: that is what the approver decides on.
+  const contentHash = card?.dataset.contentHash || write?.contentHash;
   try {
-    const answer = decision === 'approve' ? await api.approve(id, reason) : await api.reject(id, reason);
+    const answer = decision === 'approve' ? await api.approve(id, reason, contentHash) : await api.reject(id, reason, contentHash);
+    state.notes.delete(id);
     state.deciding.set(id, decision);
     if (card) syncCard(card, id);
     say(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${subject}.${answer?.note ? ` ${answer.note}` : ''}`);
     return { id, ok: true };
   } catch (e) {
-    if (card) card.querySelector('.card-status').textContent = `Not ${PAST[decision]}: ${e.message}`;
     if (e instanceof AuthError) throw e;
-    return { id, ok: false, error: e.message };
+    const note = refusal(e, PAST[decision]);
+    state.notes.set(id, note);
+    if (card) card.querySelector('.card-status').textContent = note;
+    return { id, ok: false, error: note };
   }
 }
 
@@ -296,7 +312,8 @@ async function decideOne(card, decision) {
   const id = card.dataset.id;
   const reason = card.querySelector('.reason-input').value.trim();
   try {
-    await decide(id, decision, reason);
+    const result = await decide(id, decision, reason);
+    if (!result.ok) say(result.error);
   } catch (e) {
     handleError(e, 'Decision failed');
   }
@@ -343,13 +360,17 @@ async function decideBatch(article, action) {
     release ? `Release ${batch.count}` : `Reject ${batch.count}`);
   if (!ok) return;
   const reason = article.querySelector('.reason-input').value.trim();
+  const contentHash = article.dataset.contentHash;
   try {
-    if (release) await api.releaseBatch(batchId, reason);
-    else await api.rejectBatch(batchId, reason);
+    if (release) await api.releaseBatch(batchId, reason, contentHash);
+    else await api.rejectBatch(batchId, reason, contentHash);
+    state.notes.delete(batchId);
     say(`Batch of ${writes(batch.count)} (${batch.kind}) ${release ? 'released' : 'rejected'}.`);
   } catch (e) {
     if (e instanceof AuthError) return handleError(e, '');
-    article.querySelector('.card-status').textContent = `Not ${release ? 'released' : 'rejected'}: ${e.message}`;
+    const note = refusal(e, release ? 'released' : 'rejected');
+    state.notes.set(batchId, note);
+    article.querySelector('.card-status').textContent = note;
   }
   refresh();
 }

@@ -54,7 +54,7 @@ export function writeCard(write) {
   const id = write.id;
   const subjectId = `subject-${id}`;
   const subject = write.subject || '(no subject)';
-  return h('li', { class: 'card', 'data-id': id, 'data-signature': signature(write) },
+  return h('li', { class: 'card', 'data-id': id, 'data-signature': signature(write), 'data-content-hash': write.contentHash ?? '' },
     h('article', { 'aria-labelledby': subjectId, tabindex: '-1' },
       h('div', { class: 'card-head' },
         h('input', { type: 'checkbox', id: `select-${id}`, class: 'select', 'data-action': 'select' }),
@@ -81,15 +81,15 @@ export function writeCard(write) {
 }
 
 /** What makes a card worth rebuilding (a superseded proposal changes its content, not its id). */
-export const signature = (write) => JSON.stringify([write.kind, write.changes, write.before, write.subject, write.excerpt, write.classification, write.duplicateCount]);
+export const signature = (write) => JSON.stringify([write.contentHash, write.kind, write.changes, write.before, write.subject, write.excerpt, write.classification, write.duplicateCount]);
 
 /** A batch held for bulk review, with a few of its writes as examples. */
 export function batchCard(batch, writes) {
   const id = batch.batchId;
   const examples = writes.slice(0, 10);
-  return h('article', { class: 'batch', 'data-batch': id, 'aria-labelledby': `batch-${id}` },
+  return h('article', { class: 'batch', 'data-batch': id, 'data-content-hash': batch.contentHash ?? '', 'aria-labelledby': `batch-${id}` },
     h('h3', { id: `batch-${id}` }, `${batch.count} × ${batch.kind}`),
-    h('p', { class: 'meta' }, 'Held ', time(batch.openedAt), batch.reason ? ` · ${batch.reason}` : null),
+    h('p', { class: 'meta' }, batch.source ? `From ${batch.source} · held ` : 'Held ', time(batch.openedAt), batch.reason ? ` · ${batch.reason}` : null),
     h('details', {},
       h('summary', {}, `Show ${examples.length} of the ${batch.count} writes`),
       h('ul', { class: 'examples' }, examples.map((w) =>
@@ -122,6 +122,6 @@ export function historyTable(writes) {
         h('td', {}, formatDate(e.at)),
         h('td', {}, e.actor),
         h('td', {}, e.action),
-        h('td', {}, `${w.kind} (${w.state})`),
+        h('td', {}, `${w.kind} (${w.state})`, e.generation > 1 ? ` · generation ${e.generation}` : null),
         h('td', { class: 'detail' }, e.detail ?? ''))))));
 }

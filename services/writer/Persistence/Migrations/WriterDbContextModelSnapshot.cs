@@ -53,9 +53,14 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.HasKey("BatchId");
 
-                    b.HasIndex("Kind")
+                    b.HasIndex("Source", "Kind")
                         .IsUnique()
                         .HasFilter("\"ClosedAt\" IS NULL");
 
@@ -64,6 +69,10 @@ namespace Agents.Writer.Persistence.Migrations
 
             modelBuilder.Entity("Agents.Writer.BulkGuard.BulkGuardWindow", b =>
                 {
+                    b.Property<string>("Source")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Kind")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -74,7 +83,7 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
-                    b.HasKey("Kind", "WindowStart");
+                    b.HasKey("Source", "Kind", "WindowStart");
 
                     b.ToTable("bulk_guard_windows", (string)null);
                 });
@@ -101,6 +110,9 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -116,7 +128,7 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("IdempotencyKey")
+                    b.HasIndex("IdempotencyKey", "Generation")
                         .IsUnique();
 
                     b.ToTable("crm_journal", (string)null);
@@ -143,11 +155,18 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid>("CorrelationId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Detail")
                         .HasColumnType("text");
+
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
 
                     b.HasKey("Id");
 
@@ -166,6 +185,12 @@ namespace Agents.Writer.Persistence.Migrations
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("AppliedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ApplyAttempt")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ApplyRequestedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("BatchId")
@@ -225,6 +250,9 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<string>("FailureReason")
                         .HasColumnType("text");
 
+                    b.Property<int>("Generation")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IdempotencyKey")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -234,6 +262,9 @@ namespace Agents.Writer.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NextProposal")
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("ProposedAt")
                         .HasColumnType("timestamp with time zone");
@@ -252,6 +283,9 @@ namespace Agents.Writer.Persistence.Migrations
 
                     b.Property<int>("SupersededCount")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("TicketUpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(128)

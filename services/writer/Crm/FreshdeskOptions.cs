@@ -1,0 +1,20 @@
+namespace Agents.Writer.Crm;
+
+/// <summary><c>Crm:Freshdesk</c>: the helpdesk's address and the API key the Freshdesk adapter writes with.</summary>
+public sealed class FreshdeskOptions
+{
+    public const string Section = "Crm:Freshdesk";
+
+    /// <summary>Defaults to https://{Domain}.freshdesk.com.</summary>
+    public string? BaseUrl { get; set; }
+
+    public string Domain { get; set; } = "";
+
+    /// <summary>An agent's API key (Profile settings → View API key); sent as the Basic user name, with password X.</summary>
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>The custom ticket field set-category writes (e.g. <c>cf_category</c>); none, set-category is refused.</summary>
+    public string? CategoryField { get; set; }
+
+    public Uri ResolveBaseUrl() => new(string.IsNullOrWhiteSpace(BaseUrl) ? $"https://{Domain}.freshdesk.com" : BaseUrl);
+}

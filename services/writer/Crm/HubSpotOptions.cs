@@ -1,0 +1,13 @@
+namespace Agents.Writer.Crm;
+
+/// <summary><c>Crm:HubSpot</c>: the private app's access token and where the API is.</summary>
+public sealed class HubSpotOptions
+{
+    public const string Section = "Crm:HubSpot";
+
+    public string BaseUrl { get; set; } = "https://api.hubapi.com";
+    public string AccessToken { get; set; } = "";
+
+    /// <summary>The ticket property add-tags writes (HubSpot tickets have no tags of their own): a multiple checkboxes or text property.</summary>
+    public string TagsProperty { get; set; } = "agents_tags";
+}

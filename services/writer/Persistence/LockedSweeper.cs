@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Agents.Writer.Persistence;
+
+/// <summary>
+/// A timer of our own (the broker has no delayed-message plugin, so no saga Schedule): every
+/// <see cref="WriterOptions.SweepInterval"/> one writer instance, the one that gets this sweeper's PostgreSQL
+/// advisory lock, looks for writes due and publishes a message per write; the saga decides under its row lock. Two
+/// instances sweeping anyway (a lock lost with its connection) only publish messages the saga ignores the second time.
+/// </summary>
+public abstract class LockedSweeper(
+    IDbContextFactory<WriterDbContext> dbFactory, IOptions<WriterOptions> options, ILogger logger) : BackgroundService
+{
+    /// <summary>At most this many writes per sweep: what is left over goes out on the next tick.</summary>
+    protected const int BatchSize = 2000;
+
+    /// <summary>This sweeper's advisory lock (transaction-scoped).</summary>
+    protected abstract long LockKey { get; }
+
+    /// <summary>What a sweep found, for its log line ("writes past their time").</summary>
+    protected abstract string Found { get; }
+
+    /// <summary>Publishes a message per write due; returns how many.</summary>
+    protected abstract Task<int> SweepAsync(WriterDbContext db, DateTimeOffset now, CancellationToken cancellationToken);
+
+    protected WriterOptions Options => options.Value;
+
+    /// <summary>A lock key every instance derives alike (string.GetHashCode is randomized per process).</summary>
+    protected static long KeyFor(string name) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)), 0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.SweepInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                var published = await SweepOnceAsync(stoppingToken);
+                if (published > 0)
+                    logger.LogInformation("{Sweeper}: {Count} {Found}", GetType().Name, published, Found);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "{Sweeper} failed; next try in {Interval}", GetType().Name, options.Value.SweepInterval);
+            }
+        }
+    }
+
+    /// <summary>One sweep; returns how many messages were published (0 when another instance holds the lock).</summary>
+    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        // A transaction-scoped lock: released by the commit or rollback however the sweep ends, so a pooled
+        // connection (not reset on return) can never keep it.
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").SingleAsync(cancellationToken);
+        if (!locked)
+            return 0;
+        var published = await SweepAsync(db, DateTimeOffset.UtcNow, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return published;
+    }
+}
