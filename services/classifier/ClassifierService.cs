@@ -24,8 +24,10 @@ public static class ClassifierService
         builder.Services.AddHostedService<ClassifierRetention>();
         builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
+        builder.Services.AddOpenApi();
 
         var app = builder.Build();
+        app.MapOpenApi();
         app.MapAgentsHealth();
         app.MapTicketSteps();
         return app;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
@@ -48,21 +47,7 @@ public class CanaryTests
     [Test]
     public async Task No_planted_secret_reaches_the_llm_a_log_line_or_any_message_on_the_bus()
     {
-        var originalOut = Console.Out;
-        var logs = new StringWriter();
-        Console.SetOut(TextWriter.Synchronized(new TeeWriter(originalOut, logs)));
-        try
-        {
-            await RunAsync(logs);
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-        }
-    }
-
-    private static async Task RunAsync(StringWriter logs)
-    {
+        using var logs = new ConsoleCapture();
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync();
@@ -121,7 +106,7 @@ public class CanaryTests
 
         Assert.That(llm.CallCount, Is.EqualTo(2));
         var llmBodies = string.Join("\n", llm.RequestBodies);
-        var logText = logs.ToString();
+        var logText = logs.Text;
         var published = string.Join("\n", probe.Bodies);
         Assert.That(logText, Does.Contain("agents-classifier").Or.Contain("Agents.Classifier"), "the logs were captured");
         Assert.That(published, Does.Contain("[CARD_1]"), "the proposals carry the redacted text");
@@ -165,13 +150,4 @@ public class CanaryTests
         }), webhookId));
 
     private static string JsonEncoded(string s) => JsonSerializer.Serialize(s).Trim('"');
-
-    private sealed class TeeWriter(TextWriter first, TextWriter second) : TextWriter
-    {
-        public override Encoding Encoding => Encoding.UTF8;
-        public override void Write(char value) { first.Write(value); second.Write(value); }
-        public override void Write(string? value) { first.Write(value); second.Write(value); }
-        public override void WriteLine(string? value) { first.WriteLine(value); second.WriteLine(value); }
-        public override void Flush() { first.Flush(); second.Flush(); }
-    }
 }

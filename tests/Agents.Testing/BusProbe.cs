@@ -25,7 +25,21 @@ public sealed class BusProbe : IAsyncDisposable
     public int Count => Bodies.Count;
 
     /// <summary>Binds to the exchanges of the given message types (MassTransit names them Namespace:Type).</summary>
-    public static async Task<BusProbe> StartAsync(IsolatedBroker broker, params Type[] messageTypes)
+    public static Task<BusProbe> StartAsync(IsolatedBroker broker, params Type[] messageTypes) =>
+        StartAsync(broker, messageTypes.Select(t => $"{t.Namespace}:{t.Name}"));
+
+    /// <summary>
+    /// The given message types and the faults MassTransit publishes for each when a consumer fails (a fault carries
+    /// the message): with every contract type, all the system puts on the bus.
+    /// </summary>
+    public static Task<BusProbe> StartWithFaultsAsync(IsolatedBroker broker, IEnumerable<Type> messageTypes)
+    {
+        var names = messageTypes.Select(t => $"{t.Namespace}:{t.Name}").ToList();
+        return StartAsync(broker, names.Concat(names.Select(n => $"MassTransit:Fault--{n}--")));
+    }
+
+    /// <summary>Binds to the named fanout exchanges (declared as MassTransit declares them, if they do not exist yet).</summary>
+    public static async Task<BusProbe> StartAsync(IsolatedBroker broker, IEnumerable<string> exchanges)
     {
         var factory = new ConnectionFactory
         {
@@ -38,9 +52,8 @@ public sealed class BusProbe : IAsyncDisposable
         var connection = await factory.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        foreach (var type in messageTypes)
+        foreach (var exchange in exchanges)
         {
-            var exchange = $"{type.Namespace}:{type.Name}";
             // Same declaration as MassTransit's, so whichever side comes first, both agree.
             await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
             await channel.QueueBindAsync(queue, exchange, "");

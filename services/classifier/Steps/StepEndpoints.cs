@@ -32,7 +32,10 @@ public static class StepEndpoints
                     : Results.Ok(new { source, externalId, steps });
             })
             .AddEndpointFilter<OperatorTokenFilter>()
-            .WithSummary("The classifier's step log of one ticket.");
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The classifier's step log of one ticket (an operator's bearer token).");
         return app;
     }
 }

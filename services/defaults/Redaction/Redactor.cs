@@ -1,141 +1,93 @@
-using System.Text.RegularExpressions;
+using System.Text;
 
 namespace Agents.ServiceDefaults.Redaction;
 
-/// <summary>The text with its secrets and personal data replaced, and how many of each kind were found.</summary>
-public sealed record RedactedText(string Text, IReadOnlyDictionary<string, int> Found)
-{
-    public int Total => Found.Values.Sum();
-}
-
 /// <summary>
-/// Replaces e-mail addresses, phone numbers, card numbers (Luhn-checked), IBANs (mod-97), bearer tokens, API keys,
-/// JWTs and passwords with placeholders (<c>[EMAIL_1]</c>, <c>[CARD_1]</c>, …) before any text reaches a prompt.
-/// The same value gets the same placeholder within one call, so the model still sees "the same address twice".
-/// Order matters: tokens and keys go first, so their digits are never half-taken by the card or phone rules.
+/// The one redactor every text goes through before it may reach a prompt, the bus, a table or a log: ingest's
+/// stored ticket text, the classifier's prompt, and later drafted replies and tool results. Each detector (one file
+/// each) marks stretches of the original text; overlapping marks merge into one, so no detector can leave half of
+/// a value another one found. Each distinct value becomes a placeholder that keeps its kind (<c>[PASSWORD_1]</c>);
+/// the same value gets the same placeholder within one call, so the model still sees "the same card twice".
+/// Placeholders already in the text are left as they are: redacting twice changes nothing.
 /// </summary>
-public static partial class Redactor
+public static class Redactor
 {
-    private delegate bool Check(string value);
-
-    // (kind, pattern, the group holding the secret — 0 is the whole match, validation).
-    private static readonly (string Kind, Regex Pattern, int Group, Check? Valid)[] Rules =
+    private static readonly SecretDetector[] Detectors =
     [
-        ("JWT", Jwt(), 0, null),
-        ("BEARER", Bearer(), 1, null),
-        ("APIKEY", ApiKey(), 0, null),
-        ("APIKEY", LabelledKey(), 2, null),
-        ("PASSWORD", Password(), 2, null),
-        ("PASSWORD", SpokenPassword(), 2, LooksLikeSecret),
-        ("EMAIL", Email(), 0, null),
-        ("IBAN", Iban(), 0, IsIban),
-        ("CARD", Card(), 0, IsLuhnCard),
-        ("PHONE", Phone(), 0, IsPhone),
+        PrivateKeyBlocks.Find,
+        VendorKeys.Find,
+        AuthorizationValues.Find,
+        UrlSecrets.Find,
+        CardNumbers.Find,
+        Ibans.Find,
+        KeywordProximity.Find,
+        CredentialPairs.Find,
+        HighEntropyTokens.Find,
+        ContactDetails.Find,
     ];
 
     public static RedactedText Redact(string? text)
     {
         if (string.IsNullOrEmpty(text))
             return new RedactedText("", new Dictionary<string, int>());
-        var placeholders = new Dictionary<string, string>(StringComparer.Ordinal);
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var result = text;
-        foreach (var (kind, pattern, group, valid) in Rules)
-        {
-            result = pattern.Replace(result, m =>
-            {
-                var secret = m.Groups[group];
-                if (!secret.Success || secret.Value.StartsWith('[') || (valid is not null && !valid(secret.Value)))
-                    return m.Value;
-                if (!placeholders.TryGetValue(kind + "\0" + secret.Value, out var placeholder))
-                {
-                    counts[kind] = counts.GetValueOrDefault(kind) + 1;
-                    placeholder = $"[{kind}_{counts[kind]}]";
-                    placeholders[kind + "\0" + secret.Value] = placeholder;
-                }
-                return m.Value[..(secret.Index - m.Index)] + placeholder + m.Value[(secret.Index - m.Index + secret.Length)..];
-            });
-        }
-        return new RedactedText(result, counts);
+        var found = new List<Finding>();
+        foreach (var detect in Detectors)
+            detect(text, found);
+        if (found.Count == 0)
+            return new RedactedText(text, new Dictionary<string, int>());
+        return Replace(text, Merge(text, found));
     }
 
-    public static bool IsLuhnCard(string candidate)
+    /// <summary>Sorted, overlapping findings joined (the most specific kind wins), findings inside a placeholder dropped.</summary>
+    private static List<Finding> Merge(string text, List<Finding> found)
     {
-        var digits = candidate.Where(char.IsAsciiDigit).Select(c => c - '0').ToArray();
-        if (digits.Length is < 13 or > 19)
-            return false;
-        var sum = 0;
-        for (var i = 0; i < digits.Length; i++)
+        found.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
+        var merged = new List<Finding>(found.Count);
+        foreach (var next in found)
         {
-            var d = digits[digits.Length - 1 - i];
-            if (i % 2 == 1)
+            if (next.Length <= 0 || Placeholders.Covers(text, next))
+                continue;
+            if (merged.Count > 0 && next.Start < merged[^1].End)
             {
-                d *= 2;
-                if (d > 9) d -= 9;
+                var last = merged[^1];
+                var kind = SecretKinds.Rank(next.Kind) < SecretKinds.Rank(last.Kind) ? next.Kind : last.Kind;
+                merged[^1] = new Finding(last.Start, Math.Max(last.End, next.End) - last.Start, kind);
             }
-            sum += d;
+            else
+            {
+                merged.Add(next);
+            }
         }
-        return sum % 10 == 0;
+        return merged;
     }
 
-    public static bool IsIban(string candidate)
+    private static RedactedText Replace(string text, List<Finding> findings)
     {
-        var iban = string.Concat(candidate.Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
-        if (iban.Length is < 15 or > 34)
-            return false;
-        // ISO 13616: move the first four characters to the end, letters become 10..35, the number mod 97 is 1.
-        var rearranged = iban[4..] + iban[..4];
-        var remainder = 0;
-        foreach (var c in rearranged)
+        var placeholders = new Dictionary<(string Kind, string Value), string>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var redactedBefore = text.Contains('[', StringComparison.Ordinal);
+        var result = new StringBuilder(text.Length);
+        var at = 0;
+        foreach (var f in findings)
         {
-            var value = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetterUpper(c) ? c - 'A' + 10 : -1;
-            if (value < 0)
-                return false;
-            remainder = value > 9 ? (remainder * 100 + value) % 97 : (remainder * 10 + value) % 97;
+            var value = text.Substring(f.Start, f.Length);
+            if (!placeholders.TryGetValue((f.Kind, value), out var placeholder))
+            {
+                counts[f.Kind] = counts.GetValueOrDefault(f.Kind) + 1;
+                // A number already used by a placeholder in the text (redacted before) is not given to another value.
+                do
+                {
+                    numbers[f.Kind] = numbers.GetValueOrDefault(f.Kind) + 1;
+                    placeholder = Placeholders.For(f.Kind, numbers[f.Kind]);
+                }
+                while (redactedBefore && text.Contains(placeholder, StringComparison.Ordinal));
+                placeholders[(f.Kind, value)] = placeholder;
+            }
+            result.Append(text, at, f.Start - at).Append(placeholder);
+            at = f.End;
         }
-        return remainder == 1;
+        result.Append(text, at, text.Length - at);
+        return new RedactedText(result.ToString(), counts);
     }
-
-    // "the new password is refused." is prose: after "is" only a value with a digit, a capital or a symbol counts.
-    // An all-lowercase spoken password is missed; with ':' or '=' every value counts.
-    private static bool LooksLikeSecret(string candidate) =>
-        candidate.TrimEnd('.', '!', '?').Any(c => !char.IsLower(c));
-
-    private static bool IsPhone(string candidate)
-    {
-        var digits = candidate.Count(char.IsAsciiDigit);
-        return digits is >= 7 and <= 15;
-    }
-
-    [GeneratedRegex(@"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")]
-    private static partial Regex Jwt();
-
-    [GeneratedRegex(@"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{8,}=*)")]
-    private static partial Regex Bearer();
-
-    // Well-known key shapes: OpenAI/Anthropic, Stripe, GitHub, Slack, AWS, Google, GitLab, Zendesk-style tokens.
-    [GeneratedRegex(@"\b(?:sk-(?:proj-|ant-)?[A-Za-z0-9_-]{16,}|[sprk]k_(?:live|test)_[A-Za-z0-9]{16,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,}|xox[abprs]-[A-Za-z0-9-]{10,}|AKIA[0-9A-Z]{16}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|pat-[a-z]{2,3}\d?-[0-9a-f-]{20,})")]
-    private static partial Regex ApiKey();
-
-    [GeneratedRegex(@"(?i)\b(api[ _-]?key|api[ _-]?token|access[ _-]?token|secret|client[ _-]?secret|token)\s*[:=]\s*[""']?([^\s""',;]{6,})")]
-    private static partial Regex LabelledKey();
-
-    [GeneratedRegex(@"(?i)\b(password|passwort|passwd|pwd|kennwort|contraseña|senha|mot de passe)\s*[:=]\s*[""']?([^\s""',;]{4,})")]
-    private static partial Regex Password();
-
-    [GeneratedRegex(@"(?i)\b(password|passwort|passwd|pwd|kennwort|contraseña|senha|mot de passe)\s+(?:is|ist|es|est|é)\s+[""']?([^\s""',;]{4,})")]
-    private static partial Regex SpokenPassword();
-
-    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")]
-    private static partial Regex Email();
-
-    [GeneratedRegex(@"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")]
-    private static partial Regex Iban();
-
-    [GeneratedRegex(@"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")]
-    private static partial Regex Card();
-
-    // International (+49 …, 0049 …), or national with a separator between groups; dates and plain ids stay.
-    [GeneratedRegex(@"(?<![\w+])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,5}){1,4}|\(\d{2,5}\)[\s.-]?\d{3,4}[\s.-]?\d{3,5}|\b\d{3}[\s.-]\d{3}[\s.-]\d{4})(?!\w)")]
-    private static partial Regex Phone();
 }

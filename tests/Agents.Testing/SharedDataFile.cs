@@ -1,0 +1,22 @@
+using NUnit.Framework;
+
+namespace Agents.Testing;
+
+/// <summary>
+/// A file of <c>../shared/data</c> a proof needs. Absent: the test is ignored on a developer's machine, but fails
+/// under <c>CI=true</c>, where CI clones the repository beside shared/ and a missing file means the proof did not run.
+/// </summary>
+public static class SharedDataFile
+{
+    public static string Require(string relativePath)
+    {
+        var path = RepositoryPaths.SharedData is { } data ? Path.Combine(data, relativePath) : null;
+        if (path is not null && File.Exists(path))
+            return path;
+        var why = $"../shared/data/{relativePath} is not present next to the repository.";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            Assert.Fail(why + " Under CI=true this proof must run.");
+        Assert.Ignore(why);
+        return "";
+    }
+}
