@@ -20,12 +20,13 @@ public sealed partial class TicketLinks
     public TicketLinks(IOptions<WriterOptions> writer, IOptions<ZendeskOptions> zendesk, IOptions<FreshdeskOptions> freshdesk,
         IOptions<GitHubOptions> github)
     {
+        // The account's own address, not BaseUrl: that may point the API at a proxy a person's browser cannot open.
         var z = zendesk.Value;
-        if (z.Subdomain.Length > 0 || !string.IsNullOrWhiteSpace(z.BaseUrl))
-            _templates["zendesk"] = Join(z.ResolveBaseUrl(), "agent/tickets/{id}");
+        if (z.Subdomain.Length > 0)
+            _templates["zendesk"] = $"https://{z.Subdomain}.zendesk.com/agent/tickets/{{id}}";
         var f = freshdesk.Value;
-        if (f.Domain.Length > 0 || !string.IsNullOrWhiteSpace(f.BaseUrl))
-            _templates["freshdesk"] = Join(f.ResolveBaseUrl(), "a/tickets/{id}");
+        if (f.Domain.Length > 0)
+            _templates["freshdesk"] = $"https://{f.Domain}.freshdesk.com/a/tickets/{{id}}";
         _templates["github"] = Join(GitHubWeb(github.Value.BaseUrl), "{repo}/issues/{number}");
         _templates["front"] = "https://app.frontapp.com/open/{id}";
         foreach (var (source, template) in writer.Value.Escalations.TicketLinks)
