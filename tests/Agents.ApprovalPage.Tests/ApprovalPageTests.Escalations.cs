@@ -35,9 +35,9 @@ public partial class ApprovalPageTests
         await Expect(alices.Locator(".crm")).ToContainTextAsync("Applied (journal)", new() { Timeout = 30_000 });
 
         // The filters: another reason hides it, its own shows it.
-        await _tab.Page.GetByLabel("Reason").SelectOptionAsync("low_confidence");
+        await _tab.Page.Locator("#escalation-reason").SelectOptionAsync("low_confidence");
         await Expect(alices).ToHaveCountAsync(0);
-        await _tab.Page.GetByLabel("Reason").SelectOptionAsync("urgent");
+        await _tab.Page.Locator("#escalation-reason").SelectOptionAsync("urgent");
         await Expect(alices).ToBeVisibleAsync();
 
         // Bob claims; Alice's open page shows who has it, live, and offers her no claim or close.

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,6 +8,7 @@ using Agents.Contracts;
 using Agents.Testing;
 using Agents.Writer.Escalations;
 using Agents.Writer.Sagas;
+using Agents.Writer.Telemetry;
 using Agents.Writer.Tests.FakeVendors;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,6 +62,19 @@ public class EscalationInboxTests : WriterFixture
     [Test]
     public async Task Every_source_gets_one_inbox_row_and_one_escalate_write_in_its_own_crm_and_copies_are_counted()
     {
+        var measured = new ConcurrentDictionary<string, double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == WriterMetrics.MeterName && instrument.Name.StartsWith("agents.escalations.", StringComparison.Ordinal))
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => measured.AddOrUpdate(
+            instrument.Name + string.Concat(tags.ToArray().Select(t => $",{t.Key}={t.Value}")), value,
+            (_, sum) => instrument is ObservableGauge<long> ? value : sum + value));
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) => measured[instrument.Name] = value);
+        listener.Start();
+
         var zendesk = Track(await FakeZendesk.StartAsync(VendorAccounts.ZendeskEmail, VendorAccounts.ZendeskToken, 42));
         var hubspot = Track(await FakeHubSpot.StartAsync(VendorAccounts.HubSpotToken, "512"));
         var freshdesk = Track(await FakeFreshdesk.StartAsync(VendorAccounts.FreshdeskKey, 7));
@@ -118,6 +134,16 @@ public class EscalationInboxTests : WriterFixture
 
             Assert.That(await _host.CountAsync("FROM crm_journal WHERE \"Kind\" = 'escalate'"), Is.EqualTo(1), "jira has no adapter: the journal");
         });
+
+        // The counter as the consumers finish; the gauges when the monitor next reads the database (every 15 s).
+        await Eventually.Until(() => Task.FromResult((measured.GetValueOrDefault("agents.escalations.received,outcome=new"),
+            measured.GetValueOrDefault("agents.escalations.received,outcome=duplicate"))), n => n == (5.0, 5.0), TimeSpan.FromSeconds(10), "every message counted");
+        await Eventually.Until(() =>
+        {
+            listener.RecordObservableInstruments();
+            return Task.FromResult(measured.GetValueOrDefault("agents.escalations.open"));
+        }, n => n == escalations.Length, TimeSpan.FromSeconds(30), "the open-escalations gauge");
+        Assert.That(measured.GetValueOrDefault("agents.escalations.oldest_open_age"), Is.GreaterThan(0));
 
         // The list: most urgent first, the link to the ticket in its CRM, the state of its CRM write.
         var list = await _host.Api.GetFromJsonAsync<JsonElement>("/escalations");
