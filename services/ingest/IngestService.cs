@@ -37,6 +37,7 @@ public static class IngestService
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionCleanup>());
         builder.Services.AddScoped<TicketPublisher>();
         builder.Services.AddScoped<TicketDelivery>();
+        builder.Services.AddScoped<WebhookPipeline>();
         builder.Services.AddSingleton<WebhookBudgets>();
         builder.Services.AddSingleton<UnverifiedSample>();
         builder.Services.AddSingleton<UnverifiedRequests>();

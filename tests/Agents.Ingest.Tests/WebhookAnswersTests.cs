@@ -219,6 +219,22 @@ public class WebhookAnswersTests : SharedIngestFixture
         await Eventually.Until(() => Task.FromResult(_host.Published(marker)), n => n == 1, TimeSpan.FromSeconds(10), "the replayed ticket");
     }
 
+    [Test]
+    public async Task A_row_kept_under_another_spelling_of_its_source_replays_through_that_source()
+    {
+        // The source is looked up as the live endpoint does (/webhooks/Generic is generic), by the one pipeline both use.
+        var marker = "C-" + Guid.NewGuid().ToString("N")[..10];
+        var id = await _host.CountAsync($$$"""
+            INSERT INTO ingest_quarantine ("Source","Reason","StatusCode","Headers","Body","BodySize","BodyTruncated","SignatureVerified","ReceivedAt")
+            VALUES ('Generic','unsupported_media_type',415,'{}',convert_to('{"type":"ticket.created","ticket":{"id":"{{{marker}}}"}}','UTF8'),60,false,true,now())
+            RETURNING "Id"
+            """);
+        var replay = await _host.Operator.PostAsync($"/quarantine/{id}/replay", null);
+        Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.OK), await replay.Content.ReadAsStringAsync());
+        Assert.That((await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32(), Is.EqualTo(202));
+        await Eventually.Until(() => Task.FromResult(_host.Published(marker)), n => n == 1, TimeSpan.FromSeconds(10), "the replayed ticket");
+    }
+
     /// <summary>A correctly signed delivery sent with the wrong Content-Type.</summary>
     private HttpRequestMessage PlainText(string source, string body)
     {
