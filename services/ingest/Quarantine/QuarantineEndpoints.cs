@@ -23,7 +23,7 @@ public static class QuarantineEndpoints
 {
     public static IEndpointRouteBuilder MapQuarantine(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/quarantine").WithTags("Quarantine").AddEndpointFilter<OperatorAuthorization>();
+        var group = app.MapGroup("/quarantine").WithTags("Quarantine").RequireAuthorization();
         group.MapGet("/", List).WithSummary("Refused deliveries, newest first.")
             .Produces<List<QuarantineSummary>>().ProducesProblem(401);
         group.MapGet("/unverified", Unverified).WithSummary("The sample of requests refused before they proved who sent them, newest first.")
@@ -79,7 +79,7 @@ public static class QuarantineEndpoints
         IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline, TimeProvider clock, ILogger<QuarantinedWebhook> logger)
     {
         var cancellationToken = http.RequestAborted;
-        var operatorName = (string)http.Items[OperatorAuthorization.OperatorItem]!;
+        var operatorName = http.User.Identity!.Name!;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Quarantine.FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
         if (row is null)
