@@ -24,7 +24,8 @@ public interface IRetryableFailure
 /// (Npgsql's own <see cref="NpgsqlException.IsTransient"/>), and our own timeouts cutting in: a statement cancelled
 /// by <c>statement_timeout</c> (57014), a lock not granted within <c>lock_timeout</c> (55P03), a session ended by
 /// <c>idle_in_transaction_session_timeout</c> (25P03).</item>
-/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time.</item>
+/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time, a
+/// mandatory publish returned because no queue is bound yet (the consumer's service is starting).</item>
 /// <item>Timeouts and lost connections of any kind; HTTP without an answer, or answered 408, 429 or 5xx.</item>
 /// <item>An <see cref="IRetryableFailure"/> that says so.</item>
 /// </list>
@@ -68,7 +69,7 @@ public static class TransientFailures
         HttpRequestException http => http.StatusCode is not { } status
             || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500,
         BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or ConnectFailureException => true,
-        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException => true,
+        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException or MessageReturnedException => true,
         TimeoutException or IOException or SocketException => true,
         // Not the consumer's own token (the retry filter passes shutdown through untouched): some call gave up waiting.
         OperationCanceledException => true,
