@@ -5,6 +5,7 @@ using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -25,6 +26,7 @@ public static class ClassifierService
         builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
         builder.Services.AddOpenApi();
+        builder.Services.AddNamedTokenAuthentication($"{ClassifierOptions.Section}:Operators", "operator");
 
         var app = builder.Build();
         app.MapOpenApi();

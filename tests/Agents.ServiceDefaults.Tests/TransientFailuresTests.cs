@@ -39,6 +39,7 @@ public class TransientFailuresTests
         yield return Case(new RabbitMQ.Client.Exceptions.AlreadyClosedException(new RabbitMQ.Client.Events.ShutdownEventArgs(
             RabbitMQ.Client.ShutdownInitiator.Peer, 320, "CONNECTION_FORCED")), "broker connection closed");
         yield return Case(new RequestTimeoutException("req"), "a request unanswered");
+        yield return Case(new MessageReturnedException("The message was returned by RabbitMQ"), "a mandatory publish no queue took (yet)");
         yield return Case(new VendorFailure(true), "a failure that says it is retryable");
     }
 

@@ -27,7 +27,8 @@ public interface IRetryableFailure
 /// <item>No primary among the hosts of a multi-host connection string (<c>Target Session Attributes=primary</c>): a
 /// failover in progress, over once the standby is promoted; Npgsql says so without a cause once it remembers the old
 /// primary as offline.</item>
-/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time.</item>
+/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time, a
+/// mandatory publish returned because no queue is bound yet (the consumer's service is starting).</item>
 /// <item>Timeouts and lost connections of any kind; HTTP without an answer, or answered 408, 429 or 5xx.</item>
 /// <item>An <see cref="IRetryableFailure"/> that says so.</item>
 /// </list>
@@ -75,7 +76,7 @@ public static class TransientFailures
         HttpRequestException http => http.StatusCode is not { } status
             || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500,
         BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or ConnectFailureException => true,
-        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException => true,
+        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException or MessageReturnedException => true,
         TimeoutException or IOException or SocketException => true,
         // Not the consumer's own token (the retry filter passes shutdown through untouched): some call gave up waiting.
         OperationCanceledException => true,
