@@ -28,7 +28,8 @@ public sealed class EndToEndBenchmark : IBenchmark
         }
     }
 
-    private static async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunOnceAsync(
+    /// <summary>A warm-up of a third as many tickets, then <paramref name="tickets"/> sent 32 at a time and waited for.</summary>
+    public static async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunOnceAsync(
         LaunchedSystem system, string prefix, int tickets, CancellationToken cancellationToken)
     {
         // Warm-up: JIT, connections and pools in every process before the clock runs (a third of the run's tickets).
@@ -50,7 +51,7 @@ public sealed class EndToEndBenchmark : IBenchmark
     }
 
     /// <summary>When each ticket's first write was held (saga row written), polled until all are or nothing moves for 15 s.</summary>
-    private static async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(LaunchedSystem system, string prefix, int expected,
+    public static async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(LaunchedSystem system, string prefix, int expected,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
