@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Agents.Webhooks;
 
 namespace Agents.Faults.Tests;
@@ -8,7 +10,7 @@ namespace Agents.Faults.Tests;
 /// The books of one scenario: what the sender got accepted, set against what came out (escalations seen on the bus,
 /// writes in the saga table and the CRM journal, messages given up on in dead-letter queues), ticket by ticket.
 /// </summary>
-public sealed class ScenarioOutcome(
+public sealed partial class ScenarioOutcome(
     IReadOnlyList<WebhookDelivery> deliveries,
     IReadOnlyList<DeliveryResult> results,
     IReadOnlyDictionary<string, int> escalations,
@@ -49,6 +51,32 @@ public sealed class ScenarioOutcome(
 
     /// <summary>What kept the system from rest at the last reading (<see cref="QuietWatch.Busy"/>).</summary>
     public IReadOnlyList<string> Busy { get; init; } = [];
+
+    /// <summary>When the run started: the sender's attempt log writes times of day, read against it.</summary>
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Every attempt the sender recorded that was answered <paramref name="status"/>: when the answer came and which
+    /// ingest instance gave it, in time order.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, string Instance)> Answers(HttpStatusCode status) => results
+        .SelectMany(r => r.AttemptLog ?? [])
+        .Select(line => AttemptLine().Match(line))
+        .Where(m => m.Success && int.Parse(m.Groups["status"].Value, CultureInfo.InvariantCulture) == (int)status)
+        .Select(m => (At(TimeSpan.ParseExact(m.Groups["time"].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture)), m.Groups["instance"].Value))
+        .OrderBy(a => a.Item1)
+        .ToList();
+
+    /// <summary>A time of day of the attempt log as a moment of this run (a run may pass midnight).</summary>
+    private DateTimeOffset At(TimeSpan timeOfDay)
+    {
+        var at = new DateTimeOffset(StartedAt.UtcDateTime.Date + timeOfDay, TimeSpan.Zero);
+        return at < StartedAt - TimeSpan.FromMinutes(1) ? at.AddDays(1) : at;
+    }
+
+    /// <summary>A line of <see cref="DeliveryResult.AttemptLog"/>: <c>HH:mm:ss.fff host:port 503 in 12 ms</c>.</summary>
+    [GeneratedRegex(@"^(?<time>\d{2}:\d{2}:\d{2}\.\d{3}) (?<instance>\S+) (?<status>\d{3}) in ")]
+    private static partial Regex AttemptLine();
 
     private ILookup<string, KeyValuePair<string, string>> WritesByTicket =>
         ledger.StateByKey.ToLookup(w => WriteLedger.TicketOf(w.Key), StringComparer.Ordinal);
