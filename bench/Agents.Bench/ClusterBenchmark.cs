@@ -52,10 +52,12 @@ public sealed class ClusterBenchmark : IBenchmark
         {
             await using var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken,
                 brokerSettings: SystemSettings.BrokerAt(broker.HostSetting, ports[0]));
-            var (count, elapsed, latency) = await EndToEndBenchmark.RunOnceAsync(system, $"cl{ports.Count}", tickets, cancellationToken);
+            var stages = await EndToEndStages.ForAsync(system);
+            await stages.WholeAsync($"cw{ports.Count}", Math.Max(10, tickets / 3), cancellationToken); // warm-up: JIT, connections, pools
+            var (count, elapsed, latency) = await stages.WholeAsync($"cl{ports.Count}", tickets, cancellationToken);
             Report.Row(what, count, elapsed, latency, baseline);
             if (nodeLoss)
-                await NodeLossAsync(system, broker, cancellationToken);
+                await NodeLossAsync(system, stages, broker, cancellationToken);
             return count / elapsed.TotalSeconds;
         }
         finally
@@ -68,7 +70,7 @@ public sealed class ClusterBenchmark : IBenchmark
     /// <see cref="WebhooksPerSecond"/> webhooks a second for <see cref="Stream"/>, sent like a vendor (503 and no
     /// answer retried); after <see cref="KillAt"/> the node holding most client connections is killed (SIGKILL).
     /// </summary>
-    private static async Task NodeLossAsync(LaunchedSystem system, ThrowawayBroker broker, CancellationToken cancellationToken)
+    private static async Task NodeLossAsync(LaunchedSystem system, EndToEndStages stages, ThrowawayBroker broker, CancellationToken cancellationToken)
     {
         var deliveries = TicketDeliveries.Create("loss", WebhooksPerSecond * (int)Stream.TotalSeconds, urgentEvery: 0, duplicateShare: 0);
         var sender = new WebhookSender(system.Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
@@ -81,7 +83,7 @@ public sealed class ClusterBenchmark : IBenchmark
         await broker.StopNodeAsync(broker.PortOf(victim.Key), kill: true);
         var results = await sending;
         var accepted = results.Where(r => r.Accepted).ToList();
-        var held = await EndToEndBenchmark.WaitHeldAsync(system, "loss", accepted.Count, TimeSpan.FromMinutes(3), cancellationToken);
+        var held = await stages.WaitHeldAsync("loss", accepted.Count, eachWrite: false, cancellationToken);
 
         var times = held.Values.Order().ToList();
         var before = LongestPause(times.Where(t => t >= killedAt - TimeSpan.FromSeconds(15) && t < killedAt).ToList());
