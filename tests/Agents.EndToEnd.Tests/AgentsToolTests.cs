@@ -68,7 +68,10 @@ public class AgentsToolTests
         Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"IdempotencyKey\" = '{approveKey}'"), Is.EqualTo(1));
 
         var again = await RunAsync("approvals", "approve", approveId);
-        Assert.That((again.Code, again.Error), Is.EqualTo((1, "writer answered 409: Cannot approve: the write is Applied. Only a write awaiting approval can be decided.\n")));
+        // The CLI names no version: confirming an applied write needs the one it was approved on.
+        Assert.That((again.Code, again.Error), Is.EqualTo((1, "writer answered 409: Cannot approve: the write is Applied. "
+            + $"It was decided on version {WriteContent.Short(JsonDocument.Parse(shown.Output).RootElement.GetProperty("write").GetProperty("contentHash").GetString()!)}; "
+            + "name that version to confirm the decision.\n")));
         var stranger = await RunAsync("approvals", "list", "--token", "not-an-approver");
         Assert.That((stranger.Code, stranger.Output), Is.EqualTo((1, "")));
         Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
