@@ -33,7 +33,8 @@ public static partial class StoredBodyRedaction
         // the (ASCII) placeholders.
         var encoding = Utf8.IsValid(body) ? Encoding.UTF8 : Encoding.Latin1;
         var text = encoding.GetString(body);
-        var redacted = Redactor.Redact(text, text, contactDetails: false);
+        // A cut JSON body still holds its escapes: "\n" read as a line break, not as letters glued to a word.
+        var redacted = Redactor.Redact(text, Escapes().Replace(text, m => new string(' ', m.Length)), contactDetails: false);
         return redacted.Total == 0 ? body : encoding.GetBytes(redacted.Text);
     }
 
@@ -90,6 +91,9 @@ public static partial class StoredBodyRedaction
         var redacted = Redactor.Redact(value, view, contactDetails: false);
         return redacted.Total == 0 ? value : redacted.Text;
     }
+
+    [GeneratedRegex(@"\\[nrtbf""/\\]")]
+    private static partial Regex Escapes();
 
     [GeneratedRegex("<[^<>]*>")]
     private static partial Regex Markup();
