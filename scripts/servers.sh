@@ -55,9 +55,10 @@ free_port() {
   echo "no free port near $base" >&2; return 1
 }
 
-wait_port() { # port timeout_s
-  for _ in $(seq 1 $(($2 * 10))); do port_in_use "$1" && return 0; sleep 0.1; done
-  echo "timeout waiting for port $1" >&2; return 1
+wait_port() { # port timeout_s (wall-clock seconds: on a loaded machine each probe itself takes time)
+  local deadline=$((SECONDS + $2))
+  while [ "$SECONDS" -lt "$deadline" ]; do port_in_use "$1" && return 0; sleep 0.1; done
+  echo "timeout waiting for port $1 after $2 s" >&2; return 1
 }
 
 # rabbitmq_start DIR AMQP_PORT: management on AMQP_PORT+10000, Erlang distribution on AMQP_PORT+20000.
@@ -78,7 +79,8 @@ CONF
   RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins \
   RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid \
     rabbitmq-server -detached
-  wait_port "$port" 90 || { tail -50 "$dir"/log/*.log >&2; return 1; }
+  # A cold first boot on a busy 2-core machine has taken over 90 s.
+  wait_port "$port" 180 || { tail -n 50 "$dir"/log/*.log >&2; return 1; }
   wait_port $((port + 10000)) 60
 }
 

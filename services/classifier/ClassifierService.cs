@@ -5,6 +5,7 @@ using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -24,8 +25,11 @@ public static class ClassifierService
         builder.Services.AddHostedService<ClassifierRetention>();
         builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
+        builder.Services.AddOpenApi();
+        builder.Services.AddNamedTokenAuthentication($"{ClassifierOptions.Section}:Operators", "operator");
 
         var app = builder.Build();
+        app.MapOpenApi();
         app.MapAgentsHealth();
         app.MapTicketSteps();
         return app;

@@ -1,4 +1,5 @@
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Agents.Writer.Approvals;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
@@ -9,7 +10,6 @@ using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
 using Agents.Writer.Telemetry;
 using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer;
@@ -53,9 +53,7 @@ public static class WriterService
             x.AddConsumer<BatchDecisionConsumer>();
         });
 
-        builder.Services.AddAuthentication(ApproverTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApproverTokenHandler>(ApproverTokenHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddNamedTokenAuthentication(ApproverOptions.Section, "approver");
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 

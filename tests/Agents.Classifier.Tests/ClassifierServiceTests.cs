@@ -136,6 +136,11 @@ public class ClassifierServiceTests
         Assert.That(escalation.GetProperty("detail").GetString(), Is.EqualTo("ticket text must be read from the CRM first"));
         Assert.That(_llm.CallCount, Is.EqualTo(1), "the ticket without text never reached the LLM");
         Assert.That((await classifier.Client.GetAsync("/tickets/generic/none/steps")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Described for API clients as ingest's and the writer's endpoints are (no token needed to read the document).
+        using var anonymousClient = new HttpClient { BaseAddress = classifier.Client.BaseAddress };
+        var openapi = await anonymousClient.GetStringAsync("/openapi/v1.json");
+        Assert.That(openapi, Does.Contain("/tickets/{source}/{externalId}/steps").And.Contain("\"401\"").And.Contain("\"404\""));
     }
 
     [Test]

@@ -1,6 +1,6 @@
+using Agents.Ingest.Requests;
 using System.Text.Json;
 using Agents.Ingest.Persistence;
-using Agents.Ingest.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
