@@ -207,11 +207,7 @@ public class WebhookAnswersTests : SharedIngestFixture
     {
         // Earlier versions kept 415 and 429 bodies unverified; such rows may still be in the table after an upgrade.
         var marker = "U-" + Guid.NewGuid().ToString("N")[..10];
-        var id = await _host.CountAsync($$$"""
-            INSERT INTO ingest_quarantine ("Source","Reason","StatusCode","Headers","Body","BodySize","BodyTruncated","SignatureVerified","ReceivedAt")
-            VALUES ('generic','unsupported_media_type',415,'{}',convert_to('{"type":"ticket.created","ticket":{"id":"{{{marker}}}"}}','UTF8'),60,false,false,now())
-            RETURNING "Id"
-            """);
+        var id = await KeepEarlierRowAsync("generic", marker, signatureVerified: false);
         var unforced = await _host.Operator.PostAsync($"/quarantine/{id}/replay", null);
         Assert.That(unforced.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         var forced = await _host.Operator.PostAsync($"/quarantine/{id}/replay?force=true", null);
@@ -224,16 +220,19 @@ public class WebhookAnswersTests : SharedIngestFixture
     {
         // The source is looked up as the live endpoint does (/webhooks/Generic is generic), by the one pipeline both use.
         var marker = "C-" + Guid.NewGuid().ToString("N")[..10];
-        var id = await _host.CountAsync($$$"""
-            INSERT INTO ingest_quarantine ("Source","Reason","StatusCode","Headers","Body","BodySize","BodyTruncated","SignatureVerified","ReceivedAt")
-            VALUES ('Generic','unsupported_media_type',415,'{}',convert_to('{"type":"ticket.created","ticket":{"id":"{{{marker}}}"}}','UTF8'),60,false,true,now())
-            RETURNING "Id"
-            """);
+        var id = await KeepEarlierRowAsync("Generic", marker, signatureVerified: true);
         var replay = await _host.Operator.PostAsync($"/quarantine/{id}/replay", null);
         Assert.That(replay.StatusCode, Is.EqualTo(HttpStatusCode.OK), await replay.Content.ReadAsStringAsync());
         Assert.That((await replay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetInt32(), Is.EqualTo(202));
         await Eventually.Until(() => Task.FromResult(_host.Published(marker)), n => n == 1, TimeSpan.FromSeconds(10), "the replayed ticket");
     }
+
+    /// <summary>A 415 row as an earlier version kept it, for a generic ticket named <paramref name="marker"/>.</summary>
+    private Task<long> KeepEarlierRowAsync(string source, string marker, bool signatureVerified) => _host.CountAsync($$$"""
+        INSERT INTO ingest_quarantine ("Source","Reason","StatusCode","Headers","Body","BodySize","BodyTruncated","SignatureVerified","ReceivedAt")
+        VALUES ('{{{source}}}','unsupported_media_type',415,'{}',convert_to('{"type":"ticket.created","ticket":{"id":"{{{marker}}}"}}','UTF8'),60,false,{{{(signatureVerified ? "true" : "false")}}},now())
+        RETURNING "Id"
+        """);
 
     /// <summary>A correctly signed delivery sent with the wrong Content-Type.</summary>
     private HttpRequestMessage PlainText(string source, string body)
