@@ -33,8 +33,9 @@ public static partial class StoredBodyRedaction
         // the (ASCII) placeholders.
         var encoding = Utf8.IsValid(body) ? Encoding.UTF8 : Encoding.Latin1;
         var text = encoding.GetString(body);
-        // A cut JSON body still holds its escapes: "\n" read as a line break, not as letters glued to a word.
-        var redacted = Redactor.Redact(text, Escapes().Replace(text, m => new string(' ', m.Length)), contactDetails: false);
+        // A cut JSON body still holds its escapes: "\n" read as a line break, not as letters glued to a word, and
+        // "\u00AB" (a quote around a password, say) as a space, while an escaped letter stays part of its word.
+        var redacted = Redactor.Redact(text, Escapes().Replace(text, EscapeView), contactDetails: false);
         return redacted.Total == 0 ? body : encoding.GetBytes(redacted.Text);
     }
 
@@ -92,7 +93,13 @@ public static partial class StoredBodyRedaction
         return redacted.Total == 0 ? value : redacted.Text;
     }
 
-    [GeneratedRegex(@"\\[nrtbf""/\\]")]
+    /// <summary>An escape as the detectors read it, same length: a letter or digit as letters, anything else as spaces.</summary>
+    private static string EscapeView(Match escape) =>
+        escape.Length == 6 && char.IsLetterOrDigit((char)Convert.ToInt32(escape.Value[2..], 16))
+            ? new string('x', escape.Length)
+            : new string(' ', escape.Length);
+
+    [GeneratedRegex(@"\\[nrtbf""/\\]|\\u[0-9a-fA-F]{4}")]
     private static partial Regex Escapes();
 
     [GeneratedRegex("<[^<>]*>")]

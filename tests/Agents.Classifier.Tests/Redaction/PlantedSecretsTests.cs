@@ -50,6 +50,9 @@ public class PlantedSecretsTests
             ConnectionString = database.ConnectionString,
             LogLevel = "Debug",
             ClassifierExtras = ClassifierHost.Settings(llm),
+            // Each planted ticket is also sent refused (several copies): a budget that never answers 429 here, where
+            // the point is what is stored, not how fast a source may send.
+            IngestExtras = new Dictionary<string, string?> { ["Ingest:RateLimit:PermitsPerSecond"] = "100000" },
         };
         await using var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
