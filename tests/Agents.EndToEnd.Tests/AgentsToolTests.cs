@@ -79,8 +79,9 @@ public class AgentsToolTests
         Assert.That(rejectedWrite.GetProperty("write").GetProperty("decisionReason").GetString(), Is.EqualTo("not this one"));
         Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"IdempotencyKey\" = '{approveKey}'"), Is.EqualTo(1));
 
+        // The same decision on the same version again: confirmed, nothing sent to the saga.
         var again = await RunAsync("approvals", "approve", approveId, "--version", version);
-        Assert.That((again.Code, again.Error), Is.EqualTo((1, "writer answered 409: Cannot approve: the write is Applied. Only a write awaiting approval can be decided.\n")));
+        Assert.That((again.Code, again.Output), Is.EqualTo((0, $"{approveId}: Already decided this way; nothing changed. (state Applied)\n")), again.Error);
         var stranger = await RunAsync("approvals", "list", "--token", "not-an-approver");
         Assert.That((stranger.Code, stranger.Output), Is.EqualTo((1, "")));
         Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
