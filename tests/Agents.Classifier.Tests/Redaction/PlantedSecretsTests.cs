@@ -140,7 +140,8 @@ public class PlantedSecretsTests
             Assert.That(places["table"], Does.Contain("classifier_steps").And.Contain("ingest_deliveries"), "every service's tables were read");
             Assert.That(places["table"], Does.Contain("ingest_quarantine: ").And.Contain("ingest_unverified: ").And.Contain(RefusedMarker),
                 "the refused copies are in the quarantine and the unverified sample");
-            Assert.That(places["log"], Does.Contain(someId).And.Contain("Agents.Classifier").And.Contain("Agents.Ingest"), "the services' log lines were captured");
+            Assert.That(places["log"], Does.Contain(someId).And.Contain(" TicketReceivedConsumer: ").And.Contain(" TicketDelivery: "),
+                "the services' log lines were captured (the shipped one-line format names each entry's class)");
             Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrite\"").And.Contain("[IBAN_"),
                 "the probe saw the tickets and proposals on the bus");
             Assert.That(places["span"], Does.Contain("ticket-received").Or.Contain("TicketReceived"), "the spans of the consumers were recorded");
