@@ -98,13 +98,17 @@ public sealed class FaultSystem : IAsyncDisposable
         ["Redelivery:Delays:2"] = "00:00:30",
     };
 
-    /// <summary>Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM.</summary>
+    /// <summary>
+    /// Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM; and the
+    /// escalation's hand-over write, auto-approved as shipped.
+    /// </summary>
     private const string AutoApprovePolicy = """
         {
           "permissions": {
             "write:set-priority": { "allowed": true, "requires_approval": false },
             "write:add-tags": { "allowed": true, "requires_approval": false },
-            "write:set-category": { "allowed": true, "requires_approval": false }
+            "write:set-category": { "allowed": true, "requires_approval": false },
+            "write:escalate": { "allowed": true, "requires_approval": false }
           }
         }
         """;

@@ -82,8 +82,9 @@ public sealed partial class ScenarioOutcome(
         ledger.StateByKey.ToLookup(w => WriteLedger.TicketOf(w.Key), StringComparer.Ordinal);
 
     /// <summary>
-    /// Each ticket's outcome: escalated, applied (all its writes applied), held (all awaiting approval), or what is
-    /// wrong with it: none yet, partial (writes missing or in flight), or conflicting (escalated AND written).
+    /// Each ticket's outcome: escalated (its hand-over write to the CRM applied once, if the run has one), applied (all
+    /// its writes applied), held (all awaiting approval), or what is wrong with it: none yet, partial (writes missing
+    /// or in flight), or conflicting (escalated AND written).
     /// </summary>
     public IReadOnlyDictionary<string, string> OutcomeByTicket()
     {
@@ -92,10 +93,13 @@ public sealed partial class ScenarioOutcome(
         foreach (var ticket in AcceptedTickets)
         {
             var escalated = escalations.ContainsKey(ticket);
-            var states = writes[ticket].Select(w => w.Value).ToList();
+            // The writer hands an escalated ticket to a person in its CRM with an escalate write: part of escalating.
+            var handOver = writes[ticket].Where(w => IsHandOver(w.Key)).Select(w => w.Value).ToList();
+            var states = writes[ticket].Where(w => !IsHandOver(w.Key)).Select(w => w.Value).ToList();
             outcomes[ticket] = (escalated, states.Count) switch
             {
-                (true, 0) => "escalated",
+                (true, 0) when handOver.All(s => s == "Applied") => "escalated",
+                (true, 0) => "partial: escalate " + string.Join(",", handOver),
                 (true, _) => "conflicting: escalated and written",
                 (false, 0) => "none",
                 (false, < WritesPerTicket) => "partial: " + string.Join(",", states),
@@ -106,6 +110,9 @@ public sealed partial class ScenarioOutcome(
         }
         return outcomes;
     }
+
+    /// <summary>The escalate write (WriteKinds.Escalate) of a key <c>source:ticket:kind</c>.</summary>
+    private static bool IsHandOver(string key) => key.EndsWith(":escalate", StringComparison.Ordinal);
 
     public bool IsSettled => OutcomeByTicket().Values.All(o => o is "escalated" or "applied" or "held");
 

@@ -47,6 +47,17 @@ public sealed class ScenarioOutcomeTests
     }
 
     [Test]
+    public void An_escalated_ticket_handed_to_a_person_in_its_crm_is_escalated_and_a_refused_hand_over_is_named()
+    {
+        var (states, journal, audits, escalations) = Correct();
+        states["generic:t-4:escalate"] = "Applied";
+        Assert.That(Outcome(states, journal, audits, escalations).OutcomeByTicket()["t-4"], Is.EqualTo("escalated"));
+        states["generic:t-4:escalate"] = "Refused";
+        var outcome = Outcome(states, journal, audits, escalations);
+        Assert.That((outcome.OutcomeByTicket()["t-4"], outcome.IsSettled), Is.EqualTo(("partial: escalate Refused", false)));
+    }
+
+    [Test]
     public void A_ticket_escalated_and_written_is_conflicting()
     {
         var (states, journal, audits, escalations) = Correct();
