@@ -26,7 +26,7 @@ public static class ClassifierService
         builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
         builder.Services.AddOpenApi();
-        builder.Services.AddNamedTokenAuthentication($"{ClassifierOptions.Section}:Operators", "operator");
+        builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");
 
         var app = builder.Build();
         app.MapOpenApi();

@@ -33,7 +33,7 @@ public static class IngestService
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<InFlightDeliveries>();
         builder.Services.AddSingleton<QuarantineStore>();
-        builder.Services.AddNamedTokenAuthentication($"{IngestOptions.Section}:Operators", "operator");
+        builder.Services.AddNamedTokenAuthentication(IngestOptions.OperatorsSection, "operator");
         builder.Services.AddSingleton<RetentionCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionCleanup>());
         builder.Services.AddScoped<TicketPublisher>();

@@ -1,7 +1,5 @@
 using Agents.Classifier.Persistence;
-using Agents.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Steps;
 

@@ -6,7 +6,6 @@ using Agents.Ingest.Persistence;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Ingest.Quarantine;
 
