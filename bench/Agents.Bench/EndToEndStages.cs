@@ -93,7 +93,8 @@ public sealed class EndToEndStages
     {
         var results = await OpenLoopLoad.SendAsync(_system, TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0),
             perSecond, cancellationToken);
-        var held = await WaitHeldAsync(prefix, results.Count(r => r.Accepted), eachWrite: false, cancellationToken);
+        // A backlog drains slowly on a busy machine: waited for until nothing moved for a minute.
+        var held = await WaitHeldAsync(prefix, results.Count(r => r.Accepted), eachWrite: false, cancellationToken, quiet: TimeSpan.FromMinutes(1));
         return (results, held);
     });
 
@@ -147,15 +148,15 @@ public sealed class EndToEndStages
 
     /// <summary>
     /// When each ticket's first write was held (with <paramref name="eachWrite"/>: each write, keyed <c>ticket|kind</c>),
-    /// polled until <paramref name="expected"/> are or nothing moves for 15 s.
+    /// polled until <paramref name="expected"/> are or nothing moves for <paramref name="quiet"/> (15 s by default).
     /// </summary>
     public async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(string prefix, int expected, bool eachWrite,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, TimeSpan? quiet = null)
     {
         var deadline = Stopwatch.StartNew();
         var lastChange = Stopwatch.StartNew();
         var held = new Dictionary<string, DateTimeOffset>();
-        while (held.Count < expected && deadline.Elapsed < TimeSpan.FromMinutes(5) && lastChange.Elapsed < TimeSpan.FromSeconds(15))
+        while (held.Count < expected && deadline.Elapsed < TimeSpan.FromMinutes(5) && lastChange.Elapsed < (quiet ?? TimeSpan.FromSeconds(15)))
         {
             await Task.Delay(100, cancellationToken);
             await using var connection = new NpgsqlConnection(_system.Database.ConnectionString);

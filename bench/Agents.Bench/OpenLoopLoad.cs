@@ -13,8 +13,9 @@ public static class OpenLoopLoad
     public static async Task<IReadOnlyList<DeliveryResult>> SendAsync(LaunchedSystem system, IReadOnlyList<WebhookDelivery> deliveries,
         double perSecond, CancellationToken cancellationToken)
     {
-        // Concurrency is not the limit here: the schedule is. The sender's cap only bounds a stalled system.
-        var sender = system.Sender(concurrency: 1000);
+        // Concurrency is not the limit here: the schedule is. The sender's cap only bounds a stalled system, and an
+        // answer may take a minute: an open loop in front of a system that falls behind measures how far behind.
+        var sender = system.Sender(concurrency: 1000, timeout: TimeSpan.FromMinutes(1));
         var clock = Stopwatch.StartNew();
         var sending = new List<Task<IReadOnlyList<DeliveryResult>>>(deliveries.Count);
         for (var i = 0; i < deliveries.Count; i++)
