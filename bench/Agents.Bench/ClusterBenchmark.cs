@@ -31,7 +31,7 @@ public sealed class ClusterBenchmark : IBenchmark
             File.SetUnixFileMode(directory.FullName, (UnixFileMode)0b111_101_101); // the nodes run as user rabbitmq
         try
         {
-            var ports = await ServerScripts.FreePortsAsync(51000, 52000, 53000, 54000);
+            var ports = await ServerScripts.FreePortsAsync(31000, 32000, 33000, 34000); // ≤ 45535: a node also needs port + 20000
             Report.Header($"cluster: {tickets} tickets, webhook → held for approval, 1 instance per service, quorum queues");
             var single = await ThroughputAsync("1 RabbitMQ node", Path.Combine(directory.FullName, "one"), ports.Take(1).ToList(), tickets, null,
                 nodeLoss: false, cancellationToken);
