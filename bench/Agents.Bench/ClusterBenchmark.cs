@@ -52,7 +52,7 @@ public sealed class ClusterBenchmark : IBenchmark
         {
             await using var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken,
                 brokerSettings: SystemSettings.BrokerAt(broker.HostSetting, ports[0]));
-            var stages = await EndToEndStages.ForAsync(system);
+            var stages = new EndToEndStages(system);
             await stages.WholeAsync($"cw{ports.Count}", Math.Max(10, tickets / 3), cancellationToken); // warm-up: JIT, connections, pools
             var (count, elapsed, latency) = await stages.WholeAsync($"cl{ports.Count}", tickets, cancellationToken);
             Report.Row(what, count, elapsed, latency, baseline);
