@@ -43,6 +43,8 @@ public sealed partial class FakeHubSpot : FakeVendorServer
 
     protected override (int Status, string Body) Handle(string method, string path, IQueryCollection query, string? contentType, string body)
     {
+        if (HandleRead(method, path, query, body) is { } read)
+            return read;
         var match = TicketPath().Match(path);
         if (!match.Success)
             return (404, Error("Unable to route request", "NOT_FOUND"));
