@@ -139,12 +139,14 @@ internal static class PolicyYaml
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 
-    // "(Line: 3, Col: 3, Idx: 40) - (Line: 3, Col: 9, Idx: 46): Duplicate key": the position is given as the line.
+    // "(Line: 3, Col: 3, Idx: 40) - (Line: 3, Col: 9, Idx: 46): Duplicate key write:add-tags": the position is given as the line.
     private static string Problem(YamlException e)
     {
         var message = e.Message;
         var at = message.LastIndexOf("): ", StringComparison.Ordinal);
         var problem = at >= 0 ? message[(at + 3)..] : message;
-        return problem == "Duplicate key" ? "a key given twice (a second entry would silently replace the first)" : problem;
+        return problem.StartsWith("Duplicate key", StringComparison.Ordinal)
+            ? $"{problem["Duplicate key".Length..].Trim()} is given twice (a second entry would silently replace the first)"
+            : problem;
     }
 }
