@@ -34,6 +34,9 @@ public sealed class ClassifierOptions
     public LlmOptions Llm { get; set; } = new();
     public BreakerOptions Breaker { get; set; } = new();
 
-    /// <summary>Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>).</summary>
-    public List<Agents.ServiceDefaults.Security.NamedToken> Operators { get; set; } = [];
+    /// <summary>
+    /// Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>), read by the named-token
+    /// authentication at each request (so not bound here).
+    /// </summary>
+    public const string OperatorsSection = Section + ":Operators";
 }

@@ -8,6 +8,7 @@ using Agents.Classifier.Steps;
 using Agents.Crm.Policy;
 using Agents.Crm.Reading;
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -33,6 +34,7 @@ public static class ClassifierService
         builder.Services.AddSingleton<TicketHydrator>();
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
         builder.Services.AddOpenApi();
+        builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");
 
         var app = builder.Build();
         app.MapOpenApi();

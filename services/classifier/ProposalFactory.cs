@@ -45,6 +45,10 @@ public static class ProposalFactory
         return proposals;
     }
 
+    /// <summary>The start of a ticket's (redacted) body, as proposals and escalations show it.</summary>
+    public static string Excerpt(string redactedBody) =>
+        redactedBody.Length <= ExcerptLength ? redactedBody : redactedBody[..ExcerptLength] + "…";
+
     private static ProposeWrite Proposal(TicketReceived ticket, Classification classification, string kind,
         IReadOnlyDictionary<string, string> changes, IReadOnlyDictionary<string, string?> before, string subject, string body)
     {
@@ -63,7 +67,7 @@ public static class ProposalFactory
             TicketUpdatedAt = ticket.UpdatedAt,
             Before = before,
             Subject = subject,
-            Excerpt = body.Length <= ExcerptLength ? body : body[..ExcerptLength] + "…",
+            Excerpt = Excerpt(body),
             Classification = classification,
             ProposedAt = DateTimeOffset.UtcNow,
         };

@@ -45,6 +45,7 @@ public class ClassifierServiceTests
     {
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         // Only the step log breaks (its table is gone); the cache, which holds the decision, still works.
         await _database.ScalarAsync<int>("ALTER TABLE classifier_steps RENAME TO classifier_steps_gone; SELECT 1");
 
@@ -66,6 +67,7 @@ public class ClassifierServiceTests
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
             new Dictionary<string, string?> { ["RabbitMq:ConcurrentMessageLimit"] = "8" });
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         var bus = classifier.Services.GetRequiredService<IBus>();
         var breaker = classifier.Services.GetRequiredService<LlmBreaker>();
         _llm.Mode = FakeLlmMode.ServerError;
@@ -148,6 +150,7 @@ public class ClassifierServiceTests
     {
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, llm: null);
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("R-1", "My invoice shows a double charge, please refund."));
         await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the classification");
         var c = ClassifierHost.Message(probe.Bodies.Single()).GetProperty("classification");

@@ -19,6 +19,7 @@ public class LlmFailureModeTests
     private FakeLlmServer _llm = null!;
     private RunningService _classifier = null!;
     private BusProbe _probe = null!;
+    private BusProbe _escalations = null!;
 
     [OneTimeSetUp]
     public async Task Start()
@@ -32,12 +33,15 @@ public class LlmFailureModeTests
         _classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
             new Dictionary<string, string?> { ["Classifier:Breaker:ActiveThreshold"] = "100000" });
         _probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        // Stands in for the writer: escalations are published mandatory and need a queue bound to them.
+        _escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         if (_probe is not null) await _probe.DisposeAsync();
+        if (_escalations is not null) await _escalations.DisposeAsync();
         if (_classifier is not null) await _classifier.DisposeAsync();
         if (_llm is not null) await _llm.DisposeAsync();
         if (_broker is not null) await _broker.DisposeAsync();

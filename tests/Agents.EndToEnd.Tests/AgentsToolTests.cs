@@ -79,8 +79,9 @@ public class AgentsToolTests
         Assert.That(rejectedWrite.GetProperty("write").GetProperty("decisionReason").GetString(), Is.EqualTo("not this one"));
         Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"IdempotencyKey\" = '{approveKey}'"), Is.EqualTo(1));
 
+        // The same decision on the same version again: confirmed, nothing sent to the saga.
         var again = await RunAsync("approvals", "approve", approveId, "--version", version);
-        Assert.That((again.Code, again.Error), Is.EqualTo((1, "writer answered 409: Cannot approve: the write is Applied. Only a write awaiting approval can be decided.\n")));
+        Assert.That((again.Code, again.Output), Is.EqualTo((0, $"{approveId}: Already decided this way; nothing changed. (state Applied)\n")), again.Error);
         var stranger = await RunAsync("approvals", "list", "--token", "not-an-approver");
         Assert.That((stranger.Code, stranger.Output), Is.EqualTo((1, "")));
         Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
@@ -147,6 +148,37 @@ public class AgentsToolTests
         var wrong = await RunAsync(Environment(secret: "whsec_" + Convert.ToBase64String(new byte[24])), args);
         Assert.That(wrong.Code, Is.EqualTo(1), "not every ticket got in");
         Assert.That(await File.ReadAllTextAsync(report), Does.Contain("| refused | 2 |").And.Contain("| cli-replay-1 | refused | 401 | 1 |"), wrong.Error);
+    }
+
+    [Test]
+    public async Task Escalations_lists_claims_and_closes_and_another_approvers_claim_is_refused_naming_the_holder()
+    {
+        var urgent = Tickets.Generic("T-CLI-ESC", "Production down", "URGENT: production is down, nobody can work since this morning.");
+        Assert.That((await _system.SendGenericAsync(urgent, "msg_cli_esc")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var listed = await Eventually.Until(async () => JsonArray((await RunAsync("escalations", "list", "--reason", "urgent", "--json")).Output),
+            rows => rows.Any(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC"), TimeSpan.FromSeconds(30), "the escalation in the inbox");
+        var id = listed.Single(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var table = await RunAsync("escalations", "list");
+        Assert.That(table.Code, Is.Zero, table.Error);
+        Assert.That(table.Output, Does.Contain("generic/T-CLI-ESC").And.Contain("urgent").And.Contain("open").And.Contain("Production down"));
+        Assert.That(JsonArray((await RunAsync("escalations", "list", "--reason", "no_text", "--json")).Output)
+            .Any(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC"), Is.False, "the reason filter");
+
+        var claimed = await RunAsync("escalations", "claim", id);
+        Assert.That((claimed.Code, claimed.Output), Is.EqualTo((0, $"{id}: claimed by alice (no link to the CRM)\n")));
+        var bobs = await RunAsync("escalations", "claim", id, "--token", AgentsSystem.SecondApproverToken);
+        Assert.That(bobs.Code, Is.EqualTo(1));
+        Assert.That(bobs.Error, Does.StartWith("writer answered 409: Claimed by alice."));
+        var noNote = await RunAsync("escalations", "close", id);
+        Assert.That(noNote.Code, Is.EqualTo(2), "--note is required");
+
+        var closed = await RunAsync("escalations", "close", id, "--note", "called the customer");
+        Assert.That((closed.Code, closed.Output), Is.EqualTo((0, $"{id}: closed by alice\n")));
+        var shown = JsonDocument.Parse((await RunAsync("escalations", "show", id)).Output).RootElement;
+        Assert.That((shown.GetProperty("state").GetString(), shown.GetProperty("closeNote").GetString()), Is.EqualTo(("closed", "called the customer")));
+        var stranger = await RunAsync("escalations", "list", "--token", "not-a-token");
+        Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
     }
 
     private sealed record ToolRun(int Code, string Output, string Error);

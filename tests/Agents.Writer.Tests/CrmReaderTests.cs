@@ -19,9 +19,8 @@ public class CrmReaderTests
         _hubSpot.Tickets["101"]["content"] = "The nightly export stops at 80 %.";
         _hubSpot.Tickets["102"]["subject"] = "Login loop";
         _hubSpot.Tickets["102"]["hs_lastmodifieddate"] = "2026-11-30T10:00:00Z";
-        _hubSpot.Notes["n1"] = ("<p>Tried again, <b>same</b> error.</p>", DateTimeOffset.Parse("2026-12-01T09:00:00Z"));
-        _hubSpot.Notes["n2"] = ("Attached the log.", DateTimeOffset.Parse("2026-12-01T10:00:00Z"));
-        _hubSpot.TicketNotes["101"] = ["n1", "n2"];
+        _hubSpot.AddNote("101", "<p>Tried again, <b>same</b> error.</p>", DateTimeOffset.Parse("2026-12-01T09:00:00Z"));
+        _hubSpot.AddNote("101", "Attached the log.", DateTimeOffset.Parse("2026-12-01T10:00:00Z"));
         _hubSpot.TicketContacts["101"] = "9001";
         _hubSpot.TicketContacts["102"] = "9001";
     }

@@ -50,7 +50,9 @@ public sealed class TicketClassifier(
                 Language = rules.Rules.Languages.FirstOrDefault() ?? "en", Confidence = 0,
                 Reason = unreadable is null ? why : $"{why}: {unreadable}", ClassifiedBy = "rules",
             };
-            return Finish(steps, empty, subject, body, (why, unreadable is not null ? "crm_unreadable" : ticket.NeedsHydration ? "needs_hydration" : "no_text"));
+            var kind = unreadable is not null ? EscalationReasons.CrmUnreadable
+                : ticket.NeedsHydration ? EscalationReasons.NeedsHydration : EscalationReasons.NoText;
+            return Finish(steps, empty, subject, body, (why, kind));
         }
 
         Classification classification;
@@ -107,7 +109,7 @@ public sealed class TicketClassifier(
         steps.Add("result", outcome: classification.ClassifiedBy,
             detail: $"category={classification.Category} priority={classification.Priority} sentiment={classification.Sentiment} "
                 + $"language={classification.Language} confidence={classification.Confidence:0.00}");
-        var escalation = forced ?? EscalationPolicy.For(classification, options.Value.EscalationThreshold);
+        var escalation = forced ?? EscalationPolicy.For(classification, options.Value.EscalationThreshold, UsesLlm);
         if (escalation is { } e)
         {
             metrics.Escalated(e.Kind);

@@ -20,5 +20,8 @@ public sealed class FreshdeskOptions
     public string? MissingSettings =>
         ApiKey.Length == 0 || (Domain.Length == 0 && string.IsNullOrWhiteSpace(BaseUrl)) ? "Crm:Freshdesk:Domain (or BaseUrl) and ApiKey must be set" : null;
 
+    /// <summary>The group an escalation assigns the ticket to; none, the group stays.</summary>
+    public long? EscalationGroupId { get; set; }
+
     public Uri ResolveBaseUrl() => new(string.IsNullOrWhiteSpace(BaseUrl) ? $"https://{Domain}.freshdesk.com" : BaseUrl);
 }

@@ -13,4 +13,7 @@ public sealed class GitHubOptions
 
     /// <summary>What the GitHub adapter and reader lack to work at all, or null.</summary>
     public string? MissingSettings => Token.Length == 0 ? "Crm:GitHub:Token is not set" : null;
+
+    /// <summary>The label an escalation adds to the issue.</summary>
+    public string EscalationLabel { get; set; } = "needs-human";
 }

@@ -21,5 +21,11 @@ public sealed class ZendeskOptions
             ? "Crm:Zendesk:Subdomain (or BaseUrl), Email and ApiToken must be set"
             : null;
 
+    /// <summary>The tag an escalation adds to the ticket (views and triggers can route on it).</summary>
+    public string EscalationTag { get; set; } = "needs-human";
+
+    /// <summary>The group an escalation assigns the ticket to; none, the group stays.</summary>
+    public long? EscalationGroupId { get; set; }
+
     public Uri ResolveBaseUrl() => new(string.IsNullOrWhiteSpace(BaseUrl) ? $"https://{Subdomain}.zendesk.com" : BaseUrl);
 }

@@ -9,10 +9,16 @@ namespace Agents.Writer.Crm;
 /// Freshdesk API v2: <c>PUT /api/v2/tickets/{id}</c> with the ticket's fields, Basic auth with the API key as user
 /// name and <c>X</c> as password (set on the HttpClient). Priority is a number (1 low, 2 medium, 3 high, 4 urgent)
 /// and category a custom field, both absolute values; <c>tags</c> replaces the ticket's tags, so add-tags reads them
-/// first and writes the union (<see cref="TagUnion"/>). Freshdesk documents no idempotency key.
+/// first and writes the union (<see cref="TagUnion"/>). Freshdesk documents no idempotency key. An escalation is a
+/// private note (<c>POST /api/v2/tickets/{id}/notes</c>) unless the ticket's conversations already hold this write's
+/// (<see cref="EscalationNote"/>), then the group <c>Crm:Freshdesk:EscalationGroupId</c> when set.
 /// </summary>
 public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
 {
+    // Freshdesk's largest page of conversations; a ticket's are listed oldest first, so every page is read (up to a bound).
+    private const int ConversationsPerPage = 100;
+    private const int ConversationPages = 20;
+
     private static readonly Dictionary<string, int> Priorities = new()
     {
         ["low"] = 1, ["medium"] = 2, ["normal"] = 2, ["high"] = 3, ["urgent"] = 4,
@@ -22,7 +28,8 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "freshdesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+    protected override IReadOnlySet<string> Kinds { get; } =
+        new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.Escalate };
 
     public override string? MissingSettings => options.Value.MissingSettings;
 
@@ -54,6 +61,18 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
                     (tags, ct) => PutAsync(path, new { tags }, ct),
                     cancellationToken);
                 break;
+            case WriteKinds.Escalate:
+                if (!await HasNoteAsync(path, write, cancellationToken))
+                {
+                    using var note = new HttpRequestMessage(HttpMethod.Post, $"{path}/notes")
+                    {
+                        Content = Json(new { body = EscalationNote.Html(write), @private = true }),
+                    };
+                    await SendAsync(note, cancellationToken);
+                }
+                if (options.Value.EscalationGroupId is { } group)
+                    await PutAsync(path, new { group_id = group }, cancellationToken);
+                break;
             default:
                 throw Unsupported(write, Name);
         }
@@ -63,6 +82,22 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = Json(ticket) };
         await SendAsync(request, cancellationToken);
+    }
+
+    private async Task<bool> HasNoteAsync(string path, ApplyWrite write, CancellationToken cancellationToken)
+    {
+        for (var page = 1; page <= ConversationPages; page++)
+        {
+            using var json = JsonDocument.Parse(await GetAsync($"{path}/conversations?per_page={ConversationsPerPage}&page={page}", cancellationToken));
+            if (json.RootElement.ValueKind != JsonValueKind.Array)
+                return false;
+            if (json.RootElement.EnumerateArray().Any(c => new[] { "body_text", "body" }.Any(field =>
+                    c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && EscalationNote.IsFrom(write, text.GetString()))))
+                return true;
+            if (json.RootElement.GetArrayLength() < ConversationsPerPage)
+                return false;
+        }
+        return false;
     }
 
     private static IReadOnlyList<string> CurrentTags(string ticket)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -8,26 +9,26 @@ namespace Agents.Writer.Tests.FakeVendors;
 
 /// <summary>
 /// HubSpot's reads beyond one ticket's properties, as the vendor serves them: a ticket's associations
-/// (<c>?associations=notes,contacts</c>), batch reads of notes and tickets (<c>POST /crm/v3/objects/{type}/batch/read</c>
-/// with <c>{"properties":[…],"inputs":[{"id":…}]}</c>) and a contact's ticket associations.
+/// (<c>?associations=notes,contacts</c>), a batch read of tickets (<c>POST /crm/v3/objects/tickets/batch/read</c>
+/// with <c>{"properties":[…],"inputs":[{"id":…}]}</c>; notes are batch-read in FakeHubSpot.Notes) and a contact's
+/// ticket associations.
 /// </summary>
 public sealed partial class FakeHubSpot
 {
-    /// <summary>Notes (HubSpot's comments on a ticket) by id.</summary>
-    public ConcurrentDictionary<string, (string Body, DateTimeOffset At)> Notes { get; } = new();
-
-    /// <summary>Which notes each ticket is associated with.</summary>
-    public ConcurrentDictionary<string, string[]> TicketNotes { get; } = new();
-
     /// <summary>The contact (requester) each ticket is associated with.</summary>
     public ConcurrentDictionary<string, string> TicketContacts { get; } = new();
 
+    /// <summary>A note on a ticket, as a person in HubSpot would have left it.</summary>
+    public void AddNote(string ticket, string body, DateTimeOffset at)
+    {
+        var note = new HubSpotNote(Interlocked.Increment(ref _noteIds), ticket, body, at.ToString("O"));
+        Notes[note.Id] = note;
+    }
+
     private (int Status, string Body)? HandleRead(string method, string path, IQueryCollection query, string body)
     {
-        if (method == "POST" && BatchReadPath().Match(path) is { Success: true } batch)
-            return BatchRead(body, batch.Groups[1].Value == "notes"
-                ? id => Notes.TryGetValue(id, out var n) ? new() { ["hs_note_body"] = n.Body, ["hs_timestamp"] = n.At.ToString("O") } : null
-                : id => Tickets.TryGetValue(id, out var t) ? t.ToDictionary() : null);
+        if (method == "POST" && path == "/crm/v3/objects/tickets/batch/read")
+            return BatchRead(body, id => Tickets.TryGetValue(id, out var t) ? t.ToDictionary() : null);
         if (method == "GET" && ContactPath().Match(path) is { Success: true } contact)
             return (200, JsonSerializer.Serialize(new
             {
@@ -42,7 +43,7 @@ public sealed partial class FakeHubSpot
             var answer = JsonNode.Parse(Object(id, wanted.Where(stored.ContainsKey).ToDictionary(w => w, w => stored[w])))!.AsObject();
             answer["associations"] = JsonSerializer.SerializeToNode(new
             {
-                notes = Results(TicketNotes.GetValueOrDefault(id, []), "ticket_to_note"),
+                notes = Results(Notes.Values.Where(n => n.Ticket == id).Select(n => n.Id.ToString(CultureInfo.InvariantCulture)), "ticket_to_note"),
                 contacts = Results(TicketContacts.TryGetValue(id, out var c) ? [c] : [], "ticket_to_contact"),
             });
             return (200, answer.ToJsonString());
@@ -63,9 +64,6 @@ public sealed partial class FakeHubSpot
             .Select(r => new { r.id, properties = properties.Where(r.values!.ContainsKey).ToDictionary(p => p, p => r.values![p]), archived = false });
         return (200, JsonSerializer.Serialize(new { status = "COMPLETE", results, startedAt = DateTimeOffset.UtcNow, completedAt = DateTimeOffset.UtcNow }));
     }
-
-    [GeneratedRegex(@"^/crm/v3/objects/(notes|tickets)/batch/read$")]
-    private static partial Regex BatchReadPath();
 
     [GeneratedRegex(@"^/crm/v3/objects/contacts/([0-9]+)$")]
     private static partial Regex ContactPath();
