@@ -18,7 +18,7 @@ public sealed partial class GitHubReader(IHttpClientFactory http, CrmReadGate ga
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "github" };
 
-    public override string? MissingSettings => options.Value.Token.Length == 0 ? "Crm:GitHub:Token is not set" : null;
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)
     {

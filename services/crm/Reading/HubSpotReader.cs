@@ -17,7 +17,7 @@ public sealed class HubSpotReader(IHttpClientFactory http, CrmReadGate gate, IMe
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
 
-    public override string? MissingSettings => options.Value.AccessToken.Length == 0 ? "Crm:HubSpot:AccessToken is not set" : null;
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace Agents.Crm.Reading;
 
 /// <summary>
 /// Zendesk Support: <c>GET /api/v2/tickets/{id}.json</c> (subject, description, requester_id), the newest comments
-/// through <c>GET /api/v2/tickets/{id}/comments.json?sort_order=desc</c> (<c>plain_body</c>), and the requester's
+/// through <c>GET /api/v2/tickets/{id}/comments.json?sort_order=desc</c> (<c>plain_body</c>; the first comment, which
+/// Zendesk keeps as the description, is not read twice), and the requester's
 /// tickets through <c>GET /api/v2/users/{id}/tickets/requested.json</c>.
 /// </summary>
 public sealed class ZendeskReader(IHttpClientFactory http, CrmReadGate gate, IMemoryCache cache, IOptions<CrmReadingOptions> reading,
@@ -26,12 +27,15 @@ public sealed class ZendeskReader(IHttpClientFactory http, CrmReadGate gate, IMe
         var answer = await GetJsonAsync($"api/v2/tickets/{externalId}.json", cancellationToken);
         if (!answer.TryGetProperty("ticket", out var ticket))
             throw Malformed("ticket");
+        // One more than wanted: the oldest comment of a short thread is the description itself, left out below.
         var comments = await GetJsonAsync(string.Create(CultureInfo.InvariantCulture,
-            $"api/v2/tickets/{externalId}/comments.json?sort_order=desc&per_page={Reading.LatestComments}"), cancellationToken);
-        return new CrmTicket(externalId, Text(ticket, "subject"), Text(ticket, "description"),
+            $"api/v2/tickets/{externalId}/comments.json?sort_order=desc&per_page={Reading.LatestComments + 1}"), cancellationToken);
+        var description = Text(ticket, "description");
+        return new CrmTicket(externalId, Text(ticket, "subject"), description,
             Array(comments, "comments")
                 .Select(c => new CrmComment(Text(c, "plain_body") is { Length: > 0 } plain ? plain : Text(c, "body"), Time(c, "created_at"),
                     !c.TryGetProperty("public", out var p) || p.ValueKind != System.Text.Json.JsonValueKind.False))
+                .Where(c => c.Text.Trim() != description.Trim())
                 .Take(Reading.LatestComments)
                 .ToList(),
             Id(ticket, "requester_id"));

@@ -116,6 +116,7 @@ public class HydrationTests
 
         var escalation = ClassifierHost.Message(escalations.Bodies.Single());
         Assert.That(escalation.GetProperty("reason").GetString(), Is.EqualTo("crm unreadable"), what);
+        Assert.That(escalation.GetProperty("reasonKind").GetString(), Is.EqualTo(EscalationReasons.CrmUnreadable), what);
         Assert.That(proposals.Count, Is.Zero, "nothing proposed for a ticket nobody read");
         Assert.That(_llm.CallCount, Is.Zero, "nothing to classify");
         var reads = _hubSpot.Requests.Where(r => r.Method == "GET").ToList();
