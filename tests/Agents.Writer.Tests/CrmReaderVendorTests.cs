@@ -1,9 +1,6 @@
 using Agents.Crm.Reading;
-using Agents.Testing;
 using Agents.Writer.Tests.FakeVendors;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Agents.Writer.Tests;
@@ -14,48 +11,26 @@ namespace Agents.Writer.Tests;
 /// is kept), 5xx and a garbage body, each read as the vendor meant it; and the credential in no message or log line.
 /// </summary>
 [TestFixtureSource(typeof(ReadableTickets), nameof(ReadableTickets.Crms))]
-public class CrmReaderVendorTests(string crm)
+public class CrmReaderVendorTests(string crm) : ReadingFixture(crm)
 {
-    private ReadableTickets _vendor = null!;
-    private LogCapture _logs = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        _vendor = await ReadableTickets.StartAsync(crm);
-        _logs = new LogCapture();
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        _logs.Dispose();
-        await _vendor.Server.DisposeAsync();
-    }
-
-    private ServiceProvider Readers(string? credentials = null) => new ServiceCollection()
-        .AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace))
-        .AddCrmReaders(new ConfigurationBuilder().AddInMemoryCollection(_vendor.Settings(credentials)).Build())
-        .BuildServiceProvider();
-
-    private ICrmReader Reader(ServiceProvider services) => services.GetServices<ICrmReader>().Single(r => r.Name == crm);
+    private ICrmReader Reader(ServiceProvider services) => services.GetServices<ICrmReader>().Single(r => r.Name == Crm);
 
     [Test]
     public async Task Reads_the_ticket_its_newest_comments_and_the_requesters_other_tickets()
     {
-        await using var services = Readers();
+        await using var services = Readers().BuildServiceProvider();
         var reader = Reader(services);
 
-        var ticket = await reader.ReadTicketAsync(_vendor.Id, CancellationToken.None);
+        var ticket = await reader.ReadTicketAsync(Vendor.Id, CancellationToken.None);
         var others = await reader.RequesterTicketsAsync(ticket, CancellationToken.None);
 
-        Assert.That((ticket.Id, ticket.Subject, ticket.Description), Is.EqualTo((_vendor.Id, ReadableTickets.Subject, ReadableTickets.Description)));
+        Assert.That((ticket.Id, ticket.Subject, ticket.Description), Is.EqualTo((Vendor.Id, ReadableTickets.Subject, ReadableTickets.Description)));
         Assert.That(ticket.LatestComments.Select(c => c.Text), Is.EqualTo(ReadableTickets.NewestComments), "newest first, as text, the description not twice");
-        Assert.That(others.Select(o => (o.Id, o.Subject)), Is.EqualTo(new[] { (_vendor.OtherId, ReadableTickets.OtherSubject) }),
+        Assert.That(others.Select(o => (o.Id, o.Subject)), Is.EqualTo(new[] { (Vendor.OtherId, ReadableTickets.OtherSubject) }),
             "the requester's other ticket: not this one, not somebody else's");
-        Assert.That(_vendor.Server.Requests.Where(r => r.Method != "GET").Select(r => r.PathAndQuery), Is.All.EndsWith("/batch/read"),
+        Assert.That(Vendor.Server.Requests.Where(r => r.Method != "GET").Select(r => r.PathAndQuery), Is.All.EndsWith("/batch/read"),
             "reads only (HubSpot serves batch reads as POST)");
-        AssertNoSecret();
+        AssertNoSecret(null);
     }
 
     private static IEnumerable<TestCaseData> Refusals()
@@ -70,46 +45,36 @@ public class CrmReaderVendorTests(string crm)
     public async Task A_refused_read_says_whether_to_try_again(string failure, bool retryable)
     {
         const string wrong = "wrong-credential-canary-1f2e3d";
-        await using var services = Readers(failure == "401" ? wrong : null);
+        await using var services = Readers(failure == "401" ? wrong : null).BuildServiceProvider();
         var reader = Reader(services);
         if (failure == "503")
-            _vendor.Server.FailNext(503, _vendor.ServerErrorBody);
+            Vendor.Server.FailNext(503, Vendor.ServerErrorBody);
         if (failure == "garbage")
-            _vendor.Server.FailNext(200, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+            Vendor.Server.FailNext(200, "<html><body><h1>502 Bad Gateway</h1></body></html>");
 
         var refused = await Assert.ThrowsAsync<CrmReadException>(() =>
-            reader.ReadTicketAsync(failure == "404" ? _vendor.MissingId : _vendor.Id, CancellationToken.None));
+            reader.ReadTicketAsync(failure == "404" ? Vendor.MissingId : Vendor.Id, CancellationToken.None));
 
         Assert.That(refused!.Retryable, Is.EqualTo(retryable), refused.Message);
-        Assert.That(refused.Message, Does.StartWith(crm).And.Contain(failure == "garbage" ? "not JSON" : failure));
-        AssertNoSecret(failure == "401" ? wrong : null, refused.Message);
+        Assert.That(refused.Message, Does.StartWith(Crm).And.Contain(failure == "garbage" ? "not JSON" : failure));
+        AssertNoSecret(failure == "401" ? wrong : null, ("the message", refused.Message));
     }
 
     [Test]
     public async Task A_429_with_Retry_After_pauses_every_read_of_that_CRM_until_it_passed()
     {
-        await using var services = Readers();
+        await using var services = Readers().BuildServiceProvider();
         var reader = Reader(services);
-        _vendor.Server.FailNext(429, _vendor.RateLimitBody, TimeSpan.FromSeconds(1));
+        Vendor.Server.FailNext(429, Vendor.RateLimitBody, TimeSpan.FromSeconds(1));
 
-        var refused = await Assert.ThrowsAsync<CrmReadException>(() => reader.ReadTicketAsync(_vendor.Id, CancellationToken.None));
-        var refusedAt = _vendor.Server.Requests.Last().At;
-        var ticket = await reader.ReadTicketAsync(_vendor.Id, CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<CrmReadException>(() => reader.ReadTicketAsync(Vendor.Id, CancellationToken.None));
+        var refusedAt = Vendor.Server.Requests.Last().At;
+        var ticket = await reader.ReadTicketAsync(Vendor.Id, CancellationToken.None);
 
         Assert.That((refused!.Retryable, refused.RetryAfter), Is.EqualTo((true, (TimeSpan?)TimeSpan.FromSeconds(1))));
         Assert.That(ticket.Subject, Is.EqualTo(ReadableTickets.Subject), "read once the pause passed");
-        var next = _vendor.Server.Requests.Where(r => r.At > refusedAt).Min(r => r.At);
+        var next = Vendor.Server.Requests.Where(r => r.At > refusedAt).Min(r => r.At);
         Assert.That(next - refusedAt, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)), "no read went to the CRM before Retry-After passed");
-        AssertNoSecret(null, refused.Message);
-    }
-
-    private void AssertNoSecret(string? configured = null, string? message = null)
-    {
-        Assert.That(_logs.Lines, Is.Not.Empty, "the HttpClient's log lines were captured");
-        foreach (var secret in _vendor.Secrets(configured))
-        {
-            Assert.That(_logs.All, Does.Not.Contain(secret), "a log line holds the credential");
-            Assert.That(message ?? "", Does.Not.Contain(secret), "the message holds the credential");
-        }
+        AssertNoSecret(null, ("the message", refused.Message));
     }
 }

@@ -22,8 +22,6 @@ public sealed class FreshdeskReader(IHttpClientFactory http, CrmReadGate gate, I
 
     public override string Name => "freshdesk";
 
-    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "freshdesk" };
-
     public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)

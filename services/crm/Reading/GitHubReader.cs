@@ -16,8 +16,6 @@ public sealed partial class GitHubReader(IHttpClientFactory http, CrmReadGate ga
 {
     public override string Name => "github";
 
-    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "github" };
-
     public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ public abstract class HttpCrmReader(IHttpClientFactory httpFactory, CrmReadGate 
 {
     public abstract string Name { get; }
 
-    public abstract IReadOnlySet<string> Sources { get; }
+    /// <summary>The ticket source named as the CRM (<c>hubspot</c> tickets come from HubSpot).</summary>
+    public IReadOnlySet<string> Sources => field ??= new HashSet<string> { Name };
 
     public abstract string? MissingSettings { get; }
 

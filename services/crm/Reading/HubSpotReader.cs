@@ -15,8 +15,6 @@ public sealed class HubSpotReader(IHttpClientFactory http, CrmReadGate gate, IMe
 {
     public override string Name => "hubspot";
 
-    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
-
     public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)

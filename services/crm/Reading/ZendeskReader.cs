@@ -16,8 +16,6 @@ public sealed class ZendeskReader(IHttpClientFactory http, CrmReadGate gate, IMe
 {
     public override string Name => "zendesk";
 
-    public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "zendesk" };
-
     public override string? MissingSettings => options.Value.MissingSettings;
 
     public override async Task<CrmTicket> ReadTicketAsync(string externalId, CancellationToken cancellationToken)
