@@ -24,7 +24,7 @@ public sealed class OpenLoopBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine($"== open loop: {PerSecond:0} tickets/s for {seconds} s, webhook → held for approval, rules classifier, 1 instance per service");
         await using var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken);
-        var stages = await EndToEndStages.ForAsync(system);
+        var stages = new EndToEndStages(system);
         // Warm-up: JIT (until the tiered JIT is done with the hot path), connections and pools.
         await EndToEndBenchmark.WarmAsync(stages, context.Quick ? 200 : 500, cancellationToken);
         stages.ForgetCpu();
