@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Agents.Contracts;
 using Agents.Launcher;
 using Agents.Launcher.Load;
+using Agents.Webhooks;
 using Npgsql;
 
 namespace Agents.Bench;
@@ -85,15 +86,57 @@ public sealed class EndToEndStages
         return new Round(held.Select(h => h.Key.Split('|')[0]).Distinct().Count(), elapsed, new Measurements());
     });
 
-    private async Task<Round> MeasuredAsync(string workload, int tickets, Func<Task<Round>> run)
+    /// <summary>
+    /// Webhooks at a fixed arrival rate (<see cref="OpenLoopLoad"/>), then when each ticket's first write was held:
+    /// the latency run, measured like the other workloads (as <paramref name="workload"/>).
+    /// </summary>
+    public Task<(IReadOnlyList<DeliveryResult> Results, Dictionary<string, DateTimeOffset> Held)> OpenLoopAsync(string workload, string prefix,
+        int tickets, double perSecond, CancellationToken cancellationToken) => MeasuredAsync(workload, tickets, async () =>
     {
-        var before = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+        var results = await OpenLoopLoad.SendAsync(_system, TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0),
+            perSecond, cancellationToken);
+        // A backlog drains slowly on a busy machine: waited for until nothing moved for a minute.
+        var held = await WaitHeldAsync(prefix, results.Count(r => r.Accepted), eachWrite: false, cancellationToken, quiet: TimeSpan.FromMinutes(1));
+        return (results, held);
+    });
+
+    /// <summary>Forgets the CPU of the rounds so far (the warm-up's), so the medians are of measured rounds only.</summary>
+    public void ForgetCpu() => _cpu.Clear();
+
+    /// <summary>
+    /// Share of the services' CPU that the tiered JIT took in <paramref name="workload"/>'s last round: near zero once
+    /// the hot paths are compiled for good, a fifth or more in a young process.
+    /// </summary>
+    public double JitShare(string workload)
+    {
+        var last = _cpu[workload][^1];
+        var services = ServiceNames.Sum(p => last[p]);
+        return services > 0 ? last[Jit] / services : 0;
+    }
+
+    /// <summary>Median JIT CPU milliseconds per ticket over the workload's rounds, all services together.</summary>
+    public double JitPerTicket(string workload) => Series.Median(_cpu[workload].Select(r => r[Jit]).ToList());
+
+    private const string Jit = "(jit)";
+
+    private IEnumerable<string> ServiceNames => _system.Launcher.Instances.Select(i => i.Name);
+
+    private async Task<T> MeasuredAsync<T>(string workload, int tickets, Func<Task<T>> run)
+    {
+        var before = CpuNow();
         var round = await run();
-        var after = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+        var after = CpuNow();
         if (!_cpu.TryGetValue(workload, out var rounds))
             _cpu[workload] = rounds = [];
         rounds.Add(after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets));
         return round;
+    }
+
+    private Dictionary<string, double> CpuNow()
+    {
+        var cpu = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+        cpu[Jit] = _system.Launcher.Instances.Sum(i => ProcessCpu.JitMilliseconds(i.ProcessId));
+        return cpu;
     }
 
     private async Task<int> RowsAsync(string prefix, CancellationToken cancellationToken)
@@ -107,18 +150,18 @@ public sealed class EndToEndStages
 
     /// <summary>
     /// When each ticket's first write was held (with <paramref name="eachWrite"/>: each write, keyed <c>ticket|kind</c>),
-    /// polled until <paramref name="expected"/> are or nothing moves for 15 s.
+    /// polled until <paramref name="expected"/> are or nothing moves for <paramref name="quiet"/> (15 s by default).
     /// </summary>
     public async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(string prefix, int expected, bool eachWrite,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, TimeSpan? quiet = null)
     {
         var deadline = Stopwatch.StartNew();
         var lastChange = Stopwatch.StartNew();
         var held = new Dictionary<string, DateTimeOffset>();
-        // 15 s without progress ends the wait, but only once progress began: on a busy machine the first write of a
-        // cold system was held after more than 15 s, and the cluster benchmark reported rounds of 0 tickets.
+        // Without progress for quiet (15 s by default) the wait ends, but only once progress began: on a busy machine
+        // the first write of a cold system was held after more than 15 s, and the cluster benchmark reported rounds of 0 tickets.
         while (held.Count < expected && deadline.Elapsed < TimeSpan.FromMinutes(5)
-               && lastChange.Elapsed < (held.Count == 0 ? TimeSpan.FromMinutes(2) : TimeSpan.FromSeconds(15)))
+               && lastChange.Elapsed < (held.Count == 0 ? TimeSpan.FromMinutes(2) : quiet ?? TimeSpan.FromSeconds(15)))
         {
             await Task.Delay(100, cancellationToken);
             await using var connection = new NpgsqlConnection(_system.Database.ConnectionString);

@@ -65,10 +65,11 @@ public sealed class LaunchedSystem : IAsyncDisposable
     }
 
     /// <summary>A sender spreading signed generic webhooks over the ingest instances, without retries (a benchmark counts failures).</summary>
-    public WebhookSender Sender(int concurrency) => new(
+    /// <param name="timeout">How long an answer may take (the sender's default: 10 s).</param>
+    public WebhookSender Sender(int concurrency, TimeSpan? timeout = null) => new(
         Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
         (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id),
-        concurrency, maxAttempts: 1);
+        concurrency, maxAttempts: 1, timeout: timeout);
 
     /// <summary>
     /// Waits until the services have worked off what was sent so far: no message ready in any queue of the system

@@ -75,30 +75,30 @@ public sealed class PostgresClassificationCache(ClassifierDataSource dataSource,
         }
     }
 
-    /// <summary>The answer and the end of our lease, in one short transaction.</summary>
+    /// <summary>
+    /// The answer and the end of our lease in one round trip: the two statements go as one batch, which PostgreSQL
+    /// runs as one implicit transaction (both or neither), instead of BEGIN, two statements and COMMIT one after the
+    /// other (issue #18: every round trip here holds one of the consumer's concurrent slots a little longer).
+    /// </summary>
     private async Task StoreAsync(string contentHash, Guid owner, CacheableClassification result, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.Source.OpenConnectionAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var store = new NpgsqlCommand(Store, connection, tx))
+        await using var batch = new NpgsqlBatch(connection);
+        var store = new NpgsqlBatchCommand(Store);
+        store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
+        store.Parameters.Add(new NpgsqlParameter<string>
         {
-            store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
-            store.Parameters.Add(new NpgsqlParameter<string>
-            {
-                TypedValue = JsonSerializer.Serialize(result.Classification, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb,
-            });
-            store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = result.Fallback ? CacheableClassification.FallbackModel : result.Model ?? "" });
-            store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CacheableClassification.FallbackModel });
-            store.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Ttl });
-            await store.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var release = new NpgsqlCommand(Release, connection, tx))
-        {
-            release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
-            release.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = owner });
-            await release.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await tx.CommitAsync(cancellationToken);
+            TypedValue = JsonSerializer.Serialize(result.Classification, JsonSerializerOptions.Web), NpgsqlDbType = NpgsqlDbType.Jsonb,
+        });
+        store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = result.Fallback ? CacheableClassification.FallbackModel : result.Model ?? "" });
+        store.Parameters.Add(new NpgsqlParameter<string> { TypedValue = CacheableClassification.FallbackModel });
+        store.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = Ttl });
+        var release = new NpgsqlBatchCommand(Release);
+        release.Parameters.Add(new NpgsqlParameter<string> { TypedValue = contentHash });
+        release.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = owner });
+        batch.BatchCommands.Add(store);
+        batch.BatchCommands.Add(release);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private TimeSpan Ttl => options.Value.Llm.FallbackAnswerTtl;
