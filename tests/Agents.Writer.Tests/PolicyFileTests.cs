@@ -33,10 +33,18 @@ public class PolicyFileTests
     }
 
     [Test]
-    public void Requires_approval_absent_means_approval_and_a_typo_is_rejected()
+    public void A_kind_without_a_mode_starts_in_shadow_and_a_typo_is_rejected()
     {
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true } } }""")
-            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval));
+            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.Shadowed));
+        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_approval": true } } }""")
+            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "the older spelling keeps its meaning");
+        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "auto", "auto_approve_min_confidence": 0.8 } } }""")
+            .Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "auto below its floor waits for a person");
+        Assert.Throws<System.Text.Json.JsonException>(() =>
+            WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "shadows" } } }"""));
+        Assert.Throws<System.Text.Json.JsonException>(() =>
+            WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "shadow", "requires_approval": false } } }"""));
         Assert.Throws<System.Text.Json.JsonException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_aproval": false } } }"""));
         Assert.Throws<System.Text.Json.JsonException>(() =>

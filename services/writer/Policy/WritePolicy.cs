@@ -10,6 +10,9 @@ public enum PolicyVerdict
     Refused,
     NeedsApproval,
     AutoApproved,
+
+    /// <summary>Recorded and compared with what people do, never shown for approval, never applied.</summary>
+    Shadowed,
 }
 
 public sealed record PolicyDecision(PolicyVerdict Verdict, string Reason);
@@ -56,9 +59,20 @@ public sealed class WritePolicy
         {
             if (permission.AutoApproveMinConfidence is < 0 or > 1)
                 throw new JsonException($"{name}: auto_approve_min_confidence must be between 0 and 1.");
+            if (permission.ModeText is { } mode)
+            {
+                try { WriteModes.Parse(mode); }
+                catch (FormatException e) { throw new JsonException($"{name}: {e.Message}.", e); }
+                if (permission.RequiresApprovalText is not null)
+                    throw new JsonException($"{name}: give mode or requires_approval, not both.");
+            }
         }
         return new WritePolicy(new Dictionary<string, Permission>(file.Permissions, StringComparer.Ordinal), source);
     }
+
+    /// <summary>The mode of a kind the policy allows; null when it refuses the kind.</summary>
+    public WriteMode? ModeOf(string kind) =>
+        _permissions.TryGetValue("write:" + kind, out var permission) && permission.Allowed ? permission.Mode : null;
 
     public PolicyDecision Evaluate(string kind, double? confidence)
     {
@@ -67,7 +81,10 @@ public sealed class WritePolicy
             return new(PolicyVerdict.Refused, $"{name} is not in the policy");
         if (!permission.Allowed)
             return new(PolicyVerdict.Refused, $"{name} is not allowed by the policy");
-        if (!permission.RequiresApproval)
+        var mode = permission.Mode;
+        if (mode == WriteMode.Shadow)
+            return new(PolicyVerdict.Shadowed, $"{name} is in shadow mode");
+        if (mode == WriteMode.Auto && permission.AutoApproveMinConfidence is null)
             return new(PolicyVerdict.AutoApproved, $"{name} does not require approval");
         if (permission.AutoApproveMinConfidence is { } min && confidence is { } c && c >= min)
             return new(PolicyVerdict.AutoApproved, string.Create(CultureInfo.InvariantCulture,
@@ -95,9 +112,27 @@ public sealed record Permission
     [JsonPropertyName("allowed")]
     public bool Allowed { get; init; }
 
-    /// <summary>Absent means true: only an explicit <c>false</c> lets writes through without a person.</summary>
+    /// <summary>
+    /// The older spelling of the mode: false is <c>auto</c>, true is <c>approve</c>. Only an explicit <c>false</c>
+    /// lets writes through without a person.
+    /// </summary>
     [JsonPropertyName("requires_approval")]
-    public bool RequiresApproval { get; init; } = true;
+    public bool? RequiresApprovalText { get; init; }
+
+    /// <summary><c>shadow</c>, <c>approve</c> or <c>auto</c> (<see cref="WriteMode"/>).</summary>
+    [JsonPropertyName("mode")]
+    public string? ModeText { get; init; }
+
+    /// <summary>
+    /// The kind's mode. A kind written down with neither <c>mode</c> nor <c>requires_approval</c> starts in shadow: a
+    /// new write kind earns its trust on live traffic before it may write.
+    /// </summary>
+    [JsonIgnore]
+    public WriteMode Mode => ModeText is { } text ? WriteModes.Parse(text)
+        : RequiresApprovalText switch { false => WriteMode.Auto, true => WriteMode.Approve, null => WriteMode.Shadow };
+
+    [JsonIgnore]
+    public bool RequiresApproval => Mode != WriteMode.Auto;
 
     [JsonPropertyName("auto_approve_min_confidence")]
     public double? AutoApproveMinConfidence { get; init; }
