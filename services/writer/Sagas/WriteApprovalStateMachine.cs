@@ -2,6 +2,7 @@ using Agents.Contracts;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
 using Agents.Writer.Policy;
+using Agents.Writer.Shadow;
 using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
