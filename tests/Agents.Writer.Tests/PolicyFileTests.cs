@@ -40,7 +40,9 @@ public class PolicyFileTests
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_approval": true } } }""")
             .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "the older spelling keeps its meaning");
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "auto", "auto_approve_min_confidence": 0.8 } } }""")
-            .Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "auto below its floor waits for a person");
+            .Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.Shadowed), "auto below its floor stays in shadow");
+        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "auto", "auto_approve_min_confidence": 0.8 } } }""")
+            .Evaluate("add-tags", 0.8).Verdict, Is.EqualTo(PolicyVerdict.AutoApproved), "from its floor up");
         Assert.Throws<System.Text.Json.JsonException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "shadows" } } }"""));
         Assert.Throws<System.Text.Json.JsonException>(() =>

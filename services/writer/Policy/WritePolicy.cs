@@ -84,11 +84,17 @@ public sealed class WritePolicy
         var mode = permission.Mode;
         if (mode == WriteMode.Shadow)
             return new(PolicyVerdict.Shadowed, $"{name} is in shadow mode");
-        if (mode == WriteMode.Auto && permission.AutoApproveMinConfidence is null)
+        // The older spelling (requires_approval: false) ignored the floor: it keeps that meaning.
+        if (mode == WriteMode.Auto && (permission.AutoApproveMinConfidence is null || permission.ModeText is null))
             return new(PolicyVerdict.AutoApproved, $"{name} does not require approval");
         if (permission.AutoApproveMinConfidence is { } min && confidence is { } c && c >= min)
             return new(PolicyVerdict.AutoApproved, string.Create(CultureInfo.InvariantCulture,
                 $"{name}: confidence {c:0.###} ≥ {min:0.###}"));
+        // A kind graduated from shadow to auto from a floor keeps being measured below it, as before: nobody is
+        // asked to approve what the agent was never trusted with, and nothing below the floor is written.
+        if (mode == WriteMode.Auto)
+            return new(PolicyVerdict.Shadowed, string.Create(CultureInfo.InvariantCulture,
+                $"{name}: confidence {confidence?.ToString("0.###", CultureInfo.InvariantCulture) ?? "unknown"} below the auto floor {permission.AutoApproveMinConfidence:0.###}: in shadow"));
         return new(PolicyVerdict.NeedsApproval, $"{name} requires approval");
     }
 
