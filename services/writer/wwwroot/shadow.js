@@ -13,7 +13,7 @@ function rate(stats) {
 function statsTable(caption, first, rows) {
   return h('table', {},
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...[first, 'proposals', 'agreed', 'disagreed', 'no action', 'agreement (95 %)'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ...[first, 'n', 'agreed', 'disagreed', 'no action', 'agreement (95 %)'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, rows.map(([name, s]) => h('tr', {},
       h('th', { scope: 'row' }, name), h('td', {}, s.proposals), h('td', {}, s.agreed), h('td', {}, s.disagreed),
       h('td', {}, s.noHumanAction), h('td', {}, rate(s))))));
@@ -36,18 +36,18 @@ function kindCard(kind) {
   return h('section', { class: 'kind', 'data-kind': kind.kind, 'aria-labelledby': `kind-${kind.kind}` },
     h('h2', { id: `kind-${kind.kind}` }, kind.kind,
       h('span', { class: 'headline' }, `${rate(kind.stats)} · ${kind.stats.proposals} proposals, ${kind.stats.agreed + kind.stats.disagreed} judged`)),
-    h('div', { class: 'tables' },
-      statsTable('By source', 'source', kind.sources.map((s) => [s.source, s.stats])),
-      statsTable('By language', 'language', kind.languages.map((l) => [l.language, l.stats])),
-      statsTable('By confidence', 'confidence', kind.confidenceBands.map((b) => [b.band, b.stats])),
-      kind.confusion.length ? confusionTable(kind.confusion) : null),
     h('p', { class: 'threshold' }, t
       ? `From confidence ${t.minConfidence.toFixed(2)}: ${pct(t.agreement)} agreement (${pct(t.low)}–${pct(t.high)}) over ${t.judged} judged tickets, covering ${pct(t.coverage)} of the traffic.`
       : 'No confidence floor reaches the target precision yet.'),
     h('div', { class: `suggestion${g.policyLines ? '' : ' wait'}` },
       h('p', {}, h('strong', {}, 'Suggestion: '), g.text),
       g.policyLines ? [h('p', {}, 'Paste into the writer\'s permissions in the policy file (never applied by the system):'),
-        h('pre', {}, h('code', {}, g.policyLines))] : null));
+        h('pre', {}, h('code', {}, g.policyLines))] : null),
+    h('div', { class: 'tables' },
+      statsTable('By source', 'source', kind.sources.map((s) => [s.source, s.stats])),
+      statsTable('By language', 'language', kind.languages.map((l) => [l.language, l.stats])),
+      statsTable('By confidence', 'confidence', kind.confidenceBands.map((b) => [b.band, b.stats])),
+      kind.confusion.length ? confusionTable(kind.confusion) : null));
 }
 
 async function load() {
