@@ -1,9 +1,12 @@
 using Agents.Classifier.Consumers;
+using Agents.Classifier.Hydration;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
+using Agents.Crm.Policy;
+using Agents.Crm.Reading;
 using Agents.ServiceDefaults;
 using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
@@ -24,6 +27,11 @@ public static class ClassifierService
         builder.Services.AddClassifierPersistence(connectionString);
         builder.Services.AddHostedService<ClassifierRetention>();
         builder.Services.AddClassifierCore(builder.Configuration);
+        // Read at start: a missing or malformed policy stops the classifier rather than reading what it may not.
+        var policyFile = builder.Configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>()?.PolicyFile ?? "policy.yaml";
+        builder.Services.AddSingleton(AgentPolicy.Load(Path.Combine(AppContext.BaseDirectory, policyFile)));
+        builder.Services.AddCrmReaders(builder.Configuration);
+        builder.Services.AddSingleton<TicketHydrator>();
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
         builder.Services.AddOpenApi();
         builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");

@@ -6,6 +6,7 @@ using Agents.Writer.Crm;
 using Agents.Writer.Escalations;
 using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
+using Agents.Crm.Policy;
 using Agents.Writer.Policy;
 using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;

@@ -39,24 +39,24 @@ public class PolicyFileTests
             .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.Shadowed));
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_approval": true } } }""")
             .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "the older spelling keeps its meaning");
-        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "auto", "auto_approve_min_confidence": 0.8 } } }""")
-            .Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.Shadowed), "auto below its floor stays in shadow");
-        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "auto", "auto_approve_min_confidence": 0.8 } } }""")
-            .Evaluate("add-tags", 0.8).Verdict, Is.EqualTo(PolicyVerdict.AutoApproved), "from its floor up");
-        Assert.Throws<System.Text.Json.JsonException>(() =>
-            WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "shadows" } } }"""));
-        Assert.Throws<System.Text.Json.JsonException>(() =>
-            WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "mode": "shadow", "requires_approval": false } } }"""));
-        Assert.Throws<System.Text.Json.JsonException>(() =>
+        var graduated = WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: auto, auto_approve_min_confidence: 0.8 }\n");
+        Assert.That(graduated.Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.Shadowed), "auto below its floor stays in shadow");
+        Assert.That(graduated.Evaluate("add-tags", 0.8).Verdict, Is.EqualTo(PolicyVerdict.AutoApproved), "from its floor up");
+        var wrongMode = Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
+            WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: shadows }\n"));
+        Assert.That(wrongMode!.Message, Does.Contain("line 2").And.Contain("shadow, approve or auto"));
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
+            WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: shadow, requires_approval: false }\n"));
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_aproval": false } } }"""));
-        Assert.Throws<System.Text.Json.JsonException>(() =>
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "auto_approve_min_confidence": 1.5 } } }"""));
     }
 
     [Test]
     public void Missing_policy_file_stops_the_writer()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => WritePolicy.Load("/nonexistent/policy.json"));
+        var e = Assert.Throws<InvalidOperationException>(() => WritePolicy.Load("/nonexistent/policy.yaml"));
         Assert.That(e!.Message, Does.Contain("does not exist"));
     }
 }

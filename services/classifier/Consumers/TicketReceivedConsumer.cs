@@ -1,3 +1,4 @@
+using Agents.Classifier.Hydration;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
@@ -6,12 +7,13 @@ using MassTransit;
 namespace Agents.Classifier.Consumers;
 
 /// <summary>
-/// Classifies a ticket, publishes the verdict, then either proposes CRM writes or escalates to a person
+/// Reads a ticket's text from its CRM when the webhook carried ids only (<see cref="TicketHydrator"/>), classifies it, publishes the verdict, then either proposes CRM writes or escalates to a person
 /// (low confidence, urgent, or no text yet). Each delivery's outcome is published once, whatever copies of it
 /// arrive (<see cref="HandledDeliveries"/>). The step log is written whatever happened.
 /// </summary>
 public sealed class TicketReceivedConsumer(
     TicketClassifier classifier,
+    TicketHydrator hydrator,
     HandledDeliveries deliveries,
     IBus bus,
     IStepLog stepLog,
@@ -29,12 +31,13 @@ public sealed class TicketReceivedConsumer(
                 Skipped(ticket, steps);
                 return;
             }
-            var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
+            var (read, unreadable) = await hydrator.HydrateAsync(ticket, steps, context.CancellationToken);
+            var result = await classifier.ClassifyAsync(read, steps, context.CancellationToken, unreadable);
             var classification = result.Classification;
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
             object[] outcome = result.EscalationReason is not null
-                ? [classified, EscalationFactory.For(ticket, result)]
-                : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody)];
+                ? [classified, EscalationFactory.For(read, result)]
+                : [classified, .. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody)];
 
             if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Crm;
@@ -30,16 +31,7 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
     protected override IReadOnlySet<string> Kinds { get; } =
         new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.Escalate };
 
-    public override string? MissingSettings
-    {
-        get
-        {
-            var o = options.Value;
-            return o.ApiKey.Length == 0 || (o.Domain.Length == 0 && string.IsNullOrWhiteSpace(o.BaseUrl))
-                ? "Crm:Freshdesk:Domain (or BaseUrl) and ApiKey must be set"
-                : null;
-        }
-    }
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override string? CannotApply(string kind, string externalId)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Agents.Crm.Policy;
 
 namespace Agents.Writer.Policy;
 
@@ -18,66 +17,34 @@ public enum PolicyVerdict
 public sealed record PolicyDecision(PolicyVerdict Verdict, string Reason);
 
 /// <summary>
-/// The permissions file (<c>Writer__PolicyFile</c>): per write kind, whether it is allowed at all, needs a person's
-/// approval, or may be auto-approved (always, or from a classification confidence up). A kind the file does not
-/// name is refused: nothing is writable unless someone wrote it down.
+/// The write agent's part of the permissions file (<c>Writer__PolicyFile</c>, <see cref="AgentPolicy"/>): per write
+/// kind, whether it is allowed at all, needs a person's approval, or may be auto-approved (always, or from a
+/// classification confidence up). A kind the file does not name is refused: nothing is writable unless someone wrote
+/// it down.
 /// </summary>
 public sealed class WritePolicy
 {
-    private readonly IReadOnlyDictionary<string, Permission> _permissions;
+    private readonly AgentPolicy _policy;
 
-    private WritePolicy(IReadOnlyDictionary<string, Permission> permissions, string source)
-    {
-        _permissions = permissions;
-        Source = source;
-    }
+    private WritePolicy(AgentPolicy policy) => _policy = policy;
 
     /// <summary>Where the policy was read from (for the startup log).</summary>
-    public string Source { get; }
+    public string Source => _policy.Source;
 
-    public IReadOnlyDictionary<string, Permission> Permissions => _permissions;
+    public IReadOnlyDictionary<string, Permission> Permissions => _policy.Writes;
 
-    public static WritePolicy Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"The writer's policy file {path} does not exist (Writer:PolicyFile).");
-        try
-        {
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"The writer's policy file {path} is not valid: {e.Message}", e);
-        }
-    }
+    public static WritePolicy Load(string path) => new(AgentPolicy.Load(path));
 
-    public static WritePolicy Parse(string json, string source = "inline")
-    {
-        var file = JsonSerializer.Deserialize<PolicyFile>(json, JsonOptions)
-            ?? throw new JsonException("The policy file is empty.");
-        foreach (var (name, permission) in file.Permissions)
-        {
-            if (permission.AutoApproveMinConfidence is < 0 or > 1)
-                throw new JsonException($"{name}: auto_approve_min_confidence must be between 0 and 1.");
-            if (permission.ModeText is { } mode)
-            {
-                try { WriteModes.Parse(mode); }
-                catch (FormatException e) { throw new JsonException($"{name}: {e.Message}.", e); }
-                if (permission.RequiresApprovalText is not null)
-                    throw new JsonException($"{name}: give mode or requires_approval, not both.");
-            }
-        }
-        return new WritePolicy(new Dictionary<string, Permission>(file.Permissions, StringComparer.Ordinal), source);
-    }
+    public static WritePolicy Parse(string text, string source = "inline") => new(AgentPolicy.Parse(text, source));
 
     /// <summary>The mode of a kind the policy allows; null when it refuses the kind.</summary>
     public WriteMode? ModeOf(string kind) =>
-        _permissions.TryGetValue("write:" + kind, out var permission) && permission.Allowed ? permission.Mode : null;
+        _policy.Writes.TryGetValue("write:" + kind, out var permission) && permission.Allowed ? permission.Mode : null;
 
     public PolicyDecision Evaluate(string kind, double? confidence)
     {
         var name = "write:" + kind;
-        if (!_permissions.TryGetValue(name, out var permission))
+        if (!_policy.Writes.TryGetValue(name, out var permission))
             return new(PolicyVerdict.Refused, $"{name} is not in the policy");
         if (!permission.Allowed)
             return new(PolicyVerdict.Refused, $"{name} is not allowed by the policy");
@@ -85,7 +52,7 @@ public sealed class WritePolicy
         if (mode == WriteMode.Shadow)
             return new(PolicyVerdict.Shadowed, $"{name} is in shadow mode");
         // The older spelling (requires_approval: false) ignored the floor: it keeps that meaning.
-        if (mode == WriteMode.Auto && (permission.AutoApproveMinConfidence is null || permission.ModeText is null))
+        if (mode == WriteMode.Auto && (permission.AutoApproveMinConfidence is null || permission.ModeGiven is null))
             return new(PolicyVerdict.AutoApproved, $"{name} does not require approval");
         if (permission.AutoApproveMinConfidence is { } min && confidence is { } c && c >= min)
             return new(PolicyVerdict.AutoApproved, string.Create(CultureInfo.InvariantCulture,
@@ -97,49 +64,4 @@ public sealed class WritePolicy
                 $"{name}: confidence {confidence?.ToString("0.###", CultureInfo.InvariantCulture) ?? "unknown"} below the auto floor {permission.AutoApproveMinConfidence:0.###}: in shadow"));
         return new(PolicyVerdict.NeedsApproval, $"{name} requires approval");
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, // a typo must not silently loosen the policy
-    };
-
-    private sealed record PolicyFile
-    {
-        [JsonPropertyName("permissions")]
-        public required Dictionary<string, Permission> Permissions { get; init; }
-    }
-}
-
-/// <summary>One entry of the permissions file.</summary>
-public sealed record Permission
-{
-    [JsonPropertyName("allowed")]
-    public bool Allowed { get; init; }
-
-    /// <summary>
-    /// The older spelling of the mode: false is <c>auto</c>, true is <c>approve</c>. Only an explicit <c>false</c>
-    /// lets writes through without a person.
-    /// </summary>
-    [JsonPropertyName("requires_approval")]
-    public bool? RequiresApprovalText { get; init; }
-
-    /// <summary><c>shadow</c>, <c>approve</c> or <c>auto</c> (<see cref="WriteMode"/>).</summary>
-    [JsonPropertyName("mode")]
-    public string? ModeText { get; init; }
-
-    /// <summary>
-    /// The kind's mode. A kind written down with neither <c>mode</c> nor <c>requires_approval</c> starts in shadow: a
-    /// new write kind earns its trust on live traffic before it may write.
-    /// </summary>
-    [JsonIgnore]
-    public WriteMode Mode => ModeText is { } text ? WriteModes.Parse(text)
-        : RequiresApprovalText switch { false => WriteMode.Auto, true => WriteMode.Approve, null => WriteMode.Shadow };
-
-    [JsonIgnore]
-    public bool RequiresApproval => Mode != WriteMode.Auto;
-
-    [JsonPropertyName("auto_approve_min_confidence")]
-    public double? AutoApproveMinConfidence { get; init; }
 }

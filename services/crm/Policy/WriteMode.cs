@@ -1,4 +1,4 @@
-namespace Agents.Writer.Policy;
+namespace Agents.Crm.Policy;
 
 /// <summary>
 /// How the policy lets one write kind through (its <c>mode</c>): <see cref="Shadow"/> records proposals and compares
