@@ -31,6 +31,12 @@ public record TicketReceived
 
     public IReadOnlyList<string> Warnings { get; init; } = [];
     public DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The field changes an update event carries (empty when the vendor sent none or the event is no update).</summary>
+    public IReadOnlyList<FieldChange> Changes { get; init; } = [];
+
+    /// <summary>Who made <see cref="Changes"/>, where the vendor says (a user's name, login or id); null otherwise.</summary>
+    public string? ChangedBy { get; init; }
 }
 
 public record Requester(string? Name, string? Email);

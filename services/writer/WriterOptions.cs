@@ -40,6 +40,9 @@ public sealed class WriterOptions
 
     public BulkGuardOptions BulkGuard { get; set; } = new();
 
+    /// <summary>Shadow mode: when a shadowed proposal's outcome is settled (<c>Writer:Shadow</c>).</summary>
+    public Shadow.ShadowOptions Shadow { get; set; } = new();
+
     /// <summary>The escalation inbox: links to tickets in their CRM (<c>Writer:Escalations</c>).</summary>
     public Escalations.EscalationOptions Escalations { get; set; } = new();
 }

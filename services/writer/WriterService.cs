@@ -6,9 +6,11 @@ using Agents.Writer.Crm;
 using Agents.Writer.Escalations;
 using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
+using Agents.Crm.Policy;
 using Agents.Writer.Policy;
 using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
+using Agents.Writer.Shadow;
 using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +39,7 @@ public static class WriterService
         builder.Services.AddSingleton<BulkGuardService>();
         builder.Services.AddHostedService<ExpirySweeper>();
         builder.Services.AddHostedService<RedriveSweeper>();
+        builder.Services.AddHostedService<ShadowSettlementSweeper>();
         builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
@@ -56,6 +59,7 @@ public static class WriterService
             x.AddConsumer<ApplyWriteConsumer>();
             x.AddConsumer<BatchDecisionConsumer>();
             x.AddConsumer<TicketEscalatedConsumer>();
+            x.AddConsumer<TicketChangesConsumer>();
         });
 
         builder.Services.AddNamedTokenAuthentication(ApproverOptions.Section, "approver");
@@ -71,7 +75,7 @@ public static class WriterService
         app.Services.GetRequiredService<TicketLinks>();
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
-            string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));
+            string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(!p.Value.Allowed ? "refused" : p.Key.StartsWith("write:", StringComparison.Ordinal) ? p.Value.Mode.Name() : "allowed")}")));
         app.UseApprovalPage();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -80,6 +84,7 @@ public static class WriterService
         app.MapApprovals();
         app.MapApprovalPage();
         app.MapEscalations();
+        app.MapShadowReport();
         return app;
     }
 

@@ -33,10 +33,20 @@ public class PolicyFileTests
     }
 
     [Test]
-    public void Requires_approval_absent_means_approval_and_a_typo_is_rejected()
+    public void A_kind_without_a_mode_starts_in_shadow_and_a_typo_is_rejected()
     {
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true } } }""")
-            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval));
+            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.Shadowed));
+        Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_approval": true } } }""")
+            .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), "the older spelling keeps its meaning");
+        var graduated = WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: auto, auto_approve_min_confidence: 0.8 }\n");
+        Assert.That(graduated.Evaluate("add-tags", 0.79).Verdict, Is.EqualTo(PolicyVerdict.Shadowed), "auto below its floor stays in shadow");
+        Assert.That(graduated.Evaluate("add-tags", 0.8).Verdict, Is.EqualTo(PolicyVerdict.AutoApproved), "from its floor up");
+        var wrongMode = Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
+            WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: shadows }\n"));
+        Assert.That(wrongMode!.Message, Does.Contain("line 2").And.Contain("shadow, approve or auto"));
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
+            WritePolicy.Parse("permissions:\n  write:add-tags: { allowed: true, mode: shadow, requires_approval: false }\n"));
         Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_aproval": false } } }"""));
         Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>

@@ -18,10 +18,10 @@ public class PolicyYamlTests
             Assert.That(policy.MayRead(ReadPermissions.Tickets), Is.True);
             Assert.That(policy.Writes.Keys, Is.EquivalentTo(Agents.Contracts.WriteKinds.All.Select(k => "write:" + k)));
             const string escalate = "write:" + Agents.Contracts.WriteKinds.Escalate;
-            Assert.That(policy.Writes.Where(w => w.Key != escalate).Select(w => (w.Value.Allowed, w.Value.RequiresApproval, w.Value.AutoApproveMinConfidence)),
-                Is.All.EqualTo((true, true, (double?)null)));
+            Assert.That(policy.Writes.Where(w => w.Key != escalate).Select(w => (w.Value.Allowed, w.Value.Mode, w.Value.AutoApproveMinConfidence)),
+                Is.All.EqualTo((true, WriteMode.Approve, (double?)null)));
             // Handing a ticket to a person is the safe action itself: as main's policy.json shipped it, it waits for nobody.
-            Assert.That((policy.Writes[escalate].Allowed, policy.Writes[escalate].RequiresApproval), Is.EqualTo((true, false)));
+            Assert.That((policy.Writes[escalate].Allowed, policy.Writes[escalate].Mode), Is.EqualTo((true, WriteMode.Auto)));
         });
     }
 

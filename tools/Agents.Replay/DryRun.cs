@@ -1,3 +1,4 @@
+using Agents.ServiceDefaults.Shadow;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
@@ -36,8 +37,14 @@ public static class DryRun
         if (accuracy.Rows.Count > 0)
             AnsiConsole.Write(accuracy);
 
+        // Labels are what people chose: the same shadow report the writer builds from live traffic.
+        var shadow = results.Any(r => r.Ticket.HasLabels) ? ShadowReportMarkdown.Render(ShadowReplay.Report(replayReport)) : null;
+        if (shadow is not null)
+            AnsiConsole.WriteLine(shadow);
+
         var report = arguments.Report ?? $"replay-report-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md";
-        await File.WriteAllTextAsync(report, replayReport.Markdown(arguments.Input, runner.Classifier.UsesLlm, arguments.Rows));
+        await File.WriteAllTextAsync(report, replayReport.Markdown(arguments.Input, runner.Classifier.UsesLlm, arguments.Rows)
+            + (shadow is null ? "" : Environment.NewLine + shadow));
         await File.WriteAllTextAsync(Path.ChangeExtension(report, ".csv"), replayReport.Csv());
         AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(report)}[/] (+ per-ticket {Markup.Escape(Path.ChangeExtension(report, ".csv"))})");
         return 0;

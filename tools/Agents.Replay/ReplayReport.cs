@@ -22,17 +22,21 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
 
     public IReadOnlyList<FieldAccuracy> Accuracy()
     {
-        // The data sets we replay grade priority low/medium/high; our scale adds urgent above high, so where the
-        // labels never say urgent, urgent is read as high.
-        var labelsHaveUrgent = results.Any(r => r.Ticket.Priority == "urgent");
-        string Priority(string p) => !labelsHaveUrgent && p == "urgent" ? "high" : p;
         return new[]
         {
             Field("category", r => r.Ticket.Category, r => r.Classification.Category),
-            Field("priority", r => r.Ticket.Priority, r => Priority(r.Classification.Priority)),
+            Field("priority", r => r.Ticket.Priority, r => AsLabelled(r.Classification.Priority)),
             Field("language", r => r.Ticket.Language, r => r.Classification.Language),
         }.Where(f => f.Labelled > 0).ToList();
     }
+
+    /// <summary>
+    /// The data sets we replay grade priority low/medium/high; our scale adds urgent above high, so where the labels
+    /// never say urgent, urgent is read as high.
+    /// </summary>
+    public string AsLabelled(string priority) => priority == "urgent" && !_labelsHaveUrgent.Value ? "high" : priority;
+
+    private readonly Lazy<bool> _labelsHaveUrgent = new(() => results.Any(r => r.Ticket.Priority == "urgent"));
 
     private FieldAccuracy Field(string name, Func<ReplayResult, string?> expected, Func<ReplayResult, string> actual)
     {

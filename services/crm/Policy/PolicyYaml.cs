@@ -20,6 +20,7 @@ internal static class PolicyYaml
     private const string Allowed = "allowed";
     private const string RequiresApproval = "requires_approval";
     private const string AutoApproveMinConfidence = "auto_approve_min_confidence";
+    private const string Mode = "mode";
 
     public static AgentPolicy Read(string text, string source)
     {
@@ -86,7 +87,7 @@ internal static class PolicyYaml
     {
         var allowed = (bool?)null;
         var permission = new Permission { Line = line };
-        var fields = isRead ? new[] { Allowed } : [Allowed, RequiresApproval, AutoApproveMinConfidence];
+        var fields = isRead ? new[] { Allowed } : [Allowed, Mode, RequiresApproval, AutoApproveMinConfidence];
         foreach (var (key, value) in Entries(Mapping(node, name), name, fields))
         {
             switch (Name(key))
@@ -95,7 +96,23 @@ internal static class PolicyYaml
                     allowed = Bool(value, Allowed);
                     break;
                 case RequiresApproval:
-                    permission = permission with { RequiresApproval = Bool(value, RequiresApproval) };
+                    if (permission.ModeGiven is not null)
+                        throw new PolicyFileException(Line(key), $"{name}: give mode or requires_approval, not both");
+                    permission = permission with { RequiresApproval = Bool(value, RequiresApproval), RequiresApprovalGiven = true };
+                    break;
+                case Mode:
+                    if (permission.RequiresApprovalGiven)
+                        throw new PolicyFileException(Line(key), $"{name}: give mode or requires_approval, not both");
+                    var mode = Scalar(value, Mode);
+                    try
+                    {
+                        var parsed = WriteModes.Parse(mode);
+                        permission = permission with { ModeGiven = parsed, RequiresApproval = parsed != WriteMode.Auto };
+                    }
+                    catch (FormatException e)
+                    {
+                        throw new PolicyFileException(Line(value), e.Message);
+                    }
                     break;
                 default:
                     var text = Scalar(value, AutoApproveMinConfidence);

@@ -31,5 +31,10 @@ public sealed class TicketDraft
     public string? Priority { get; init; }
     public string? VendorStatus { get; init; }
     public bool NeedsHydration { get; init; }
+
+    /// <summary>The field changes the event reports, in <see cref="Agents.Contracts.TicketFields"/> names.</summary>
+    public IReadOnlyList<Agents.Contracts.FieldChange> Changes { get; init; } = [];
+
+    public string? ChangedBy { get; init; }
     public List<string> Warnings { get; init; } = [];
 }

@@ -102,6 +102,8 @@ public static class TicketNormalizer
             NeedsHydration = draft.NeedsHydration,
             ReceivedAt = receivedAt,
             Warnings = warnings,
+            Changes = FieldChanges.Clean(draft.Changes),
+            ChangedBy = NullIfEmpty(PlainText.Clean(draft.ChangedBy, singleLine: true)),
         };
         var eventId = NullIfEmpty(PlainText.Clean(draft.EventId, singleLine: true));
         return ticket with { DeliveryId = eventId is { Length: <= MaxIdLength } ? eventId : "rev:" + RevisionHash(ticket, draft) };
@@ -115,7 +117,7 @@ public static class TicketNormalizer
     {
         var canonical = string.Join('\u001F', ticket.Source, ticket.ExternalId, ticket.EventKind, draft.EventId ?? "",
             draft.UpdatedAt?.GetRawText() ?? "", ticket.Subject, ticket.Body, ticket.VendorStatus ?? "", ticket.Priority ?? "",
-            string.Join(',', ticket.Tags));
+            string.Join(',', ticket.Tags), string.Join(',', ticket.Changes.Select(c => $"{c.Field}:{c.From}>{c.To}")));
         return Convert.ToHexStringLower(Signatures.Sha256(Encoding.UTF8.GetBytes(canonical)))[..32];
     }
 

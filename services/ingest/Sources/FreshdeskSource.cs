@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -35,6 +36,8 @@ public sealed partial class FreshdeskSource : IWebhookSource
             Tags = t.List(["ticket_tags"]),
             CreatedAt = t.At("ticket_created_at"),
             UpdatedAt = t.At("ticket_updated_at"),
+            Changes = FieldChanges.FromFreshdeskEvent(t.Text("triggered_event")),
+            ChangedBy = t.Text("triggered_by") ?? t.Text("ticket_agent_name"),
             Warnings = payload.Warnings,
         });
     }

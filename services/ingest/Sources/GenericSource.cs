@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using Agents.Ingest.Normalization;
 using Agents.Ingest.Verification;
@@ -35,7 +36,24 @@ public sealed class GenericSource : IWebhookSource
             Tags = t.List(["tags"]),
             CreatedAt = t.At("created_at"),
             UpdatedAt = t.At("updated_at"),
+            Changes = Changes(payload),
+            ChangedBy = payload.Text("changed_by"),
             Warnings = payload.Warnings,
         });
+    }
+
+    /// <summary><c>"changes":[{"field":"priority","from":"low","to":"high"}]</c> beside the ticket (tags: added in to, removed in from).</summary>
+    private static IReadOnlyList<FieldChange> Changes(PayloadReader payload)
+    {
+        if (payload.At("changes") is not { ValueKind: System.Text.Json.JsonValueKind.Array } items)
+            return [];
+        var changes = new List<FieldChange>();
+        foreach (var element in items.EnumerateArray())
+        {
+            var item = payload.For(element);
+            if (FieldChanges.FieldFor(item.Text("field")) is { } field)
+                changes.Add(new FieldChange { Field = field, From = item.Text("from"), To = item.Text("to") });
+        }
+        return changes;
     }
 }

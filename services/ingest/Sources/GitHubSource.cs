@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -48,7 +49,18 @@ public sealed class GitHubSource : IWebhookSource
             Tags = issue.List(["labels"], nameField: "name"),
             CreatedAt = issue.At("created_at"),
             UpdatedAt = comment?.At("updated_at") ?? issue.At("updated_at"),
+            Changes = LabelChange(action, payload.Text("label", "name")),
+            ChangedBy = action is "labeled" or "unlabeled" ? payload.Text("sender", "login") : null,
             Warnings = payload.Warnings,
         });
     }
+
+    /// <summary>Labels are GitHub's tags: <c>issues.labeled</c> adds one, <c>issues.unlabeled</c> removes one.</summary>
+    private static IReadOnlyList<FieldChange> LabelChange(string? action, string? label) =>
+        (action, label) switch
+        {
+            ("labeled", not null) => [new FieldChange { Field = TicketFields.Tags, To = label }],
+            ("unlabeled", not null) => [new FieldChange { Field = TicketFields.Tags, From = label }],
+            _ => [],
+        };
 }

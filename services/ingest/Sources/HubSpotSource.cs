@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using System.Text.Json;
 using Agents.Ingest.Normalization;
@@ -80,6 +81,9 @@ public sealed class HubSpotSource : IWebhookSource
                 EventId = e.Text("eventId"),
                 VendorStatus = e.Text("propertyName") == "hs_pipeline_stage" ? e.Text("propertyValue") : null,
                 UpdatedAt = e.At("occurredAt"),
+                Changes = PropertyChange(e),
+                // Who changed it, as HubSpot says: the source (CRM_UI, INTEGRATION, API, …) and its id (a user, an app).
+                ChangedBy = e.Text("changeSource") is { } changeSource ? $"{changeSource}:{e.Text("sourceId")}".TrimEnd(':') : null,
                 NeedsHydration = true,
                 Warnings = e.Warnings,
             });
@@ -91,4 +95,11 @@ public sealed class HubSpotSource : IWebhookSource
                 d.Warnings.Add($"{skipped} event(s) of the batch named no object and were skipped");
         return SourceResult.Tickets(drafts);
     }
+
+    /// <summary>A <c>ticket.propertyChange</c> event of a property we compare (priority, category, team).</summary>
+    private static IReadOnlyList<FieldChange> PropertyChange(PayloadReader e) =>
+        e.Text("subscriptionType")?.EndsWith(".propertyChange", StringComparison.Ordinal) == true
+        && FieldChanges.FieldFor(e.Text("propertyName")) is { } field
+            ? [new FieldChange { Field = field, To = e.Text("propertyValue") }]
+            : [];
 }

@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -49,8 +50,35 @@ public sealed class JiraSource : IWebhookSource
             Tags = fields.List(["labels"]),
             CreatedAt = fields.At("created"),
             UpdatedAt = comment?.At("updated") ?? fields.At("updated"),
+            Changes = Changelog(payload),
+            ChangedBy = payload.At("changelog") is null ? null : payload.Text("user", "displayName") ?? payload.Text("user", "accountId"),
             Warnings = payload.Warnings,
         });
+    }
+
+    /// <summary>
+    /// <c>jira:issue_updated</c>'s changelog items of the fields we compare (priority, labels, components).
+    /// Labels come as space-separated lists before and after.
+    /// </summary>
+    private static IReadOnlyList<FieldChange> Changelog(PayloadReader payload)
+    {
+        if (payload.At("changelog", "items") is not { ValueKind: JsonValueKind.Array } items)
+            return [];
+        var changes = new List<FieldChange>();
+        foreach (var element in items.EnumerateArray())
+        {
+            var item = payload.For(element);
+            var field = FieldChanges.FieldFor(item.Text("field"));
+            if (field == TicketFields.Tags)
+            {
+                var split = (string? s) => (s ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (FieldChanges.TagsChange(split(item.Text("fromString")), split(item.Text("toString"))) is { } tags)
+                    changes.Add(tags);
+            }
+            else if (field is not null)
+                changes.Add(new FieldChange { Field = field, From = item.Text("fromString"), To = item.Text("toString") });
+        }
+        return changes;
     }
 
     /// <summary>The comment's body, else the issue's description: a document (an object) or wiki markup (text).</summary>

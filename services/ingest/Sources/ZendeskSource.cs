@@ -1,3 +1,4 @@
+using Agents.Contracts;
 using Agents.Ingest.Requests;
 using System.Text.Json;
 using Agents.Ingest.Normalization;
@@ -53,9 +54,36 @@ public sealed class ZendeskSource : IWebhookSource
             Tags = detail.List(["tags"]),
             CreatedAt = detail.At("created_at"),
             UpdatedAt = detail.At("updated_at"),
+            Changes = EventChanges(kind, payload),
+            ChangedBy = detail.Text("actor_id"),
             Warnings = payload.Warnings,
         });
     }
+
+    /// <summary>
+    /// The change a ticket event names in its <c>event</c> object: <c>ticket.priority_changed</c> and
+    /// <c>ticket.group_assignment_changed</c> (current/previous), <c>ticket.tags_changed</c> (tags_added/tags_removed).
+    /// </summary>
+    private static IReadOnlyList<FieldChange> EventChanges(string kind, PayloadReader payload)
+    {
+        var e = payload.For(payload.At("event") ?? default);
+        return kind switch
+        {
+            "ticket.priority_changed" => [new FieldChange { Field = TicketFields.Priority, From = e.Text("previous"), To = e.Text("current") }],
+            "ticket.type_changed" => [new FieldChange { Field = TicketFields.Category, From = e.Text("previous"), To = e.Text("current") }],
+            "ticket.group_assignment_changed" => [new FieldChange
+            {
+                Field = TicketFields.Group,
+                From = e.Text("previous", "name") ?? e.Text("previous", "id") ?? Scalar(e, "previous"),
+                To = e.Text("current", "name") ?? e.Text("current", "id") ?? Scalar(e, "current"),
+            }],
+            "ticket.tags_changed" when FieldChanges.TagsDelta(e.List(["tags_added"]), e.List(["tags_removed"])) is { } tags => [tags],
+            _ => [],
+        };
+    }
+
+    private static string? Scalar(PayloadReader e, string name) =>
+        e.At(name) is { ValueKind: not JsonValueKind.Object } ? e.Text(name) : null;
 
     private static SourceResult ReadTrigger(PayloadReader payload)
     {

@@ -2,6 +2,7 @@ using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
 using Agents.Writer.Escalations;
 using Agents.Writer.Sagas;
+using Agents.Writer.Shadow;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer.Persistence;
@@ -14,6 +15,8 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
     public DbSet<BulkBatch> Batches => Set<BulkBatch>();
     public DbSet<BulkGuardWindow> BulkGuardWindows => Set<BulkGuardWindow>();
     public DbSet<Escalation> Escalations => Set<Escalation>();
+    public DbSet<ShadowProposal> ShadowProposals => Set<ShadowProposal>();
+    public DbSet<TicketChange> TicketChanges => Set<TicketChange>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -83,6 +86,34 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.ClosedBy).HasMaxLength(256);
             e.Property(x => x.Change).HasDefaultValueSql("nextval('escalation_changes')");
             e.Ignore(x => x.State);
+        });
+        model.Entity<ShadowProposal>(e =>
+        {
+            e.ToTable("shadow_proposals");
+            // One row per shadowed generation of a write.
+            e.HasIndex(x => new { x.CorrelationId, x.Generation }).IsUnique();
+            e.HasIndex(x => x.ProposedAt).HasFilter("\"SettledAt\" IS NULL");
+            e.HasIndex(x => new { x.Kind, x.ProposedAt });
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(256);
+            e.Property(x => x.Kind).HasMaxLength(64);
+            e.Property(x => x.Field).HasMaxLength(64);
+            e.Property(x => x.Language).HasMaxLength(16);
+            e.Property(x => x.Outcome).HasMaxLength(16);
+            e.Property(x => x.PeopleActor).HasMaxLength(256);
+        });
+        model.Entity<TicketChange>(e =>
+        {
+            e.ToTable("ticket_changes");
+            // A delivery's change of a field is kept once, however often the event is delivered.
+            e.HasIndex(x => new { x.Source, x.DeliveryId, x.Field }).IsUnique();
+            e.HasIndex(x => new { x.Source, x.ExternalId, x.Field, x.ChangedAt });
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(256);
+            e.Property(x => x.Field).HasMaxLength(64);
+            e.Property(x => x.ChangedBy).HasMaxLength(256);
+            e.Property(x => x.DeliveryId).HasMaxLength(256);
+            e.Property(x => x.OurWrite).HasMaxLength(512);
         });
         model.Entity<JournalEntry>(e =>
         {

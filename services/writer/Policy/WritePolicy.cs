@@ -9,6 +9,9 @@ public enum PolicyVerdict
     Refused,
     NeedsApproval,
     AutoApproved,
+
+    /// <summary>Recorded and compared with what people do, never shown for approval, never applied.</summary>
+    Shadowed,
 }
 
 public sealed record PolicyDecision(PolicyVerdict Verdict, string Reason);
@@ -34,6 +37,10 @@ public sealed class WritePolicy
 
     public static WritePolicy Parse(string text, string source = "inline") => new(AgentPolicy.Parse(text, source));
 
+    /// <summary>The mode of a kind the policy allows; null when it refuses the kind.</summary>
+    public WriteMode? ModeOf(string kind) =>
+        _policy.Writes.TryGetValue("write:" + kind, out var permission) && permission.Allowed ? permission.Mode : null;
+
     public PolicyDecision Evaluate(string kind, double? confidence)
     {
         var name = "write:" + kind;
@@ -41,11 +48,20 @@ public sealed class WritePolicy
             return new(PolicyVerdict.Refused, $"{name} is not in the policy");
         if (!permission.Allowed)
             return new(PolicyVerdict.Refused, $"{name} is not allowed by the policy");
-        if (!permission.RequiresApproval)
+        var mode = permission.Mode;
+        if (mode == WriteMode.Shadow)
+            return new(PolicyVerdict.Shadowed, $"{name} is in shadow mode");
+        // The older spelling (requires_approval: false) ignored the floor: it keeps that meaning.
+        if (mode == WriteMode.Auto && (permission.AutoApproveMinConfidence is null || permission.ModeGiven is null))
             return new(PolicyVerdict.AutoApproved, $"{name} does not require approval");
         if (permission.AutoApproveMinConfidence is { } min && confidence is { } c && c >= min)
             return new(PolicyVerdict.AutoApproved, string.Create(CultureInfo.InvariantCulture,
                 $"{name}: confidence {c:0.###} ≥ {min:0.###}"));
+        // A kind graduated from shadow to auto from a floor keeps being measured below it, as before: nobody is
+        // asked to approve what the agent was never trusted with, and nothing below the floor is written.
+        if (mode == WriteMode.Auto)
+            return new(PolicyVerdict.Shadowed, string.Create(CultureInfo.InvariantCulture,
+                $"{name}: confidence {confidence?.ToString("0.###", CultureInfo.InvariantCulture) ?? "unknown"} below the auto floor {permission.AutoApproveMinConfidence:0.###}: in shadow"));
         return new(PolicyVerdict.NeedsApproval, $"{name} requires approval");
     }
 }

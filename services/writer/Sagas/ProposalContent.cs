@@ -10,6 +10,9 @@ public static class ProposalContent
     public static IReadOnlyDictionary<string, string> Changes(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web) ?? [];
 
+    public static IReadOnlyDictionary<string, string?> Before(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string?>>(json, JsonSerializerOptions.Web) ?? [];
+
     /// <summary>A proposal kept as JSON (the next generation of a write being applied).</summary>
     public static Agents.Contracts.ProposeWrite Proposal(string json) =>
         JsonSerializer.Deserialize<Agents.Contracts.ProposeWrite>(json, JsonSerializerOptions.Web)

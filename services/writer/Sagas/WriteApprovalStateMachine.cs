@@ -2,6 +2,7 @@ using Agents.Contracts;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
 using Agents.Writer.Policy;
+using Agents.Writer.Shadow;
 using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
     public State Failed { get; private set; } = null!;
     public State Expired { get; private set; } = null!;
     public State Refused { get; private set; } = null!;
+    public State Shadowed { get; private set; } = null!;
 
     public Event<ProposeWrite> Proposed { get; private set; } = null!;
     public Event<ApproveWrite> ApprovalReceived { get; private set; } = null!;
@@ -212,7 +214,7 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
         // even in Applying: a second ApplyWrite would be a second CRM call. An ApplyWrite lost with an instance that
         // died between committing the decision and publishing is the re-drive sweeper's to send again.
         During(Applying, When(Proposed).Then(ProposedWhileApplying));
-        During([Applied, Rejected, Failed, Expired, Refused],
+        During([Applied, Rejected, Failed, Expired, Refused, Shadowed],
             When(Proposed)
                 .IfElse(ctx => Relation(ctx) == ProposalRelation.Newer,
                     newer => Route(newer.ThenAsync(ctx => OpenGenerationAsync(ctx, ctx.Message))),
@@ -222,16 +224,16 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
         // write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
         During([Applying, Applied], Ignore(ApprovalReceived));
         During(Rejected, Ignore(RejectionReceived));
-        During([Rejected, Failed, Expired, Refused],
+        During([Rejected, Failed, Expired, Refused, Shadowed],
             When(ApprovalReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "approve")));
-        During([Applying, Applied, Failed, Expired, Refused],
+        During([Applying, Applied, Failed, Expired, Refused, Shadowed],
             When(RejectionReceived).Then(ctx => RefuseDecision(ctx, ctx.Message.Approver, "reject")));
 
         // Late or repeated messages of the machinery itself: nothing to do.
-        During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(BatchDecided));
-        During([Applying, Applied, Rejected, Failed, Expired, Refused], Ignore(ExpiryDue));
-        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused], Ignore(RedriveDue));
-        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused],
+        During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(BatchDecided));
+        During([Applying, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(ExpiryDue));
+        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(RedriveDue));
+        During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused, Shadowed],
             Ignore(CrmApplied), Ignore(CrmFailed), Ignore(CrmFaulted));
     }
 
@@ -242,6 +244,7 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
         BulkHeld,
         AutoApproved,
         Held,
+        Shadowed,
     }
 
     /// <summary>Carries the decision of <see cref="DecideAsync{T}"/> to the transitions that follow it.</summary>
@@ -257,12 +260,15 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
             .If(ctx => RouteOf(ctx) == Outcome.Refused, b => b.TransitionTo(Refused))
             .If(ctx => RouteOf(ctx) == Outcome.BulkHeld, b => b.TransitionTo(HeldForBulkReview))
             .If(ctx => RouteOf(ctx) == Outcome.AutoApproved, b => b.Then(ctx => StartAttempt(ctx.Saga)).Publish(ctx => ApplyWriteFor(ctx.Saga)).TransitionTo(Applying))
-            .If(ctx => RouteOf(ctx) == Outcome.Held, b => b.TransitionTo(AwaitingApproval));
+            .If(ctx => RouteOf(ctx) == Outcome.Held, b => b.TransitionTo(AwaitingApproval))
+            .If(ctx => RouteOf(ctx) == Outcome.Shadowed, b => b.TransitionTo(Shadowed));
 
     /// <summary>
     /// Policy first (a refused kind never reaches a person), then the CRM route (a write with nowhere to go, or only
     /// to another vendor's record, never reaches a person either), then the bulk guard (it holds even writes the
-    /// policy would auto-approve), then auto-approval.
+    /// policy would auto-approve), then auto-approval. A kind in shadow mode passes all of these like any other
+    /// (refused where it would be refused, held where it would be held) and ends Shadowed instead of being approved or
+    /// shown to a person: switching it to approve changes nothing else.
     /// </summary>
     private async Task DecideAsync<T>(BehaviorContext<WriteApprovalState, T> ctx, bool applyBulkGuard, bool newProposal)
         where T : class
@@ -297,6 +303,16 @@ public sealed partial class WriteApprovalStateMachine : MassTransitStateMachine<
                 SetRoute(ctx, Outcome.BulkHeld);
                 return;
             }
+        }
+        if (decision.Verdict == PolicyVerdict.Shadowed)
+        {
+            Decide(ctx, "policy", decision.Reason, DateTimeOffset.UtcNow);
+            ctx.Audit("shadowed", "policy", decision.Reason);
+            ctx.WriterDb().ShadowProposals.Add(ShadowProposal.Of(saga));
+            if (newProposal)
+                CountProposal(ctx, "shadowed");
+            SetRoute(ctx, Outcome.Shadowed);
+            return;
         }
         if (decision.Verdict == PolicyVerdict.AutoApproved)
         {

@@ -12,6 +12,9 @@ public static class WriteStates
     public const string Failed = nameof(Failed);
     public const string Refused = nameof(Refused);
 
+    /// <summary>A write of a kind in shadow mode: recorded for the shadow report, never shown for approval, never applied.</summary>
+    public const string Shadowed = nameof(Shadowed);
+
     /// <summary>States in which a person still has to act; the expiry sweeper and the pending gauges look at these.</summary>
     public static readonly string[] WaitingForAPerson = [AwaitingApproval, HeldForBulkReview];
 }

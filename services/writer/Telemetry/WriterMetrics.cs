@@ -18,6 +18,7 @@ public sealed class WriterMetrics
     private double _oldestPendingAgeSeconds;
     private long _openEscalations;
     private double _oldestOpenEscalationAgeSeconds;
+    private IReadOnlyDictionary<string, double> _shadowAgreement = new Dictionary<string, double>();
 
     public WriterMetrics(IMeterFactory meterFactory)
     {
@@ -40,7 +41,13 @@ public sealed class WriterMetrics
             "Escalations not closed yet (open or claimed).");
         meter.CreateObservableGauge("agents.escalations.oldest_open_age", () => Volatile.Read(ref _oldestOpenEscalationAgeSeconds), "s",
             "Age of the oldest escalation not closed yet.");
+        meter.CreateObservableGauge("agents.shadow.agreement", () => Volatile.Read(ref _shadowAgreement)
+                .Select(a => new Measurement<double>(a.Value, new KeyValuePair<string, object?>("kind", a.Key))), "1",
+            "Per write kind, the share of settled shadowed proposals people agreed with (of those they acted on).");
     }
+
+    /// <summary>Written by the shadow settlement sweeper: agreement per kind.</summary>
+    public void SetShadowAgreement(IReadOnlyDictionary<string, double> agreement) => Volatile.Write(ref _shadowAgreement, agreement);
 
     public void Proposal(string outcome) => _proposals.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -60,6 +60,7 @@ export const api = {
   escalations: () => call('GET', '/escalations?limit=500'),
   claimEscalation: (id) => call('POST', `/escalations/${q(id)}/claim`),
   closeEscalation: (id, note) => call('POST', `/escalations/${q(id)}/close`, { note }),
+  shadowReport: (params) => call('GET', `/shadow/report?${new URLSearchParams(params)}`),
   // Bulk review: a writer without it answers 404, and the page shows no bulk section.
   batches: async () => {
     try {
