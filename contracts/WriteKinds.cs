@@ -7,8 +7,17 @@ public static class WriteKinds
     public const string AddTags = "add-tags";
     public const string SetCategory = "set-category";
 
+    /// <summary>A public reply to the requester (the <c>body</c> change), drafted by the agent, edited by an approver.</summary>
+    public const string PostReply = "post-reply";
+
+    /// <summary>An internal note on the ticket (the <c>body</c> change): the shipped kind of a drafted reply.</summary>
+    public const string AddNote = "add-note";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        SetPriority, AddTags, SetCategory,
+        SetPriority, AddTags, SetCategory, PostReply, AddNote,
     };
+
+    /// <summary>The kinds whose <c>body</c> is text for people (a reply or a note), which an approver may edit.</summary>
+    public static readonly IReadOnlySet<string> Texts = new HashSet<string>(StringComparer.Ordinal) { PostReply, AddNote };
 }

@@ -10,7 +10,9 @@ public static class Policies
         { "permissions": {
             "write:set-priority": { "allowed": true, "requires_approval": false },
             "write:add-tags":     { "allowed": true, "requires_approval": false },
-            "write:set-category": { "allowed": true, "requires_approval": false } } }
+            "write:set-category": { "allowed": true, "requires_approval": false },
+            "write:add-note":     { "allowed": true, "requires_approval": false },
+            "write:post-reply":   { "allowed": true, "requires_approval": false } } }
         """;
 
     /// <summary>The example of the issue: approval, auto-approval from 0.95, one kind forbidden.</summary>

@@ -10,7 +10,7 @@ namespace Agents.Writer.Crm;
 /// and category a custom field, both absolute values; <c>tags</c> replaces the ticket's tags, so add-tags reads them
 /// first and writes the union (<see cref="TagUnion"/>). Freshdesk documents no idempotency key.
 /// </summary>
-public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
+public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, int> Priorities = new()
     {
@@ -21,7 +21,7 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "freshdesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote };
 
     public override string? MissingSettings
     {
@@ -61,6 +61,9 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
                     async ct => CurrentTags(await GetAsync(path, ct)),
                     (tags, ct) => PutAsync(path, new { tags }, ct),
                     cancellationToken);
+                break;
+            case WriteKinds.PostReply or WriteKinds.AddNote:
+                await ApplyTextAsync(path, write, cancellationToken);
                 break;
             default:
                 throw Unsupported(write, Name);

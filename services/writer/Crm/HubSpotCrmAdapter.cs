@@ -11,7 +11,7 @@ namespace Agents.Writer.Crm;
 /// If-Match on CRM objects, no append operation): <see cref="TagUnion"/> reads it, writes the union and reads it back,
 /// merging again when another client replaced it meanwhile. HubSpot documents no idempotency key for object updates.
 /// </summary>
-public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
+public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -29,7 +29,7 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.AddNote };
 
     public override string? MissingSettings => options.Value.AccessToken.Length == 0 ? "Crm:HubSpot:AccessToken is not set" : null;
 
@@ -55,6 +55,9 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
                     ct => CurrentValuesAsync(path, property, ct),
                     (tags, ct) => PatchAsync(path, new Dictionary<string, string> { [property] = string.Join(';', tags) }, ct),
                     cancellationToken);
+                return;
+            case WriteKinds.AddNote:
+                await ApplyNoteAsync(write, cancellationToken);
                 return;
             default:
                 throw Unsupported(write, Name);

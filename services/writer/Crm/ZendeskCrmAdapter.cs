@@ -10,7 +10,7 @@ namespace Agents.Writer.Crm;
 /// Zendesk documents an <c>Idempotency-Key</c> header; we send our key and the write's generation (hashed when longer
 /// than its 255 characters).
 /// </summary>
-public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
+public sealed partial class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -21,7 +21,7 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "zendesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote };
 
     public override string? MissingSettings
     {
@@ -47,6 +47,11 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
 
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
+        if (WriteKinds.Texts.Contains(write.Kind))
+        {
+            await ApplyTextAsync(write, cancellationToken);
+            return;
+        }
         object ticket = write.Kind switch
         {
             WriteKinds.SetPriority => new { priority = Priority(write, Priorities) },

@@ -12,7 +12,7 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// convention), <c>GET</c> and <c>PUT /api/v2/tickets/{id}</c> with a flat JSON ticket, priority 1-4, <c>tags</c> that
 /// replace the ticket's tags, <c>custom_fields</c> by name; errors in Freshdesk's form: 400
 /// <c>{"description":"Validation failed","errors":[{field,message,code}]}</c>, 401 invalid_credentials, 404 with an
-/// empty body, 415 invalid_content_type.
+/// empty body, 415 invalid_content_type; notes and conversations in <c>FakeFreshdesk.Notes.cs</c>.
 /// </summary>
 public sealed partial class FakeFreshdesk : FakeVendorServer
 {
@@ -55,6 +55,10 @@ public sealed partial class FakeFreshdesk : FakeVendorServer
 
     protected override (int Status, string Body) Handle(string method, string path, IQueryCollection query, string? contentType, string body)
     {
+        if (HandleNotes(method, path, query, contentType, body) is { } notes)
+            return notes;
+        if (HandleReply(method, path, contentType, body) is { } reply)
+            return reply;
         var match = TicketPath().Match(path);
         if (!match.Success)
             return (404, "");
@@ -93,6 +97,12 @@ public sealed partial class FakeFreshdesk : FakeVendorServer
             if (t is not JsonArray array || array.Any(a => a?.GetValueKind() != JsonValueKind.String))
                 return (400, Invalid("tags", "It should contain elements of type string only", "datatype_mismatch"));
             tags = array.Select(a => a!.GetValue<string>()).ToList();
+        }
+        if (ticket["group_id"] is { } group)
+        {
+            if (group.GetValueKind() != JsonValueKind.Number)
+                return (400, Invalid("group_id", "Value set is of type String.It should be a/an Positive Integer", "datatype_mismatch"));
+            Groups[id] = group.GetValue<long>();
         }
         var custom = new Dictionary<string, string?>(stored.CustomFields);
         if (ticket["custom_fields"] is JsonObject fields)

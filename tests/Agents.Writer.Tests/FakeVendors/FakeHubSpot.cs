@@ -9,7 +9,8 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// <summary>
 /// HubSpot's CRM objects API for tickets as the vendor serves it: Bearer private-app token, <c>GET</c> and
 /// <c>PATCH /crm/v3/objects/tickets/{id}</c> with <c>{"properties":{…}}</c> (string values), 400 VALIDATION_ERROR for
-/// unknown properties or options, 404 OBJECT_NOT_FOUND, error bodies in HubSpot's <c>{status,message,category}</c> form.
+/// unknown properties or options, 404 OBJECT_NOT_FOUND, error bodies in HubSpot's <c>{status,message,category}</c> form;
+/// notes on a ticket's timeline in <c>FakeHubSpot.Notes.cs</c>.
 /// </summary>
 public sealed partial class FakeHubSpot : FakeVendorServer
 {
@@ -19,6 +20,8 @@ public sealed partial class FakeHubSpot : FakeVendorServer
         ["hs_ticket_category"] = ["PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY"],
         ["agents_tags"] = null, // free text, ';'-separated values
         ["subject"] = null,
+        ["hubspot_owner_id"] = [.. Owners],
+        ["hs_pipeline_stage"] = ["1", "2", "3", "4"], // the default ticket pipeline: new, waiting on contact, waiting on us, closed
     };
 
     private readonly string _token;
@@ -43,6 +46,8 @@ public sealed partial class FakeHubSpot : FakeVendorServer
 
     protected override (int Status, string Body) Handle(string method, string path, IQueryCollection query, string? contentType, string body)
     {
+        if (HandleNotes(method, path, contentType, body) is { } notes)
+            return notes;
         var match = TicketPath().Match(path);
         if (!match.Success)
             return (404, Error("Unable to route request", "NOT_FOUND"));

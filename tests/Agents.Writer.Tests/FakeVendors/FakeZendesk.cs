@@ -10,12 +10,13 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// <summary>
 /// Zendesk Support's ticket update as the vendor serves it: Basic auth <c>{email}/token:{api_token}</c>,
 /// <c>PUT /api/v2/tickets/{id}.json</c> with <c>{"ticket":{…}}</c>, priorities low/normal/high/urgent (422
-/// RecordInvalid otherwise), <c>additional_tags</c> added to the ticket's tags, 404 RecordNotFound for unknown ids.
+/// RecordInvalid otherwise), <c>additional_tags</c> added to the ticket's tags, a <c>comment</c> added to the ticket's
+/// comments and <c>group_id</c> (see <c>FakeZendesk.Comments.cs</c>), 404 RecordNotFound for unknown ids.
 /// </summary>
 public sealed partial class FakeZendesk : FakeVendorServer
 {
     private static readonly HashSet<string> Priorities = ["low", "normal", "high", "urgent"];
-    private static readonly HashSet<string> TicketFields = ["priority", "additional_tags", "remove_tags", "tags", "custom_fields", "status"];
+    private static readonly HashSet<string> TicketFields = ["priority", "additional_tags", "remove_tags", "tags", "custom_fields", "status", "comment", "group_id"];
 
     private readonly string _expectedAuthorization;
 
@@ -40,6 +41,8 @@ public sealed partial class FakeZendesk : FakeVendorServer
 
     protected override (int Status, string Body) Handle(string method, string path, IQueryCollection query, string? contentType, string body)
     {
+        if (HandleComments(method, path) is { } comments)
+            return comments;
         var match = TicketPath().Match(path);
         if (!match.Success || method != "PUT")
             return (404, """{"error":"InvalidEndpoint","description":"Not found"}""");
@@ -79,6 +82,8 @@ public sealed partial class FakeZendesk : FakeVendorServer
             foreach (var tag in array)
                 tags.Add(tag!.GetValue<string>());
         }
+        if (Comment(id, ticket) is { } invalid)
+            return invalid;
         Tickets[id] = (priority, tags);
         return (200, JsonSerializer.Serialize(new { ticket = new { id, priority, tags, updated_at = DateTimeOffset.UtcNow } }));
     }

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Agents.Writer.Tests.FakeVendors;
+
+/// <summary>One note as Freshdesk keeps it.</summary>
+public sealed record FreshdeskNote(long Id, string Body, bool Private);
+
+/// <summary>
+/// Freshdesk's notes and conversations as the vendor serves them: <c>POST /api/v2/tickets/{id}/notes</c> with an HTML
+/// <c>body</c> (required: 400 missing_field) and <c>private</c>, answered 201 with the note and its <c>body_text</c>;
+/// <c>GET /api/v2/tickets/{id}/conversations</c>, oldest first, paged by <c>page</c> and <c>per_page</c> (at most 100);
+/// a ticket's <c>group_id</c> as an update sets it (<see cref="Groups"/>).
+/// </summary>
+public sealed partial class FakeFreshdesk
+{
+    private long _noteIds = 43000000000;
+
+    public ConcurrentDictionary<long, List<FreshdeskNote>> Notes { get; } = new();
+
+    public ConcurrentDictionary<long, long> Groups { get; } = new();
+
+    private (int Status, string Body)? HandleNotes(string method, string path, IQueryCollection query, string? contentType, string body)
+    {
+        var match = NotesPath().Match(path);
+        if (!match.Success)
+            return null;
+        var id = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        if (!Tickets.ContainsKey(id))
+            return (404, "");
+        var notes = Notes.GetOrAdd(id, _ => []);
+        if (match.Groups[2].Value == "conversations")
+        {
+            if (method != "GET")
+                return (405, """{"code":"method_not_allowed","message":"GET method(s) supported for this endpoint"}""");
+            var page = int.TryParse(query["page"], out var p) ? Math.Max(1, p) : 1;
+            var perPage = int.TryParse(query["per_page"], out var pp) ? Math.Clamp(pp, 1, 100) : 30;
+            List<FreshdeskNote> shown;
+            lock (notes)
+                shown = notes.Skip((page - 1) * perPage).Take(perPage).ToList();
+            return (200, JsonSerializer.Serialize(shown.Select(n => Conversation(id, n))));
+        }
+        if (method != "POST")
+            return (405, """{"code":"method_not_allowed","message":"POST method(s) supported for this endpoint"}""");
+        if (contentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+            return (415, """{"code":"invalid_content_type","message":"Content-Type header should have application/json"}""");
+        JsonObject? note;
+        try
+        {
+            note = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return (400, """{"code":"invalid_json","message":"Request body has invalid json format"}""");
+        }
+        if (note?["body"]?.GetValueKind() != JsonValueKind.String || note["body"]!.GetValue<string>().Trim().Length == 0)
+            return (400, Invalid("body", "It should be a/an String", "missing_field"));
+        var added = new FreshdeskNote(Interlocked.Increment(ref _noteIds), note["body"]!.GetValue<string>(), note["private"]?.GetValueKind() != JsonValueKind.False);
+        lock (notes)
+            notes.Add(added);
+        return (201, JsonSerializer.Serialize(Conversation(id, added)));
+    }
+
+    private static object Conversation(long ticket, FreshdeskNote n) => new
+    {
+        id = n.Id, body = n.Body, body_text = System.Net.WebUtility.HtmlDecode(TagPattern().Replace(n.Body, " ")).Trim(),
+        incoming = false, @private = n.Private, user_id = 1, support_email = (string?)null, source = 2, ticket_id = ticket,
+        created_at = DateTimeOffset.UtcNow, updated_at = DateTimeOffset.UtcNow,
+    };
+
+    [GeneratedRegex(@"^/api/v2/tickets/(\d+)/(notes|conversations)$")]
+    private static partial Regex NotesPath();
+
+    [GeneratedRegex("<[^>]*>")]
+    private static partial Regex TagPattern();
+}
