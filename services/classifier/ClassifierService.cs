@@ -1,4 +1,5 @@
 using Agents.Classifier.Consumers;
+using Agents.Classifier.Drafting;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
@@ -57,6 +58,21 @@ public static class ClassifierService
             sp.GetRequiredService<LlmBreaker>(),
             sp.GetService<LlmClient>()));
         services.AddSingleton<ITicketClassifier>(sp => sp.GetRequiredService<TicketClassifier>());
+        services.AddSingleton(sp =>
+        {
+            var drafts = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value.Drafts;
+            if (ReplyDrafter.Misconfigured(drafts) is { } wrong)
+                throw new InvalidOperationException(wrong);
+            return ReplyTemplates.Load(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, drafts.TemplatesFile));
+        });
+        services.AddSingleton<DraftValidator>();
+        services.AddSingleton(sp => new ReplyDrafter(
+            sp.GetRequiredService<IOptions<ClassifierOptions>>(),
+            sp.GetRequiredService<ReplyTemplates>(),
+            sp.GetRequiredService<DraftValidator>(),
+            sp.GetRequiredService<LlmBreaker>(),
+            sp.GetRequiredService<ClassifierMetrics>(),
+            sp.GetService<LlmClient>()));
         services.AddHostedService<ClassifierStartupReport>();
         return services;
     }

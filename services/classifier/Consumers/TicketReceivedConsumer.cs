@@ -1,7 +1,9 @@
+using Agents.Classifier.Drafting;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Consumers;
 
@@ -12,6 +14,8 @@ namespace Agents.Classifier.Consumers;
 /// </summary>
 public sealed class TicketReceivedConsumer(
     TicketClassifier classifier,
+    ReplyDrafter drafter,
+    IOptions<ClassifierOptions> options,
     HandledDeliveries deliveries,
     IBus bus,
     IStepLog stepLog,
@@ -34,7 +38,8 @@ public sealed class TicketReceivedConsumer(
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
             object[] outcome = result.EscalationReason is { } reason
                 ? [classified, new TicketEscalated { Source = ticket.Source, ExternalId = ticket.ExternalId, Reason = reason, Classification = classification }]
-                : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody)];
+                : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody),
+                    .. await DraftAsync(ticket, result, steps, context.CancellationToken)];
 
             if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
             {
@@ -58,6 +63,30 @@ public sealed class TicketReceivedConsumer(
         finally
         {
             await WriteStepsAsync(ticket, steps);
+        }
+    }
+
+    /// <summary>
+    /// The drafted reply's proposal, if any. A draft is an extra: whatever goes wrong here (the templates, the
+    /// validator, a bug) costs the ticket its draft, never its classification or its other proposals.
+    /// </summary>
+    private async Task<ProposeWrite[]> DraftAsync(TicketReceived ticket, ClassificationResult result, StepRecorder steps,
+        CancellationToken cancellationToken)
+    {
+        if (!drafter.Enabled)
+            return [];
+        try
+        {
+            return await drafter.DraftAsync(result, steps, cancellationToken) is { } draft
+                ? [ProposalFactory.Draft(ticket, result.Classification, options.Value.Drafts.Kind, draft, result.RedactedSubject, result.RedactedBody)]
+                : [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            steps.Add("draft", outcome: "failed", detail: e.GetType().Name);
+            logger.LogWarning("Drafting a reply for ticket {Source}/{ExternalId} failed ({Error}); it goes on without a draft",
+                ticket.Source, ticket.ExternalId, e.GetType().Name);
+            return [];
         }
     }
 

@@ -32,6 +32,27 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
             },
         };
 
+        return await CallAsync(messages, chatOptions, (response, latency) => new LlmAnswer(LlmAnswerParser.Parse(response.Text, taxonomy),
+            response.ModelId ?? llm.Model, latency, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount), cancellationToken);
+    }
+
+    /// <summary>
+    /// A reply drafted from <paramref name="messages"/> (redacted text only): the assistant's text as it is, for the
+    /// caller to validate. Same timeout, retry and failure mapping as a classification.
+    /// </summary>
+    public Task<LlmText> DraftAsync(IList<ChatMessage> messages, int maxOutputTokens, CancellationToken cancellationToken)
+    {
+        var llm = options.Value.Llm;
+        var chatOptions = new ChatOptions { ModelId = llm.Model, Temperature = 0.2f, MaxOutputTokens = maxOutputTokens };
+        return CallAsync(messages, chatOptions, (response, latency) => new LlmText(response.Text, response.ModelId ?? llm.Model, latency,
+            response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount), cancellationToken);
+    }
+
+    /// <summary>One exchange with the model, its failures mapped to <see cref="LlmCallException"/>; <paramref name="read"/> may throw one too.</summary>
+    private async Task<T> CallAsync<T>(IList<ChatMessage> messages, ChatOptions chatOptions, Func<ChatResponse, TimeSpan, T> read,
+        CancellationToken cancellationToken)
+    {
+        var llm = options.Value.Llm;
         for (var attempt = 1; ; attempt++)
         {
             var started = Stopwatch.GetTimestamp();
@@ -41,10 +62,9 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
             {
                 var response = await chat.GetResponseAsync(messages, chatOptions, timeout.Token);
                 var latency = Stopwatch.GetElapsedTime(started);
-                var classification = LlmAnswerParser.Parse(response.Text, taxonomy);
+                var answer = read(response, latency);
                 metrics.LlmCall("ok", latency, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
-                return new LlmAnswer(classification, response.ModelId ?? llm.Model, latency,
-                    response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
+                return answer;
             }
             catch (ClientResultException e) when (e.Status == 429)
             {
