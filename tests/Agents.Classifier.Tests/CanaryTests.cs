@@ -51,7 +51,9 @@ public class CanaryTests
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync();
-        llm.Answer = r => r.UserText.Contains("PRODUCTION DOWN")
+        llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal)
+            ? "Hello,\n\nthank you for telling us about the double charge. Our billing team is checking your account and will get back to you.\n\nThe support team"
+            : r.UserText.Contains("PRODUCTION DOWN")
             ? FakeLlmServer.ClassificationJson("Technical Support", "urgent", "negative", "en", 0.95, "production outage")
             : FakeLlmServer.ClassificationJson("Billing and Payments", "high", "negative", "en", 0.93, "double charge", "refund");
 
@@ -104,7 +106,9 @@ public class CanaryTests
             TimeSpan.FromSeconds(30), "the urgent ticket to be escalated");
         await Task.Delay(500); // let the loggers' queues drain
 
-        Assert.That(llm.CallCount, Is.EqualTo(2));
+        Assert.That(llm.CallCount, Is.EqualTo(3), "two classifications and the first ticket's draft (the urgent one is escalated: no draft)");
+        Assert.That(string.Join("\n", probe.Bodies), Does.Contain("our billing team is checking").IgnoreCase.And.Contain("drafted by llm"),
+            "positive control: the drafted note is among the published messages searched below");
         var llmBodies = string.Join("\n", llm.RequestBodies);
         var logText = logs.Text;
         var published = string.Join("\n", probe.Bodies);
