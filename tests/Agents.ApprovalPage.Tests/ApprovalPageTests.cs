@@ -16,7 +16,7 @@ namespace Agents.ApprovalPage.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-public class ApprovalPageTests
+public partial class ApprovalPageTests
 {
     private static readonly TimeSpan Flow = TimeSpan.FromSeconds(30);
 

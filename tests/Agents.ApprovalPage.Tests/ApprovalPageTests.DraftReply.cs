@@ -1,49 +1,19 @@
 using Agents.Contracts;
 using Agents.EndToEnd.Tests;
 using Agents.Testing;
-using Microsoft.Playwright;
 using NUnit.Framework;
 using static Microsoft.Playwright.Assertions;
 
 namespace Agents.ApprovalPage.Tests;
 
-/// <summary>
-/// A drafted reply on the approval page, as shipped (no LLM: the reviewed template; the draft an internal note held for
-/// approval): the approver sees it beside the ticket with the drafting step's findings, edits it, approves with the
-/// keyboard, and the journal gets the edited text while the audit keeps both texts and who edited.
-/// </summary>
-[TestFixture]
-[NonParallelizable]
-public class DraftReplyPageTests
+// A drafted reply on the approval page (see the README's "Drafted replies"); the fixture is ApprovalPageTests'.
+public partial class ApprovalPageTests
 {
-    private static readonly TimeSpan Flow = TimeSpan.FromSeconds(30);
-    private AgentsSystem _system = null!;
-    private HeadlessChromium _chromium = null!;
-    private BrowserTab _tab = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _chromium = await HeadlessChromium.LaunchAsync();
-        _system = await AgentsSystem.StartAsync();
-        _tab = await _chromium.OpenAsync(_system.Writer.Address);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        if (_tab is not null)
-        {
-            if (TestContext.CurrentContext.Result.Outcome.Status == NUnit.Framework.Interfaces.TestStatus.Failed)
-                await _tab.ScreenshotAsync("failed-draft-reply");
-            await _tab.DisposeAsync();
-        }
-        if (_system is not null)
-            await _system.DisposeAsync();
-        if (_chromium is not null)
-            await _chromium.DisposeAsync();
-    }
-
+    /// <summary>
+    /// A drafted reply on the approval page, as shipped (no LLM: the reviewed template; the draft an internal note held for
+    /// approval): the approver sees it beside the ticket with the drafting step's findings, edits it, approves with the
+    /// keyboard, and the journal gets the edited text while the audit keeps both texts and who edited.
+    /// </summary>
     [Test]
     public async Task Approver_edits_a_drafted_note_beside_the_ticket_and_approves_the_edited_text()
     {
