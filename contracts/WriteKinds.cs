@@ -13,9 +13,15 @@ public static class WriteKinds
     /// <summary>An internal note on the ticket (the <c>body</c> change): the shipped kind of a drafted reply.</summary>
     public const string AddNote = "add-note";
 
+    /// <summary>
+    /// Hand the ticket to a person in its CRM (an internal note with the reason, a tag, a group, an owner, a label):
+    /// proposed by the writer for every escalation it takes into its inbox, never by the classifier.
+    /// </summary>
+    public const string Escalate = "escalate";
+
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        SetPriority, AddTags, SetCategory, PostReply, AddNote,
+        SetPriority, AddTags, SetCategory, PostReply, AddNote, Escalate,
     };
 
     /// <summary>The kinds whose <c>body</c> is text for people (a reply or a note), which an approver may edit.</summary>

@@ -55,9 +55,10 @@ free_port() {
   echo "no free port near $base" >&2; return 1
 }
 
-wait_port() { # port timeout_s
-  for _ in $(seq 1 $(($2 * 10))); do port_in_use "$1" && return 0; sleep 0.1; done
-  echo "timeout waiting for port $1" >&2; return 1
+wait_port() { # port timeout_s (wall-clock seconds: on a loaded machine each probe itself takes time)
+  local deadline=$((SECONDS + $2))
+  while [ "$SECONDS" -lt "$deadline" ]; do port_in_use "$1" && return 0; sleep 0.1; done
+  echo "timeout waiting for port $1 after $2 s" >&2; return 1
 }
 
 # rabbitmq_start DIR AMQP_PORT: management on AMQP_PORT+10000, Erlang distribution on AMQP_PORT+20000.
@@ -78,7 +79,8 @@ CONF
   RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins \
   RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/pid \
     rabbitmq-server -detached
-  wait_port "$port" 90 || { tail -50 "$dir"/log/*.log >&2; return 1; }
+  # A cold first boot on a busy 2-core machine has taken over 90 s.
+  wait_port "$port" 180 || { tail -n 50 "$dir"/log/*.log >&2; return 1; }
   wait_port $((port + 10000)) 60
 }
 
@@ -95,6 +97,37 @@ rabbitmq_stop() { # DIR [graceful]
   kill -KILL "$pid" 2>/dev/null
   # epmd stays behind on purpose: other brokers on this machine may use it.
   rm -f "$dir/pid"
+}
+
+# rabbitmq_ctl DIR ARGS…: rabbitmqctl against the node started in DIR (run as root, the Debian wrapper switches to
+# user rabbitmq, whose ~/.erlang.cookie every node started here shares: the cookie that lets nodes and tools talk).
+rabbitmq_ctl() {
+  local node; node=$(cat "$1/node"); shift
+  rabbitmqctl -q -n "$node" "$@"
+}
+
+# rabbitmq_cluster_start DIR PORT…: a RabbitMQ cluster on this machine, one node per AMQP port (node agents<port>,
+# its data in DIR/<port>, ports as rabbitmq_start gives them). The nodes start together; then every node but the
+# first joins the first (stop_app, join_cluster, start_app). A node started again later with rabbitmq_start (same
+# folder and port) rejoins by itself: it remembers its cluster.
+rabbitmq_cluster_start() {
+  local dir=$1 first=$2 p pids=() status=0
+  shift
+  for p in "$@"; do rabbitmq_start "$dir/$p" "$p" & pids+=($!); done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+  [ "$status" = 0 ] || return 1
+  for p in "${@:2}"; do
+    rabbitmq_ctl "$dir/$p" stop_app && rabbitmq_ctl "$dir/$p" join_cluster "$(cat "$dir/$first/node")" \
+      && rabbitmq_ctl "$dir/$p" start_app || { echo "node $p could not join the cluster of $first" >&2; return 1; }
+  done
+  rabbitmq_ctl "$dir/$first" await_online_nodes $# --timeout 60
+}
+
+# rabbitmq_cluster_stop DIR: every node of the cluster in DIR, at once (a throwaway cluster).
+rabbitmq_cluster_stop() {
+  local node
+  for node in "$1"/*/node; do [ -f "$node" ] && rabbitmq_stop "$(dirname "$node")"; done
+  return 0
 }
 
 # postgres_start DIR PORT: cluster owned by 'postgres' (the server refuses root), password 'postgres'.
@@ -120,4 +153,45 @@ postgres_stop() { # DIR [fast|immediate]
   [ -f "$dir/data/postmaster.pid" ] || return 0
   [ "$(id -u)" = 0 ] && as="su postgres -s /bin/bash -c"
   ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -m ${2:-fast} -w -s stop" >/dev/null 2>&1
+}
+
+# postgres_pair_start DIR PORT STANDBY_PORT: a primary (DIR/primary) and its streaming standby (DIR/standby, a
+# pg_basebackup -R of the primary, hot standby). Replication is synchronous (synchronous_standby_names = '*' on the
+# primary, synchronous_commit on): a commit returns only once the standby has it on disk, so a failover loses no
+# commit anyone was told of. The standby runs without that setting, so once promoted, alone, it does not wait for a
+# standby it does not have. PG_EXTRA_OPTS applies to both (it must not turn synchronous_commit off).
+postgres_pair_start() {
+  local dir=$1 port=$2 standby_port=$3 as=""
+  [ "$(id -u)" = 0 ] && as="su postgres -s /bin/bash -c"
+  postgres_start "$dir/primary" "$port" || return 1
+  if [ ! -f "$dir/standby/data/PG_VERSION" ]; then
+    mkdir -p "$dir/standby"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir/standby"
+    # The password goes into the standby's primary_conninfo (-R); the throwaway clusters' password is 'postgres'.
+    ${as:-bash -c} "PGPASSWORD=postgres $PGBIN/pg_basebackup -h 127.0.0.1 -p $port -U postgres -D $dir/standby/data -R -X stream -c fast --no-sync" \
+      || return 1
+  fi
+  PG_EXTRA_OPTS="${PG_EXTRA_OPTS:-} -c cluster_name=standby" postgres_start "$dir/standby" "$standby_port" || return 1
+  postgres_sql "$port" "ALTER SYSTEM SET synchronous_standby_names = '*'" "SELECT pg_reload_conf()" >/dev/null || return 1
+  # Synchronous from here on: the standby streams and the primary waits for it.
+  for _ in $(seq 1 100); do
+    [ "$(postgres_sql "$port" "SELECT sync_state FROM pg_stat_replication")" = sync ] && return 0
+    sleep 0.1
+  done
+  echo "the standby on $standby_port does not replicate synchronously" >&2; return 1
+}
+
+# postgres_promote DIR: the standby in DIR becomes a primary (pg_ctl promote; waits until it accepts writes).
+postgres_promote() {
+  local as=""
+  [ "$(id -u)" = 0 ] && as="su postgres -s /bin/bash -c"
+  ${as:-bash -c} "$PGBIN/pg_ctl -D $1/data -w -s promote"
+}
+
+# postgres_sql PORT SQL…: each statement in turn against the throwaway server on PORT, unaligned output.
+postgres_sql() {
+  local port=$1 sql; shift
+  for sql in "$@"; do
+    PGPASSWORD=postgres PGCONNECT_TIMEOUT=5 "$PGBIN/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -Atq -c "$sql" || return 1
+  done
 }

@@ -1,79 +1,78 @@
-using System.Diagnostics;
-using Agents.Launcher.Load;
-using Npgsql;
+using System.Globalization;
 
 namespace Agents.Bench;
 
 /// <summary>
-/// Webhook in → write held for approval, through ingest, the classifier (rules) and the writer's saga, as separate
-/// processes with 1 and with 3 instances per service. Latency per ticket = saga row written (its UpdatedAt) minus
-/// the moment the webhook was sent; throughput = tickets held ÷ (last held − first sent).
+/// Webhook in → write held for approval, through ingest, the classifier (rules) and the writer's saga as separate
+/// processes: the whole beside each stage alone, in paired rounds on the same warm processes (<see cref="EndToEndStages"/>),
+/// with each process's CPU per ticket, and the sum-of-costs model whole ≈ 1 / Σ(1 / stage). Then the whole once
+/// more with 3 instances per service (not with <c>--quick</c>).
 /// </summary>
 public sealed class EndToEndBenchmark : IBenchmark
 {
     public string Name => "e2e";
-    public string Description => "webhook → held for approval (rules), tickets/s and p50/p99, 1 vs 3 instances per service";
+    public string Description => "webhook → held for approval (rules): whole vs each stage alone, CPU per ticket per process; 1 vs 3 instances";
 
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var tickets = context.Quick ? 200 : 1000;
-        Report.Header($"end to end: {tickets} tickets, webhook → held for approval, rules classifier");
-        double? single = null;
-        foreach (var instances in new[] { 1, 3 })
+        var (rounds, tickets) = context.Quick ? (2, 200) : (3, 1000);
+        Report.Header($"end to end: {rounds} paired rounds of {tickets} tickets, webhook → held for approval, rules classifier, 1 instance per service");
+        Console.WriteLine($"(load average before: {File.ReadAllText("/proc/loadavg").Trim()})");
+        Series whole;
+        await using (var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken))
         {
-            await using var system = await LaunchedSystem.StartAsync(instances, instances, instances, cancellationToken: cancellationToken);
-            var (count, elapsed, latency) = await RunOnceAsync(system, $"e2e{instances}", tickets, cancellationToken);
-            Report.Row($"{instances} instance(s) per service", count, elapsed, latency, single);
-            single ??= count / elapsed.TotalSeconds;
+            var stages = await EndToEndStages.ForAsync(system);
+            // Warm-up: every path (whole and stages) once, JIT, connections and pools, before the clock counts.
+            var warm = Math.Max(100, tickets / 3);
+            await stages.WholeAsync("warm", warm, cancellationToken);
+            await stages.IngestAsync("warmstage", warm, cancellationToken);
+            await stages.ClassifierAsync(warm, cancellationToken);
+            await stages.WriterAsync("warmstage", warm, cancellationToken);
+
+            var series = await InterleavedRounds.RunAsync(rounds,
+            [
+                ("whole: webhook → write held", r => stages.WholeAsync($"whole{r}", tickets, cancellationToken)),
+                ("stage ingest: webhook → TicketReceived queued", r => stages.IngestAsync($"stage{r}", tickets, cancellationToken)),
+                ("stage classifier: queued tickets → proposals", _ => stages.ClassifierAsync(tickets, cancellationToken)),
+                ("stage writer: queued proposals → held", r => stages.WriterAsync($"stage{r}", tickets, cancellationToken)),
+            ], cancellationToken);
+            whole = series[0];
+            foreach (var row in series)
+                InterleavedRounds.Row(row);
+            PrintModel(series);
+            PrintCpu(stages, ["whole", "ingest", "classifier", "writer"], tickets);
         }
+
+        if (context.Quick)
+            return; // 9 more processes take minutes to start on a busy machine; the quick run is about the stages
+        await using var three = await LaunchedSystem.StartAsync(3, 3, 3, cancellationToken: cancellationToken);
+        var threeStages = await EndToEndStages.ForAsync(three);
+        await threeStages.WholeAsync("warm", Math.Max(100, tickets / 3), cancellationToken);
+        var scaled = await threeStages.WholeAsync("whole3", tickets, cancellationToken);
+        Report.Row("whole, 3 instances per service", scaled.Count, scaled.Elapsed, scaled.Latency, whole.PerSecond);
     }
 
-    private static async Task<(int Count, TimeSpan Elapsed, Measurements Latency)> RunOnceAsync(
-        LaunchedSystem system, string prefix, int tickets, CancellationToken cancellationToken)
+    /// <summary>The model per round (the stages' costs add up on shared cores) and the whole against it.</summary>
+    private static void PrintModel(IReadOnlyList<Series> series)
     {
-        // Warm-up: JIT, connections and pools in every process before the clock runs (a third of the run's tickets).
-        var warm = Math.Max(50, tickets / 3);
-        await system.Sender(32).SendAsync(TicketDeliveries.Create(prefix + "w", warm, urgentEvery: 0, duplicateShare: 0), cancellationToken);
-        await WaitHeldAsync(system, prefix + "w", warm, TimeSpan.FromMinutes(2), cancellationToken);
-
-        var deliveries = TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0);
-        var results = await system.Sender(32).SendAsync(deliveries, cancellationToken);
-        var sentAt = results.Where(r => r.Accepted).ToDictionary(r => r.Delivery.ExternalId, r => r.AcceptedAt - r.Latency);
-        var held = await WaitHeldAsync(system, prefix, sentAt.Count, TimeSpan.FromMinutes(5), cancellationToken);
-
-        var latency = new Measurements();
-        foreach (var (ticket, at) in held)
-            if (sentAt.TryGetValue(ticket, out var sent))
-                latency.Add(at - sent);
-        var elapsed = held.Count == 0 ? TimeSpan.FromSeconds(1) : held.Values.Max() - sentAt.Values.Min();
-        return (held.Count, elapsed, latency);
+        var model = Enumerable.Range(0, series[0].Rounds.Count)
+            .Select(r => 1 / series.Skip(1).Sum(s => 1 / s.Rounds[r].PerSecond)).ToList();
+        var ratios = series[0].Rounds.Select((r, i) => r.PerSecond / model[i]).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"model 1/Σ(1/stage): median {Series.Median(model):0.0} tickets/s ({string.Join(" ", model.Select(m => m.ToString("0.0", CultureInfo.InvariantCulture)))}); " +
+            $"whole/model median {Series.Median(ratios):0.00} ({string.Join(" ", ratios.Select(m => m.ToString("0.00", CultureInfo.InvariantCulture)))}) (goal >= 0.70); " +
+            $"whole {Series.Median(series[0].Rounds.Select(r => r.PerSecond).ToList()):0.0}/s (goal >= 250)"));
     }
 
-    /// <summary>When each ticket's first write was held (saga row written), polled until all are or nothing moves for 15 s.</summary>
-    private static async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(LaunchedSystem system, string prefix, int expected,
-        TimeSpan timeout, CancellationToken cancellationToken)
+    private static void PrintCpu(EndToEndStages stages, IReadOnlyList<string> workloads, int tickets)
     {
-        var deadline = Stopwatch.StartNew();
-        var lastChange = Stopwatch.StartNew();
-        var held = new Dictionary<string, DateTimeOffset>();
-        while (held.Count < expected && deadline.Elapsed < timeout && lastChange.Elapsed < TimeSpan.FromSeconds(15))
+        Console.WriteLine($"CPU ms per ticket per process (median of rounds; /proc/<pid>/stat):");
+        Console.WriteLine($"{"workload",-12} " + string.Join(" ", stages.ProcessNames.Select(p => $"{p,12}")) + $" {"sum",8}");
+        foreach (var workload in workloads)
         {
-            await Task.Delay(500, cancellationToken);
-            await using var connection = new NpgsqlConnection(system.Database.ConnectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("""
-                SELECT "ExternalId", min("UpdatedAt") FROM write_approvals
-                WHERE "ExternalId" LIKE @like AND "CurrentState" = 'AwaitingApproval' GROUP BY 1
-                """, connection);
-            command.Parameters.AddWithValue("like", prefix + "-%");
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var before = held.Count;
-            held.Clear();
-            while (await reader.ReadAsync(cancellationToken))
-                held[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
-            if (held.Count != before)
-                lastChange.Restart();
+            var cpu = stages.CpuPerTicket(workload);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{workload,-12} {string.Join(" ", stages.ProcessNames.Select(p => $"{cpu[p],12:0.00}"))} {cpu.Values.Sum(),8:0.00}"));
         }
-        return held;
     }
 }

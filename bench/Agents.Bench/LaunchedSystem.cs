@@ -6,32 +6,38 @@ namespace Agents.Bench;
 
 /// <summary>
 /// The services as separate processes (the launcher), N instances each, on a virtual host and a database of their
-/// own on the benchmark's servers. Writes are held for approval (the default policy), the bulk guard is off, and
-/// only urgent tickets escalate, so every ticket of a run reaches the writer.
+/// own on the benchmark's servers (or on a broker the benchmark started itself). Writes
+/// are held for approval (the default policy), the bulk guard is off, and only urgent tickets escalate, so every
+/// ticket of a run reaches the writer.
 /// </summary>
 public sealed class LaunchedSystem : IAsyncDisposable
 {
-    private LaunchedSystem(IsolatedBroker broker, IsolatedDatabase database, SystemLauncher launcher)
+    private readonly IsolatedBroker? _broker;
+
+    private LaunchedSystem(IsolatedBroker? broker, IsolatedDatabase database, SystemLauncher launcher)
     {
-        Broker = broker;
+        _broker = broker;
         Database = database;
         Launcher = launcher;
     }
 
-    public IsolatedBroker Broker { get; }
+    /// <summary>The virtual host of the benchmark's broker the system runs on.</summary>
+    public IsolatedBroker Broker => _broker ?? throw new InvalidOperationException("This system runs on a broker the benchmark started itself.");
     public IsolatedDatabase Database { get; }
     public SystemLauncher Launcher { get; }
 
+    /// <param name="brokerSettings">The <c>RabbitMq</c> section of a broker of the benchmark's own; null: a virtual host on the benchmark's servers.</param>
     public static async Task<LaunchedSystem> StartAsync(int ingest, int classifier, int writer,
-        IReadOnlyDictionary<string, string?>? classifierSettings = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string?>? classifierSettings = null, CancellationToken cancellationToken = default,
+        IReadOnlyDictionary<string, string?>? brokerSettings = null)
     {
-        var broker = await IsolatedBroker.CreateAsync();
+        var broker = brokerSettings is null ? await IsolatedBroker.CreateAsync() : null;
         var database = await IsolatedDatabase.CreateAsync();
         try
         {
             var settings = new SystemSettings
             {
-                Broker = broker.Settings,
+                Broker = brokerSettings ?? broker!.Settings,
                 ConnectionString = database.ConnectionString,
                 LogLevel = "Warning",
                 ApproverName = "bench",
@@ -45,14 +51,15 @@ public sealed class LaunchedSystem : IAsyncDisposable
                 },
             };
             var launcher = await SystemLauncher.StartAsync(
-                settings.LaunchOptions(ingest, classifier, writer, Path.Combine(Path.GetTempPath(), "agents-bench", broker.VirtualHost)),
+                settings.LaunchOptions(ingest, classifier, writer, Path.Combine(Path.GetTempPath(), "agents-bench", broker?.VirtualHost ?? database.Name)),
                 cancellationToken);
             return new LaunchedSystem(broker, database, launcher);
         }
         catch
         {
             await database.DisposeAsync();
-            await broker.DisposeAsync();
+            if (broker is not null)
+                await broker.DisposeAsync();
             throw;
         }
     }
@@ -89,6 +96,7 @@ public sealed class LaunchedSystem : IAsyncDisposable
     {
         await Launcher.DisposeAsync();
         await Database.DisposeAsync();
-        await Broker.DisposeAsync();
+        if (_broker is not null)
+            await _broker.DisposeAsync();
     }
 }

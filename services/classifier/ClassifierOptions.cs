@@ -31,6 +31,9 @@ public sealed class ClassifierOptions
     /// <summary>Drafted replies (<c>Classifier:Drafts</c>).</summary>
     public Drafting.DraftOptions Drafts { get; set; } = new();
 
-    /// <summary>Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>).</summary>
-    public List<Agents.ServiceDefaults.Security.NamedToken> Operators { get; set; } = [];
+    /// <summary>
+    /// Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>), read by the named-token
+    /// authentication at each request (so not bound here).
+    /// </summary>
+    public const string OperatorsSection = Section + ":Operators";
 }

@@ -6,6 +6,7 @@ using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -25,8 +26,11 @@ public static class ClassifierService
         builder.Services.AddHostedService<ClassifierRetention>();
         builder.Services.AddClassifierCore(builder.Configuration);
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
+        builder.Services.AddOpenApi();
+        builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");
 
         var app = builder.Build();
+        app.MapOpenApi();
         app.MapAgentsHealth();
         app.MapTicketSteps();
         return app;

@@ -51,6 +51,10 @@ public static class ProposalFactory
         Proposal(ticket, classification, kind, new Dictionary<string, string> { ["body"] = draft.Text },
             new Dictionary<string, string?>(), redactedSubject, redactedBody) with { Notes = [$"drafted by {draft.By}", .. draft.Notes] };
 
+    /// <summary>The start of a ticket's (redacted) body, as proposals and escalations show it.</summary>
+    public static string Excerpt(string redactedBody) =>
+        redactedBody.Length <= ExcerptLength ? redactedBody : redactedBody[..ExcerptLength] + "…";
+
     private static ProposeWrite Proposal(TicketReceived ticket, Classification classification, string kind,
         IReadOnlyDictionary<string, string> changes, IReadOnlyDictionary<string, string?> before, string subject, string body)
     {
@@ -69,7 +73,7 @@ public static class ProposalFactory
             TicketUpdatedAt = ticket.UpdatedAt,
             Before = before,
             Subject = subject,
-            Excerpt = body.Length <= ExcerptLength ? body : body[..ExcerptLength] + "…",
+            Excerpt = Excerpt(body),
             Classification = classification,
             ProposedAt = DateTimeOffset.UtcNow,
         };

@@ -66,8 +66,13 @@ public static class BusRegistration
             x.UsingRabbitMq((context, cfg) =>
             {
                 var options = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value;
-                cfg.Host(options.Host, options.Port, options.VirtualHost, h =>
+                var nodes = options.Nodes;
+                cfg.Host(nodes[0].Host, nodes[0].Port, options.VirtualHost, h =>
                 {
+                    // A cluster: MassTransit connects to one node at a time and, when it loses that connection, tries
+                    // the next in turn; quorum queues keep their messages on the others.
+                    if (nodes.Count > 1)
+                        h.UseCluster(c => nodes.ToList().ForEach(n => c.Node(n.ToString())));
                     h.Username(options.Username);
                     h.Password(options.Password);
                     // 202 means "the broker has it": never answer before the confirm.

@@ -7,7 +7,13 @@ public sealed class RabbitMqOptions
 {
     public const string Section = "RabbitMq";
 
+    /// <summary>
+    /// The broker's host, or a RabbitMQ cluster's nodes separated by commas (<see cref="BrokerNode"/>): the services
+    /// connect to the first that answers and, when they lose it, to the next.
+    /// </summary>
     public string Host { get; set; } = "localhost";
+
+    /// <summary>The AMQP port of every node that <see cref="Host"/> names without one.</summary>
     public ushort Port { get; set; } = 5672;
     public string VirtualHost { get; set; } = "/";
     public string Username { get; set; } = "guest";
@@ -38,11 +44,20 @@ public sealed class RabbitMqOptions
     /// </summary>
     public int DeliveryLimit { get; set; } = 20;
 
-    /// <summary>A plain client connection to the same broker, for what MassTransit does not do (preparing queues).</summary>
-    public ConnectionFactory CreateConnectionFactory(string purpose) => new()
+    /// <summary>The nodes <see cref="Host"/> names, in order (one for a single broker).</summary>
+    public IReadOnlyList<BrokerNode> Nodes => BrokerNode.ParseList(Host, Port);
+
+    /// <summary>
+    /// A plain client connection to the same broker, for what MassTransit does not do (preparing queues): to the first
+    /// node in <see cref="Nodes"/> that answers.
+    /// </summary>
+    public Task<IConnection> ConnectAsync(string purpose, CancellationToken cancellationToken) =>
+        CreateConnectionFactory(purpose).CreateConnectionAsync(Nodes.Select(n => new AmqpTcpEndpoint(n.Host, n.Port)).ToList(), cancellationToken);
+
+    private ConnectionFactory CreateConnectionFactory(string purpose) => new()
     {
-        HostName = Host,
-        Port = Port,
+        HostName = Nodes[0].Host,
+        Port = Nodes[0].Port,
         VirtualHost = VirtualHost,
         UserName = Username,
         Password = Password,

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -22,12 +23,17 @@ public static class TelemetryRegistration
         params string[] meters)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
+        // One short line per entry by default (CompactConsoleFormatter); Logging:Console:FormatterName=json gives the
+        // JSON with scopes instead, for a collector that parses stdout.
+        builder.Logging.AddConsole(o => o.FormatterName = CompactConsoleFormatter.Name)
+            .AddConsoleFormatter<CompactConsoleFormatter, ConsoleFormatterOptions>();
+        builder.Services.Configure<JsonConsoleFormatterOptions>(o =>
         {
             o.IncludeScopes = true;
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
         });
+        builder.Services.Configure<ConsoleLoggerOptions>(builder.Configuration.GetSection("Logging:Console"));
         builder.Logging.Configure(o => o.ActivityTrackingOptions =
             ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.AddAgentsHealthLog();

@@ -42,8 +42,11 @@ public sealed class IngestOptions
     /// <summary>Per-source secrets and options: <c>Ingest__Sources__generic__Secret</c>. No secret, no access.</summary>
     public Dictionary<string, SourceOptions> Sources { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Operators allowed to read and replay the quarantine: <c>Ingest__Operators__0__Name/Token</c>.</summary>
-    public List<Agents.ServiceDefaults.Security.NamedToken> Operators { get; set; } = [];
+    /// <summary>
+    /// Operators allowed to read and replay the quarantine: <c>Ingest__Operators__0__Name/Token</c>, read by the named-token
+    /// authentication at each request (so not bound here).
+    /// </summary>
+    public const string OperatorsSection = Section + ":Operators";
 }
 
 public sealed class SourceOptions

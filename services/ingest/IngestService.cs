@@ -4,6 +4,7 @@ using Agents.Ingest.Sources;
 using Agents.Ingest.Unverified;
 using Agents.Ingest.Webhooks;
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 
 namespace Agents.Ingest;
 
@@ -32,11 +33,12 @@ public static class IngestService
         builder.Services.AddSingleton<DeliveryStore>();
         builder.Services.AddSingleton<InFlightDeliveries>();
         builder.Services.AddSingleton<QuarantineStore>();
-        builder.Services.AddSingleton<OperatorAuthorization>();
+        builder.Services.AddNamedTokenAuthentication(IngestOptions.OperatorsSection, "operator");
         builder.Services.AddSingleton<RetentionCleanup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RetentionCleanup>());
         builder.Services.AddScoped<TicketPublisher>();
         builder.Services.AddScoped<TicketDelivery>();
+        builder.Services.AddScoped<WebhookPipeline>();
         builder.Services.AddSingleton<WebhookBudgets>();
         builder.Services.AddSingleton<UnverifiedSample>();
         builder.Services.AddSingleton<UnverifiedRequests>();

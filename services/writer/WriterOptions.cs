@@ -39,6 +39,9 @@ public sealed class WriterOptions
     public TimeSpan ApplyGiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     public BulkGuardOptions BulkGuard { get; set; } = new();
+
+    /// <summary>The escalation inbox: links to tickets in their CRM (<c>Writer:Escalations</c>).</summary>
+    public Escalations.EscalationOptions Escalations { get; set; } = new();
 }
 
 /// <summary>The <c>Writer:BulkGuard</c> section: when proposals are held for review as a batch. On by default.</summary>

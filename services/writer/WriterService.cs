@@ -1,7 +1,9 @@
 using Agents.ServiceDefaults;
+using Agents.ServiceDefaults.Security;
 using Agents.Writer.Approvals;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
+using Agents.Writer.Escalations;
 using Agents.Writer.Expiry;
 using Agents.Writer.Persistence;
 using Agents.Writer.Policy;
@@ -9,12 +11,11 @@ using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
 using Agents.Writer.Telemetry;
 using MassTransit;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer;
 
-/// <summary>Builds the writer: the approval saga, the CRM adapter and the approval API.</summary>
+/// <summary>Builds the writer: the approval saga, the CRM adapters, the escalation inbox and the approval API.</summary>
 public static class WriterService
 {
     public const string Name = "agents-writer";
@@ -44,6 +45,9 @@ public static class WriterService
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
         builder.Services.AddCrmAdapters(builder.Configuration);
+        builder.Services.AddSingleton<EscalationInbox>();
+        builder.Services.AddScoped<EscalationClaims>();
+        builder.Services.AddSingleton<TicketLinks>();
 
         builder.AddAgentsBus(x =>
         {
@@ -51,11 +55,10 @@ public static class WriterService
                 .PostgresRepository<WriteApprovalState, WriterDbContext>();
             x.AddConsumer<ApplyWriteConsumer>();
             x.AddConsumer<BatchDecisionConsumer>();
+            x.AddConsumer<TicketEscalatedConsumer>();
         });
 
-        builder.Services.AddAuthentication(ApproverTokenHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApproverTokenHandler>(ApproverTokenHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddNamedTokenAuthentication(ApproverOptions.Section, "approver");
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
 
@@ -64,6 +67,8 @@ public static class WriterService
         // Checked now, not at the first write: a route to the wrong vendor or without credentials stops the writer.
         var routes = app.Services.GetRequiredService<CrmRoutes>();
         app.Logger.LogInformation("CRM routes: {Routes}", routes.Describe());
+        // Likewise a ticket-link template that is no address.
+        app.Services.GetRequiredService<TicketLinks>();
         var policy = app.Services.GetRequiredService<WritePolicy>();
         app.Logger.LogInformation("Write policy from {PolicyFile}: {Permissions}", policy.Source,
             string.Join(", ", policy.Permissions.Select(p => $"{p.Key}={(p.Value.Allowed ? p.Value.RequiresApproval ? "approval" : "auto" : "refused")}")));
@@ -74,6 +79,7 @@ public static class WriterService
         app.MapOpenApi();
         app.MapApprovals();
         app.MapApprovalPage();
+        app.MapEscalations();
         return app;
     }
 

@@ -55,11 +55,11 @@ public sealed class BrowserTab : IAsyncDisposable
         Assert.That(FailedRequests.Where(r => r != "404 /approvals/batches"), Is.Empty, "failed requests");
     }
 
-    public async Task SignInAsync(string approverToken)
+    public async Task SignInAsync(string approverToken, string name = "alice")
     {
         await Page.GetByLabel("Approver token").FillAsync(approverToken);
         await Page.GetByLabel("Approver token").PressAsync("Enter");
-        await Assertions.Expect(Page.Locator("#who-name")).ToHaveTextAsync("alice");
+        await Assertions.Expect(Page.Locator("#who-name")).ToHaveTextAsync(name);
     }
 
     /// <summary>The card of one write; its element id is the write's id (UUIDv5 of its idempotency key).</summary>

@@ -45,6 +45,7 @@ public class ClassifierServiceTests
     {
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         // Only the step log breaks (its table is gone); the cache, which holds the decision, still works.
         await _database.ScalarAsync<int>("ALTER TABLE classifier_steps RENAME TO classifier_steps_gone; SELECT 1");
 
@@ -66,6 +67,7 @@ public class ClassifierServiceTests
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
             new Dictionary<string, string?> { ["RabbitMq:ConcurrentMessageLimit"] = "8" });
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         var bus = classifier.Services.GetRequiredService<IBus>();
         var breaker = classifier.Services.GetRequiredService<LlmBreaker>();
         _llm.Mode = FakeLlmMode.ServerError;
@@ -136,6 +138,11 @@ public class ClassifierServiceTests
         Assert.That(escalation.GetProperty("detail").GetString(), Is.EqualTo("ticket text must be read from the CRM first"));
         Assert.That(_llm.CallCount, Is.EqualTo(2), "a classification and a draft; the ticket without text never reached the LLM");
         Assert.That((await classifier.Client.GetAsync("/tickets/generic/none/steps")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Described for API clients as ingest's and the writer's endpoints are (no token needed to read the document).
+        using var anonymousClient = new HttpClient { BaseAddress = classifier.Client.BaseAddress };
+        var openapi = await anonymousClient.GetStringAsync("/openapi/v1.json");
+        Assert.That(openapi, Does.Contain("/tickets/{source}/{externalId}/steps").And.Contain("\"401\"").And.Contain("\"404\""));
     }
 
     [Test]
@@ -169,6 +176,7 @@ public class ClassifierServiceTests
     {
         await using var classifier = await ClassifierHost.StartAsync(_broker, _database, llm: null);
         await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("R-1", "My invoice shows a double charge, please refund."));
         await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the classification");
         var c = ClassifierHost.Message(probe.Bodies.Single()).GetProperty("classification");

@@ -154,4 +154,16 @@ public class LlmClientTests
         Assert.That(urgent.EscalationKind, Is.EqualTo("urgent"));
         Assert.That(_classifier.Measured("agents.classifier.escalations", "reason=urgent"), Is.EqualTo(1));
     }
+
+    [Test]
+    public async Task An_unsure_rules_answer_while_the_llm_is_down_escalates_as_llm_down_with_the_figures()
+    {
+        _llm.Mode = FakeLlmMode.ServerError;
+        // No cue of any category: the rules are unsure, and with the LLM failing that is why a person looks.
+        var result = await _classifier.ClassifyAsync(InProcessClassifier.Ticket("down", "Hello", "Just wanted to say hi."));
+        Assert.That(result.Classification.ClassifiedBy, Is.EqualTo("rules"));
+        Assert.That(result.EscalationKind, Is.EqualTo("llm_down"));
+        Assert.That(result.EscalationReason, Does.StartWith("LLM unavailable, the rules answered: confidence ").And.Contain("below 0.70"));
+        Assert.That(_classifier.Measured("agents.classifier.escalations", "reason=llm_down"), Is.EqualTo(1));
+    }
 }

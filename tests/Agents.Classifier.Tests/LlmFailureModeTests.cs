@@ -19,6 +19,7 @@ public class LlmFailureModeTests
     private FakeLlmServer _llm = null!;
     private RunningService _classifier = null!;
     private BusProbe _probe = null!;
+    private BusProbe _escalations = null!;
 
     [OneTimeSetUp]
     public async Task Start()
@@ -32,12 +33,15 @@ public class LlmFailureModeTests
         _classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
             new Dictionary<string, string?> { ["Classifier:Breaker:ActiveThreshold"] = "100000" });
         _probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        // Stands in for the writer: escalations are published mandatory and need a queue bound to them.
+        _escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
     }
 
     [OneTimeTearDown]
     public async Task Stop()
     {
         if (_probe is not null) await _probe.DisposeAsync();
+        if (_escalations is not null) await _escalations.DisposeAsync();
         if (_classifier is not null) await _classifier.DisposeAsync();
         if (_llm is not null) await _llm.DisposeAsync();
         if (_broker is not null) await _broker.DisposeAsync();
@@ -62,7 +66,9 @@ public class LlmFailureModeTests
             await bus.Publish(new TicketReceived
             {
                 Source = "generic", ExternalId = $"{marker}-{i}", EventKind = "created", DeliveryId = $"d-{marker}-{i}",
-                Subject = "Export fails", Body = $"Ticket {marker} {i}: the nightly export fails with an error.", ReceivedAt = DateTimeOffset.UtcNow,
+                // The text differs per case in words the redactor keeps (it removes the random marker as a likely secret):
+                // the classifier caches answers by redacted text, and a cached answer would make no LLM call.
+                Subject = "Export fails", Body = $"Ticket {mode} number {i}: the nightly export fails with an error.", ReceivedAt = DateTimeOffset.UtcNow,
             });
 
         // A failure that escaped the fallback would be retried in memory for about 19 s, then moved to _error:
@@ -74,7 +80,7 @@ public class LlmFailureModeTests
         Assert.That(Mine().Select(m => m.GetProperty("classification").GetProperty("classifiedBy").GetString()), Is.All.EqualTo("rules"));
         Assert.That(Mine(), Has.Count.EqualTo(tickets), "one verdict per ticket");
         Assert.That(_llm.CallCount, Is.EqualTo(tickets), "exactly one LLM call per ticket: no retry of the message, no second attempt");
-        Assert.That(await _broker.QueueNamesAsync(), Has.None.EndsWith("_error"));
+        Assert.That(await _broker.DeadLetteredAsync(), Is.Zero, "nothing in an _error queue");
 
         List<System.Text.Json.JsonElement> Mine() => _probe.Bodies.Select(ClassifierHost.Message)
             .Where(m => m.GetProperty("externalId").GetString()!.StartsWith(marker, StringComparison.Ordinal)).ToList();

@@ -47,7 +47,7 @@ public class RuleBasedClassifierTests
     {
         var c = Rules.Classify("", body);
         Assert.That((c.Language, c.Priority), Is.EqualTo((language, "urgent")));
-        Assert.That(Pipeline.EscalationPolicy.For(c, 0.7)?.Kind, Is.EqualTo("urgent"));
+        Assert.That(Pipeline.EscalationPolicy.For(c, 0.7, llmConfigured: false)?.Kind, Is.EqualTo("urgent"));
     }
 
     [TestCase("Planned outage on Sunday night for the database upgrade, please confirm")]

@@ -17,6 +17,9 @@ public sealed class AgentsSystem : IAsyncDisposable
 {
     public const string ApproverToken = "alice-token-7f3a";
 
+    /// <summary>A second approver, for two people working the same page.</summary>
+    public const string SecondApproverToken = "bob-token-4e1c";
+
     /// <summary>The operator's token for ingest's quarantine and the classifier's step log.</summary>
     public const string OperatorToken = "olga-operator-token-2c9d";
 
@@ -36,7 +39,8 @@ public sealed class AgentsSystem : IAsyncDisposable
     public RunningService Classifier { get; }
     public RunningService Ingest { get; }
 
-    public static async Task<AgentsSystem> StartAsync()
+    /// <param name="bulkGuardOff">True: no bulk review, for a replay whose hundreds of writes a minute are the point.</param>
+    public static async Task<AgentsSystem> StartAsync(bool bulkGuardOff = false)
     {
         var broker = await IsolatedBroker.CreateAsync();
         var database = await IsolatedDatabase.CreateAsync();
@@ -46,8 +50,10 @@ public sealed class AgentsSystem : IAsyncDisposable
             ConnectionString = database.ConnectionString,
             ApproverName = "alice",
             ApproverToken = ApproverToken,
+            BulkGuardOff = bulkGuardOff,
             IngestExtras = new Dictionary<string, string?> { ["Ingest:Operators:0:Name"] = "olga", ["Ingest:Operators:0:Token"] = OperatorToken },
             ClassifierExtras = new Dictionary<string, string?> { ["Classifier:Operators:0:Name"] = "olga", ["Classifier:Operators:0:Token"] = OperatorToken },
+            WriterExtras = new Dictionary<string, string?> { ["Approvers:1:Name"] = "bob", ["Approvers:1:Token"] = SecondApproverToken },
         };
         var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));

@@ -48,15 +48,27 @@ public class AgentsToolTests
         var held = await Eventually.Until(async () => JsonArray((await RunAsync("approvals", "list", "--json")).Output),
             writes => writes.Any(w => Key(w) == approveKey) && writes.Any(w => Key(w) == rejectKey), TimeSpan.FromSeconds(30), "both writes to be held");
         var approveId = held.Single(w => Key(w) == approveKey).GetProperty("id").GetString()!;
+        var version = held.Single(w => Key(w) == approveKey).GetProperty("contentHash").GetString()![..12];
         var rejectId = held.Single(w => Key(w) == rejectKey).GetProperty("id").GetString()!;
 
         var table = await RunAsync("approvals", "list");
         Assert.That(table.Code, Is.Zero, table.Error);
-        Assert.That(table.Output, Does.Contain(approveId).And.Contain("generic/T-CLI-A").And.Contain("AwaitingApproval").And.Contain("priority=medium"));
+        Assert.That(table.Output, Does.Contain(approveId).And.Contain("generic/T-CLI-A").And.Contain("AwaitingApproval").And.Contain("priority=medium").And.Contain(version));
         var shown = await RunAsync("approvals", "show", approveId);
         Assert.That(JsonDocument.Parse(shown.Output).RootElement.GetProperty("write").GetProperty("idempotencyKey").GetString(), Is.EqualTo(approveKey));
 
-        var approved = await RunAsync("approvals", "approve", approveId, "--reason", "looks right");
+        // An approval names the version the person reviewed: none, too short or another one, and nothing is sent.
+        var unnamed = await RunAsync("approvals", "approve", approveId);
+        Assert.That((unnamed.Code, unnamed.Error), Is.EqualTo((2, "Option '--version' is required.\n\n")), "a usage error, as for any missing argument");
+        var stale = await RunAsync("approvals", "approve", approveId, "--version", "0123456789ab");
+        Assert.That((stale.Code, stale.Error), Is.EqualTo((1, $"You reviewed version 0123456789ab; the write is now version {version}. " +
+            $"Nothing was sent: review it again (agents approvals show {approveId}) and decide on what you saw.\n")));
+        var tooShort = await RunAsync("approvals", "approve", approveId, "--version", version[..4]);
+        Assert.That(tooShort.Code, Is.EqualTo(1));
+        Assert.That(JsonDocument.Parse((await RunAsync("approvals", "show", approveId)).Output).RootElement.GetProperty("write").GetProperty("state").GetString(),
+            Is.EqualTo("AwaitingApproval"), "no refused approval reached the writer");
+
+        var approved = await RunAsync("approvals", "approve", approveId, "--version", version, "--reason", "looks right");
         Assert.That((approved.Code, approved.Output), Is.EqualTo((0, $"{approveId}: approve published; the saga carries it out (agents approvals show {approveId}).\n")));
         var rejected = await RunAsync("approvals", "reject", rejectId, "--reason", "not this one");
         Assert.That(rejected.Code, Is.Zero, rejected.Error);
@@ -67,8 +79,9 @@ public class AgentsToolTests
         Assert.That(rejectedWrite.GetProperty("write").GetProperty("decisionReason").GetString(), Is.EqualTo("not this one"));
         Assert.That(await _system.Database.ScalarAsync<long>($"SELECT count(*) FROM crm_journal WHERE \"IdempotencyKey\" = '{approveKey}'"), Is.EqualTo(1));
 
-        var again = await RunAsync("approvals", "approve", approveId);
-        Assert.That((again.Code, again.Error), Is.EqualTo((1, "writer answered 409: Cannot approve: the write is Applied. Only a write awaiting approval can be decided.\n")));
+        // The same decision on the same version again: confirmed, nothing sent to the saga.
+        var again = await RunAsync("approvals", "approve", approveId, "--version", version);
+        Assert.That((again.Code, again.Output), Is.EqualTo((0, $"{approveId}: Already decided this way; nothing changed. (state Applied)\n")), again.Error);
         var stranger = await RunAsync("approvals", "list", "--token", "not-an-approver");
         Assert.That((stranger.Code, stranger.Output), Is.EqualTo((1, "")));
         Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
@@ -78,10 +91,13 @@ public class AgentsToolTests
     }
 
     [Test]
-    public async Task Quarantine_lists_shows_and_replays_a_refused_body_only_when_forced_then_steps_shows_what_the_classifier_did()
+    public async Task Quarantine_lists_shows_and_replays_a_refused_signed_body_then_steps_shows_what_the_classifier_did()
     {
         var body = Tickets.Billing("T-CLI-Q");
-        var refused = await _system.Ingest.Client.PostAsync("/webhooks/generic", new StringContent(body, Encoding.UTF8, "text/plain"));
+        // Only a delivery that proved its sender is kept (strangers cost nothing): a signed body with the wrong media type.
+        var signed = SignedWebhooks.Generic("/webhooks/generic", body, "msg_cli_q");
+        signed.Content = new StringContent(body, Encoding.UTF8, "text/plain");
+        var refused = await _system.Ingest.Client.SendAsync(signed);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.UnsupportedMediaType));
 
         var listed = JsonArray((await RunAsync("quarantine", "list", "--reason", "unsupported_media_type", "--json")).Output);
@@ -91,11 +107,8 @@ public class AgentsToolTests
         var table = await RunAsync("quarantine", "list");
         Assert.That(table.Output, Does.Contain("unsupported_media_type").And.Contain("generic"));
 
-        var unforced = await RunAsync("quarantine", "replay", id);
-        Assert.That((unforced.Code, unforced.Error), Is.EqualTo((1, "ingest answered 409: This body was refused before its signature was checked. " +
-            "Replay it only if you know where it came from: POST …/replay?force=true (recorded with your name).\n")));
-        var forced = await RunAsync("quarantine", "replay", id, "--force");
-        Assert.That((forced.Code, forced.Output), Is.EqualTo((0, $"{id}: 202, published 1, duplicates 0\n")), forced.Error);
+        var replayed = await RunAsync("quarantine", "replay", id);
+        Assert.That((replayed.Code, replayed.Output), Is.EqualTo((0, $"{id}: 202, published 1, duplicates 0\n")), replayed.Error);
         var stranger = await RunAsync("quarantine", "list", "--token", "not-an-operator");
         Assert.That(stranger.Code, Is.EqualTo(1));
         Assert.That(stranger.Error, Does.StartWith("ingest answered 401"));
@@ -135,6 +148,37 @@ public class AgentsToolTests
         var wrong = await RunAsync(Environment(secret: "whsec_" + Convert.ToBase64String(new byte[24])), args);
         Assert.That(wrong.Code, Is.EqualTo(1), "not every ticket got in");
         Assert.That(await File.ReadAllTextAsync(report), Does.Contain("| refused | 2 |").And.Contain("| cli-replay-1 | refused | 401 | 1 |"), wrong.Error);
+    }
+
+    [Test]
+    public async Task Escalations_lists_claims_and_closes_and_another_approvers_claim_is_refused_naming_the_holder()
+    {
+        var urgent = Tickets.Generic("T-CLI-ESC", "Production down", "URGENT: production is down, nobody can work since this morning.");
+        Assert.That((await _system.SendGenericAsync(urgent, "msg_cli_esc")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var listed = await Eventually.Until(async () => JsonArray((await RunAsync("escalations", "list", "--reason", "urgent", "--json")).Output),
+            rows => rows.Any(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC"), TimeSpan.FromSeconds(30), "the escalation in the inbox");
+        var id = listed.Single(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var table = await RunAsync("escalations", "list");
+        Assert.That(table.Code, Is.Zero, table.Error);
+        Assert.That(table.Output, Does.Contain("generic/T-CLI-ESC").And.Contain("urgent").And.Contain("open").And.Contain("Production down"));
+        Assert.That(JsonArray((await RunAsync("escalations", "list", "--reason", "no_text", "--json")).Output)
+            .Any(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC"), Is.False, "the reason filter");
+
+        var claimed = await RunAsync("escalations", "claim", id);
+        Assert.That((claimed.Code, claimed.Output), Is.EqualTo((0, $"{id}: claimed by alice (no link to the CRM)\n")));
+        var bobs = await RunAsync("escalations", "claim", id, "--token", AgentsSystem.SecondApproverToken);
+        Assert.That(bobs.Code, Is.EqualTo(1));
+        Assert.That(bobs.Error, Does.StartWith("writer answered 409: Claimed by alice."));
+        var noNote = await RunAsync("escalations", "close", id);
+        Assert.That(noNote.Code, Is.EqualTo(2), "--note is required");
+
+        var closed = await RunAsync("escalations", "close", id, "--note", "called the customer");
+        Assert.That((closed.Code, closed.Output), Is.EqualTo((0, $"{id}: closed by alice\n")));
+        var shown = JsonDocument.Parse((await RunAsync("escalations", "show", id)).Output).RootElement;
+        Assert.That((shown.GetProperty("state").GetString(), shown.GetProperty("closeNote").GetString()), Is.EqualTo(("closed", "called the customer")));
+        var stranger = await RunAsync("escalations", "list", "--token", "not-a-token");
+        Assert.That(stranger.Error, Does.StartWith("writer answered 401"));
     }
 
     private sealed record ToolRun(int Code, string Output, string Error);

@@ -17,7 +17,7 @@ public partial class ComposeFileTests
 
     /// <summary>What an operator must set before compose starts anything (each <c>${VAR:?…}</c> in the file).</summary>
     private static readonly string[] Secrets =
-        ["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "GENERIC_WEBHOOK_SECRET", "OPERATOR_TOKEN", "APPROVER_TOKEN", "DASHBOARD_TOKEN", "OTLP_API_KEY"];
+        ["POSTGRES_PASSWORD", "RABBITMQ_PASSWORD", "RABBITMQ_ERLANG_COOKIE", "GENERIC_WEBHOOK_SECRET", "OPERATOR_TOKEN", "APPROVER_TOKEN", "DASHBOARD_TOKEN", "OTLP_API_KEY"];
 
     private static readonly string ComposeFile = Path.Combine(RepositoryPaths.Root, "docker-compose.yml");
     private static readonly string EnvExample = Path.Combine(RepositoryPaths.Root, ".env.example");
@@ -175,9 +175,9 @@ public partial class ComposeFileTests
         }
     }
 
-    private Dictionary<string, string> EnvironmentOf(string service)
+    private Dictionary<string, string> EnvironmentOf(string service, string? config = null)
     {
-        var block = "\n" + Block(service);
+        var block = "\n" + Block(service, config);
         var env = Regex.Match(block, @"\n    environment:\n((?:      .*\n)+)");
         Assert.That(env.Success, $"{service} has no environment");
         return env.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -185,10 +185,10 @@ public partial class ComposeFileTests
             .ToDictionary(p => p[0], p => p.Length > 1 ? p[1].Trim() : "");
     }
 
-    /// <summary>The rendered block of one service (two-space indented under services:).</summary>
-    private string Block(string service)
+    /// <summary>The rendered block of one service (two-space indented under services:), of the shipped config or <paramref name="config"/>.</summary>
+    private string Block(string service, string? config = null)
     {
-        var match = Regex.Match(_config, $@"\n  {service}:\n((?:    .*\n|      .*\n)+)");
+        var match = Regex.Match(config ?? _config, $@"\n  {service}:\n((?:    .*\n|      .*\n)+)");
         Assert.That(match.Success, $"no service {service} in docker-compose.yml");
         return match.Groups[1].Value;
     }
@@ -203,10 +203,10 @@ public partial class ComposeFileTests
         return ExternalTool.RunAsync(file, arguments, "Debian package docker-compose, --no-install-recommends", environment: env);
     }
 
-    [GeneratedRegex("(SECRET|TOKEN|PASSWORD|API_KEY)$")]
+    [GeneratedRegex("(SECRET|TOKEN|PASSWORD|API_KEY|COOKIE)$")]
     private static partial Regex SecretVariable();
 
     /// <summary>A compose line setting a secret: a secret-named key, a password in a connection string, an OTLP key header.</summary>
-    [GeneratedRegex("^[A-Za-z_]*(Secret|Token|Password|ApiKey|PASS|PASSWORD|BROWSERTOKEN|APIKEY|HEADERS):|Password=", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("^[A-Za-z_]*(Secret|Token|Password|ApiKey|PASS|PASSWORD|BROWSERTOKEN|APIKEY|HEADERS|COOKIE):|Password=", RegexOptions.IgnoreCase)]
     private static partial Regex SecretSetting();
 }

@@ -43,10 +43,12 @@ public class WalkingSkeletonTests
             n => n == 1, TimeSpan.FromSeconds(30), "the journal row");
         await Eventually.Until(() => _system.WritesAsync("Applied"), w => w.Count == 1, TimeSpan.FromSeconds(30), "the saga to reach Applied");
 
-        // Approving an applied write is refused with the reason, and still one row.
+        // Approving the applied version again confirms it and changes nothing; another version is refused with the reason.
         var again = await _system.Writer.Client.ApproveAsync(id, "again");
-        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await again.Content.ReadAsStringAsync(), Does.Contain("Applied"));
+        var other = await _system.Writer.Client.PostAsJsonAsync($"/approvals/{id}/approve", new { contentHash = new string('0', 64) });
+        Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
         await Task.Delay(1000);
         Assert.That(await _system.Database.ScalarAsync<long>("SELECT count(*) FROM crm_journal"), Is.EqualTo(1));
 

@@ -8,11 +8,17 @@ namespace Agents.Faults.Tests;
 /// <summary>
 /// One queue of the fixture's broker as the management API reports it (its figures lag up to ~5 s):
 /// messages in it now, and <paramref name="Activity"/>, the messages ever published to it plus those delivered from
-/// it (unchanged between two readings = nothing passed through in between, however quickly).
+/// it (unchanged between two readings = nothing passed through in between, however quickly). In a cluster:
+/// <paramref name="Leader"/>, the node that leads it (a quorum queue) or holds it (a classic one), and for a quorum
+/// queue its <paramref name="Members"/> and how many of them are <paramref name="Online"/>.
 /// </summary>
-public sealed record QueueDepth(string Name, int Ready, int Unacknowledged, long Activity = 0)
+public sealed record QueueDepth(string Name, int Ready, int Unacknowledged, long Activity = 0, string? Leader = null,
+    int Members = 0, int Online = 0)
 {
     public int Messages => Ready + Unacknowledged;
+
+    /// <summary>A quorum queue with a member offline (its node down, or back and not yet caught up).</summary>
+    public bool MissingMembers => Online < Members;
 
     /// <summary>Where MassTransit puts what it gave up on (<c>_error</c>) or what no consumer took (<c>_skipped</c>).</summary>
     public bool IsDeadLetter => Name.EndsWith("_error", StringComparison.Ordinal) || Name.EndsWith("_skipped", StringComparison.Ordinal);
@@ -27,11 +33,13 @@ public sealed record DeadLetter(string Queue, string? Ticket, string? MessageTyp
 /// <summary>
 /// The fixture broker's queues through the management API (on the AMQP port + 10000): how deep each is, so a scenario
 /// can wait until the system is quiet rather than stop at the first moment its books look right, and what sits in
-/// the dead-letter queues, so a failure names the messages that were given up on.
+/// the dead-letter queues, so a failure names the messages that were given up on. A cluster's API answers on every
+/// node for all of them: asked on the first node that answers, so a node down does not blind the test.
 /// </summary>
-public sealed class BrokerQueues(int managementPort) : IDisposable
+public sealed class BrokerQueues(IReadOnlyList<int> managementPorts) : IDisposable
 {
-    private readonly HttpClient _http = CreateClient(managementPort);
+    private readonly HttpClient[] _nodes = managementPorts.Select(CreateClient).ToArray();
+    private int _answering;
 
     /// <summary>The queues now, or null while the broker (or its management plugin) does not answer.</summary>
     public async Task<IReadOnlyList<QueueDepth>?> TryDepthsAsync()
@@ -61,15 +69,46 @@ public sealed class BrokerQueues(int managementPort) : IDisposable
 
     public async Task<IReadOnlyList<QueueDepth>> DepthsAsync()
     {
-        using var response = await _http.GetAsync("queues/%2F");
-        response.EnsureSuccessStatusCode();
+        using var response = await SendAsync(http => http.GetAsync("queues/%2F"));
         var queues = await response.Content.ReadFromJsonAsync<JsonElement>();
         return queues.EnumerateArray().Select(q =>
         {
             var stats = q.TryGetProperty("message_stats", out var s) ? s : default;
             return new QueueDepth(q.GetProperty("name").GetString()!, Number(q, "messages_ready"), Number(q, "messages_unacknowledged"),
-                Number(stats, "publish") + Number(stats, "deliver_get") + Number(stats, "redeliver"));
+                Number(stats, "publish") + Number(stats, "deliver_get") + Number(stats, "redeliver"),
+                Text(q, "leader") ?? Text(q, "node"), Count(q, "members"), Count(q, "online"));
         }).ToList();
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static int Count(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value.GetArrayLength() : 0;
+
+    /// <summary>The request on the node that answered last, else on the next ones in turn; the last failure if none answers.</summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpClient, Task<HttpResponseMessage>> request)
+    {
+        var first = Volatile.Read(ref _answering);
+        for (var i = 0; ; i++)
+        {
+            var node = (first + i) % _nodes.Length;
+            try
+            {
+                var response = await request(_nodes[node]);
+                if (!response.IsSuccessStatusCode)
+                {
+                    response.Dispose();
+                    throw new HttpRequestException($"management API on node {node}: {(int)response.StatusCode}", null, response.StatusCode);
+                }
+                Volatile.Write(ref _answering, node);
+                return response;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && i < _nodes.Length - 1)
+            {
+                // that node is down (or its API still starting): the next one
+            }
+        }
     }
 
     private static int Number(JsonElement element, string name) =>
@@ -87,9 +126,8 @@ public sealed class BrokerQueues(int managementPort) : IDisposable
         var letters = new List<DeadLetter>();
         foreach (var queue in (await DepthsAsync()).Where(q => q.IsDeadLetter && q.Messages > 0))
         {
-            using var response = await _http.PostAsJsonAsync($"queues/%2F/{Uri.EscapeDataString(queue.Name)}/get",
-                new { count = limit, ackmode = "ack_requeue_true", encoding = "auto", truncate = 100_000 });
-            response.EnsureSuccessStatusCode();
+            using var response = await SendAsync(http => http.PostAsJsonAsync($"queues/%2F/{Uri.EscapeDataString(queue.Name)}/get",
+                new { count = limit, ackmode = "ack_requeue_true", encoding = "auto", truncate = 100_000 }));
             foreach (var message in (await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray())
                 letters.Add(Parse(queue.Name, message));
         }
@@ -133,5 +171,9 @@ public sealed class BrokerQueues(int managementPort) : IDisposable
         return http;
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+            node.Dispose();
+    }
 }

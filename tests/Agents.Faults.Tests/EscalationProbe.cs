@@ -15,33 +15,39 @@ public sealed record EscalationSeen(string ExternalId, string? MessageId, string
 
 /// <summary>
 /// Records the tickets the classifier escalated (the outcome that leaves no saga row): a durable queue of the test's
-/// own bound to MassTransit's TicketEscalated exchange, so it keeps what arrives across broker restarts. Read it by
-/// draining; each drain uses a fresh connection, so a restarted broker in between does no harm. Every message is
-/// kept, so a failure can show each copy (which message, what decided it).
+/// own bound to MassTransit's TicketEscalated exchange, so it keeps what arrives across broker restarts, and a quorum
+/// queue, so in a cluster it keeps it across the loss of a node too. Read it by draining; each drain uses a fresh
+/// connection to the first node that answers, so a restarted broker or a lost node in between does no harm. Every
+/// message is kept, so a failure can show each copy (which message, what decided it).
 /// </summary>
-public sealed class EscalationProbe(ConnectionFactory factory)
+public sealed class EscalationProbe(ConnectionFactory factory, IReadOnlyList<AmqpTcpEndpoint> nodes)
 {
     public const string Queue = "faults-probe-ticket-escalated";
     private const string Exchange = "Agents.Contracts:TicketEscalated";
     private readonly Dictionary<string, int> _escalations = new(StringComparer.Ordinal);
     private readonly List<EscalationSeen> _seen = [];
 
-    public static async Task<EscalationProbe> StartAsync(int amqpPort)
+    public static async Task<EscalationProbe> StartAsync(IReadOnlyList<int> amqpPorts)
     {
-        var factory = new ConnectionFactory { HostName = "127.0.0.1", Port = amqpPort, UserName = "guest", Password = "guest" };
-        await using var connection = await factory.CreateConnectionAsync();
+        var factory = new ConnectionFactory { UserName = "guest", Password = "guest" };
+        var nodes = amqpPorts.Select(p => new AmqpTcpEndpoint("127.0.0.1", p)).ToList();
+        var probe = new EscalationProbe(factory, nodes);
+        await using var connection = await probe.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         // Same declaration as MassTransit's, so whichever side comes first, both agree.
         await channel.ExchangeDeclareAsync(Exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false,
+            arguments: new Dictionary<string, object?> { ["x-queue-type"] = "quorum" });
         await channel.QueueBindAsync(Queue, Exchange, "");
-        return new EscalationProbe(factory);
+        return probe;
     }
+
+    private Task<IConnection> ConnectAsync() => factory.CreateConnectionAsync(nodes);
 
     /// <summary>Escalation messages seen per ticket id (more than one = the same escalation redelivered).</summary>
     public async Task<IReadOnlyDictionary<string, int>> DrainAsync()
     {
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await ConnectAsync();
         await using var channel = await connection.CreateChannelAsync();
         while (await channel.BasicGetAsync(Queue, autoAck: true) is { } message)
         {

@@ -10,21 +10,27 @@ namespace Agents.Faults.Tests;
 /// One run: a stream of signed webhooks (20% repeated deliveries) sent like a CRM sends them, a fault injected once a
 /// share of them is through, then a bounded wait until every accepted ticket has its outcome and the system is at rest.
 /// </summary>
-public sealed class FaultScenario(FaultSystem system, string prefix)
+/// <param name="tickets">Unique tickets of this run; <see cref="Tickets"/> unless a test sizes its own.</param>
+public sealed class FaultScenario(FaultSystem system, string prefix, int? tickets = null)
 {
     /// <summary>
     /// Unique tickets per scenario; deliveries are 25% more (1,500 webhooks). Sized for the CI budget on 2 cores;
     /// AGENTS_FAULTS_TICKETS overrides.
     /// </summary>
-    public static int Tickets { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("AGENTS_FAULTS_TICKETS"), out var n) ? n : 1200;
+    public static int Tickets { get; } = TicketsOr(1200);
+
+    /// <summary>AGENTS_FAULTS_TICKETS when set, else <paramref name="fallback"/> (a test's own CI size).</summary>
+    public static int TicketsOr(int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable("AGENTS_FAULTS_TICKETS"), out var n) ? n : fallback;
 
     /// <summary>
-    /// How long sending, and then settling, may each take: 4 minutes for the default 1,200 tickets (settling took
-    /// 10 s to 3 min on 2 cores shared with other builds), in proportion for a larger stream, so AGENTS_FAULTS_TICKETS
-    /// changes the work, not what counts as too slow.
+    /// How long sending, and then settling, may each take: 4 minutes for 1,200 tickets or fewer (settling took 10 s to
+    /// 3 min on 2 cores shared with other builds), in proportion for a larger stream, so AGENTS_FAULTS_TICKETS changes
+    /// the work, not what counts as too slow.
     /// </summary>
-    public static TimeSpan Budget { get; } = TimeSpan.FromMinutes(4 * Math.Max(1.0, Tickets / 1200.0));
+    public TimeSpan Budget => TimeSpan.FromMinutes(4 * Math.Max(1.0, TicketCount / 1200.0));
+
+    private int TicketCount => tickets ?? Tickets;
 
     /// <summary>
     /// How long PostgreSQL stays down in the outage scenario: 3 minutes, well past the ~19 s of in-memory retries (so
@@ -37,17 +43,23 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
     /// <summary>The run's name, and the prefix of its ticket ids (<c>{prefix}-{n}</c>).</summary>
     public string Prefix => prefix;
 
+    /// <param name="sendOver">
+    /// Null: every delivery as fast as the sender goes (the system works off the backlog after the fault). Set: the
+    /// deliveries spread over this long (<see cref="SpreadDeliveries"/>), so they keep arriving through a fault that
+    /// takes a while.
+    /// </param>
     public async Task<ScenarioOutcome> RunAsync(Func<Task> fault, double faultAfterShare = 0.3,
-        TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null)
+        TimeSpan? sendTimeout = null, TimeSpan? settleTimeout = null, TimeSpan? sendOver = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var deliveries = TicketDeliveries.Create(prefix, Tickets);
+        var startedAt = DateTimeOffset.UtcNow;
+        var deliveries = TicketDeliveries.Create(prefix, TicketCount);
         var llmBefore = system.Llm.CallCount;
         var sender = new WebhookSender(system.IngestUrls,
             (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15,
             recordAttempts: true);
         using var sendCts = new CancellationTokenSource(sendTimeout ?? Budget);
-        var sending = sender.SendAsync(deliveries, sendCts.Token);
+        var sending = sendOver is { } spread ? SpreadDeliveries.SendAsync(sender, deliveries, spread, sendCts.Token) : sender.SendAsync(deliveries, sendCts.Token);
 
         var faultAt = (int)(deliveries.Count * faultAfterShare);
         while (sender.Completed < faultAt && !sending.IsCompleted)
@@ -72,6 +84,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix)
                     await WriteLedger.ReadAsync(system.ConnectionString, prefix), system.Llm.CallCount - llmBefore,
                     sender.Retries, autoApproval: true, last ? OfThisRun(await system.Queues.TryDeadLettersAsync()) : null)
                 {
+                    StartedAt = startedAt,
                     CameToRest = atRest,
                     Busy = quiet.Busy,
                 };

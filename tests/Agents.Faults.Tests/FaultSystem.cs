@@ -5,8 +5,9 @@ using Npgsql;
 namespace Agents.Faults.Tests;
 
 /// <summary>
-/// Everything a fault scenario runs against: its own broker and database (so they can be restarted), the services as
-/// separate processes (2 ingest, 2 classifier, 2 writer), the fake LLM, and the escalation probe.
+/// Everything a fault scenario runs against: its own broker and database (so they can be restarted; one of each, or
+/// a RabbitMQ cluster and a PostgreSQL primary with its standby), the services as separate processes (2 ingest,
+/// 2 classifier, 2 writer) connected to every node and server, the fake LLM, and the escalation probe.
 /// </summary>
 public sealed class FaultSystem : IAsyncDisposable
 {
@@ -16,7 +17,7 @@ public sealed class FaultSystem : IAsyncDisposable
     private FaultSystem(ThrowawayServers servers, FakeLlmServer llm, EscalationProbe escalations, SystemLauncher launcher, string logDirectory)
     {
         Servers = servers;
-        Queues = new BrokerQueues(servers.ManagementPort);
+        Queues = new BrokerQueues(servers.Broker.ManagementPorts);
         Llm = llm;
         Escalations = escalations;
         Launcher = launcher;
@@ -31,9 +32,12 @@ public sealed class FaultSystem : IAsyncDisposable
     public string LogDirectory { get; }
     public string ConnectionString => Servers.ConnectionString(Database);
 
-    public static async Task<FaultSystem> StartAsync(int ingest = 2, int classifier = 2, int writer = 2)
+    /// <param name="rabbitNodes">1, or the nodes of a RabbitMQ cluster.</param>
+    /// <param name="standby">A PostgreSQL standby beside the primary.</param>
+    public static async Task<FaultSystem> StartAsync(int rabbitNodes = 1, bool standby = false)
     {
-        var servers = await ThrowawayServers.StartAsync();
+        const int ingest = 2, classifier = 2, writer = 2;
+        var servers = await ThrowawayServers.StartAsync(rabbitNodes, standby);
         FakeLlmServer? llm = null;
         try
         {
@@ -41,13 +45,13 @@ public sealed class FaultSystem : IAsyncDisposable
             // The fake LLM answers like the rules would on these tickets: urgent ones stay urgent (and escalate).
             llm = await FakeLlmServer.StartAsync(request => FakeLlmServer.ClassificationJson(
                 priority: request.UserText.Contains("urgent", StringComparison.OrdinalIgnoreCase) ? "urgent" : "medium"));
-            var escalations = await EscalationProbe.StartAsync(servers.AmqpPort);
+            var escalations = await EscalationProbe.StartAsync(servers.Broker.AmqpPorts);
             var policy = Path.Combine(servers.Directory, "auto-approve-policy.json");
             await File.WriteAllTextAsync(policy, AutoApprovePolicy);
             var logs = Path.Combine(TestLogRoot, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
             var settings = new SystemSettings
             {
-                Broker = SystemSettings.BrokerAt("127.0.0.1", servers.AmqpPort),
+                Broker = SystemSettings.BrokerAt(servers.Broker.HostSetting, servers.Broker.AmqpPorts[0]),
                 ConnectionString = servers.ConnectionString(Database),
                 LogLevel = "Warning",
                 ApproverName = "faults",
@@ -94,13 +98,17 @@ public sealed class FaultSystem : IAsyncDisposable
         ["Redelivery:Delays:2"] = "00:00:30",
     };
 
-    /// <summary>Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM.</summary>
+    /// <summary>
+    /// Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM; and the
+    /// escalation's hand-over write, auto-approved as shipped.
+    /// </summary>
     private const string AutoApprovePolicy = """
         {
           "permissions": {
             "write:set-priority": { "allowed": true, "requires_approval": false },
             "write:add-tags": { "allowed": true, "requires_approval": false },
-            "write:set-category": { "allowed": true, "requires_approval": false }
+            "write:set-category": { "allowed": true, "requires_approval": false },
+            "write:escalate": { "allowed": true, "requires_approval": false }
           }
         }
         """;

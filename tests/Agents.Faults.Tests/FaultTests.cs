@@ -34,7 +34,7 @@ public sealed class FaultTests
     public async Task Broker_restart_in_the_middle_loses_nothing()
     {
         var scenario = Scenario("broker");
-        var outcome = await scenario.RunAsync(() => RestartAsync(_system.Servers.StopRabbitMqAsync, _system.Servers.StartRabbitMqAsync));
+        var outcome = await scenario.RunAsync(() => RestartAsync(_system.Servers.Broker.StopAsync, _system.Servers.Broker.StartAsync));
         await AssertHeldAsync(scenario, outcome);
     }
 
@@ -50,7 +50,7 @@ public sealed class FaultTests
         var outcome = await scenario.RunAsync(async () =>
         {
             TestContext.Progress.WriteLine($"PostgreSQL down for {FaultScenario.PostgresOutage}");
-            await RestartAsync(_system.Servers.StopPostgresAsync, _system.Servers.StartPostgresAsync, FaultScenario.PostgresOutage);
+            await RestartAsync(() => _system.Servers.Database.StopAsync(), _system.Servers.Database.StartAsync, FaultScenario.PostgresOutage);
             Npgsql.NpgsqlConnection.ClearAllPools(); // the test's own connections died with the server
         });
         await AssertHeldAsync(scenario, outcome);
@@ -99,41 +99,5 @@ public sealed class FaultTests
 
     private FaultScenario Scenario(string name) => new(_system, $"{name}{DateTime.UtcNow:HHmmss}");
 
-    /// <summary>
-    /// The checks of every scenario. When any fails, the failure report (every row about each offending ticket) goes
-    /// to a file beside the instance logs (attached to the result) and, for the first tickets, into the test output.
-    /// </summary>
-    private async Task AssertHeldAsync(FaultScenario scenario, ScenarioOutcome outcome)
-    {
-        var offenders = outcome.Offenders();
-        var why = outcome.Explain();
-        if (offenders.Count > 0 || outcome.DeadLetters.Count > 0 || !outcome.CameToRest || outcome.LlmCalls > outcome.LlmCallLimit)
-        {
-            // Once in the output (the assertion messages would repeat it per failed check), in full in the file.
-            try
-            {
-                var (report, path) = await FailureReport.WriteAsync(_system, scenario.Prefix, outcome, offenders);
-                TestContext.AddTestAttachment(path, "tickets that failed a check, with every row seen for them");
-                TestContext.Out.WriteLine(report);
-                why += $"offending tickets, row by row: in the test output and {path}\n";
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
-            {
-                // The checks below still decide; the report's own failure must not hide them.
-                why += $"the failure report could not be written: {e.Message}\n";
-            }
-        }
-        Assert.Multiple(() =>
-        {
-            Assert.That(outcome.CameToRest, Is.True, "the system came to rest (no message left that could change an outcome) before the books were checked\n" + why);
-            Assert.That(outcome.AcceptedTickets, Is.EquivalentTo(outcome.UniqueTickets), "every ticket accepted in the end\n" + why);
-            Assert.That(outcome.FinalRefusals, Is.Empty, "no delivery refused for good\n" + why);
-            Assert.That(outcome.OutcomeByTicket().Where(o => o.Value is not ("escalated" or "applied")).Select(o => $"{o.Key}: {o.Value}"),
-                Is.Empty, "every accepted ticket has exactly one outcome, nothing lost\n" + why);
-            Assert.That(outcome.AppliedTwice, Is.Empty, "no CRM write applied twice\n" + why);
-            Assert.That(outcome.JournalMismatches, Is.Empty, "journal = applied writes, key for key\n" + why);
-            Assert.That(outcome.DeadLetters.Select(d => d.ToString()), Is.Empty, "nothing given up on (no message in an _error or _skipped queue)\n" + why);
-            Assert.That(outcome.LlmCalls, Is.LessThanOrEqualTo(outcome.LlmCallLimit), "LLM calls: no retry storm\n" + why);
-        });
-    }
+    private Task AssertHeldAsync(FaultScenario scenario, ScenarioOutcome outcome) => OutcomeAssertions.AssertHeldAsync(_system, scenario, outcome);
 }

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Agents.Faults.Tests;
 
 /// <summary>
-/// The instances' log lines (JSON console format, Warning and above in fault runs) that name one of a run's tickets:
-/// retries, dead letters, step logs that could not be written. They are the only trace of what a service did when
+/// The instances' log lines (one per entry, compact or JSON; Warning and above in fault runs) that name one of a
+/// run's tickets: retries, dead letters, step logs that could not be written. They are the only trace of what a service did when
 /// its database was the thing that failed.
 /// </summary>
 public static class InstanceLogs

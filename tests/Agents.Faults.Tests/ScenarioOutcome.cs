@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Agents.Webhooks;
 
 namespace Agents.Faults.Tests;
@@ -8,7 +10,7 @@ namespace Agents.Faults.Tests;
 /// The books of one scenario: what the sender got accepted, set against what came out (escalations seen on the bus,
 /// writes in the saga table and the CRM journal, messages given up on in dead-letter queues), ticket by ticket.
 /// </summary>
-public sealed class ScenarioOutcome(
+public sealed partial class ScenarioOutcome(
     IReadOnlyList<WebhookDelivery> deliveries,
     IReadOnlyList<DeliveryResult> results,
     IReadOnlyDictionary<string, int> escalations,
@@ -50,12 +52,39 @@ public sealed class ScenarioOutcome(
     /// <summary>What kept the system from rest at the last reading (<see cref="QuietWatch.Busy"/>).</summary>
     public IReadOnlyList<string> Busy { get; init; } = [];
 
+    /// <summary>When the run started: the sender's attempt log writes times of day, read against it.</summary>
+    public DateTimeOffset StartedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Every attempt the sender recorded that was answered <paramref name="status"/>: when the answer came and which
+    /// ingest instance gave it, in time order.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, string Instance)> Answers(HttpStatusCode status) => results
+        .SelectMany(r => r.AttemptLog ?? [])
+        .Select(line => AttemptLine().Match(line))
+        .Where(m => m.Success && int.Parse(m.Groups["status"].Value, CultureInfo.InvariantCulture) == (int)status)
+        .Select(m => (At(TimeSpan.ParseExact(m.Groups["time"].Value, @"hh\:mm\:ss\.fff", CultureInfo.InvariantCulture)), m.Groups["instance"].Value))
+        .OrderBy(a => a.Item1)
+        .ToList();
+
+    /// <summary>A time of day of the attempt log as a moment of this run (a run may pass midnight).</summary>
+    private DateTimeOffset At(TimeSpan timeOfDay)
+    {
+        var at = new DateTimeOffset(StartedAt.UtcDateTime.Date + timeOfDay, TimeSpan.Zero);
+        return at < StartedAt - TimeSpan.FromMinutes(1) ? at.AddDays(1) : at;
+    }
+
+    /// <summary>A line of <see cref="DeliveryResult.AttemptLog"/>: <c>HH:mm:ss.fff host:port 503 in 12 ms</c>.</summary>
+    [GeneratedRegex(@"^(?<time>\d{2}:\d{2}:\d{2}\.\d{3}) (?<instance>\S+) (?<status>\d{3}) in ")]
+    private static partial Regex AttemptLine();
+
     private ILookup<string, KeyValuePair<string, string>> WritesByTicket =>
         ledger.StateByKey.ToLookup(w => WriteLedger.TicketOf(w.Key), StringComparer.Ordinal);
 
     /// <summary>
-    /// Each ticket's outcome: escalated, applied (all its writes applied), held (all awaiting approval), or what is
-    /// wrong with it: none yet, partial (writes missing or in flight), or conflicting (escalated AND written).
+    /// Each ticket's outcome: escalated (its hand-over write to the CRM applied once, if the run has one), applied (all
+    /// its writes applied), held (all awaiting approval), or what is wrong with it: none yet, partial (writes missing
+    /// or in flight), or conflicting (escalated AND written).
     /// </summary>
     public IReadOnlyDictionary<string, string> OutcomeByTicket()
     {
@@ -64,10 +93,13 @@ public sealed class ScenarioOutcome(
         foreach (var ticket in AcceptedTickets)
         {
             var escalated = escalations.ContainsKey(ticket);
-            var states = writes[ticket].Select(w => w.Value).ToList();
+            // The writer hands an escalated ticket to a person in its CRM with an escalate write: part of escalating.
+            var handOver = writes[ticket].Where(w => IsHandOver(w.Key)).Select(w => w.Value).ToList();
+            var states = writes[ticket].Where(w => !IsHandOver(w.Key)).Select(w => w.Value).ToList();
             outcomes[ticket] = (escalated, states.Count) switch
             {
-                (true, 0) => "escalated",
+                (true, 0) when handOver.All(s => s == "Applied") => "escalated",
+                (true, 0) => "partial: escalate " + string.Join(",", handOver),
                 (true, _) => "conflicting: escalated and written",
                 (false, 0) => "none",
                 (false, < WritesPerTicket) => "partial: " + string.Join(",", states),
@@ -78,6 +110,9 @@ public sealed class ScenarioOutcome(
         }
         return outcomes;
     }
+
+    /// <summary>The escalate write (WriteKinds.Escalate) of a key <c>source:ticket:kind</c>.</summary>
+    private static bool IsHandOver(string key) => key.EndsWith(":escalate", StringComparison.Ordinal);
 
     public bool IsSettled => OutcomeByTicket().Values.All(o => o is "escalated" or "applied" or "held");
 

@@ -47,6 +47,17 @@ public sealed class ScenarioOutcomeTests
     }
 
     [Test]
+    public void An_escalated_ticket_handed_to_a_person_in_its_crm_is_escalated_and_a_refused_hand_over_is_named()
+    {
+        var (states, journal, audits, escalations) = Correct();
+        states["generic:t-4:escalate"] = "Applied";
+        Assert.That(Outcome(states, journal, audits, escalations).OutcomeByTicket()["t-4"], Is.EqualTo("escalated"));
+        states["generic:t-4:escalate"] = "Refused";
+        var outcome = Outcome(states, journal, audits, escalations);
+        Assert.That((outcome.OutcomeByTicket()["t-4"], outcome.IsSettled), Is.EqualTo(("partial: escalate Refused", false)));
+    }
+
+    [Test]
     public void A_ticket_escalated_and_written_is_conflicting()
     {
         var (states, journal, audits, escalations) = Correct();
@@ -115,12 +126,33 @@ public sealed class ScenarioOutcomeTests
     }
 
     [Test]
+    public void The_answers_of_one_status_are_read_from_every_attempt_in_time_order_across_midnight()
+    {
+        var (states, journal, audits, escalations) = Correct();
+        var results = Deliveries.Select((d, i) => new DeliveryResult(d, HttpStatusCode.Accepted, 2, TimeSpan.Zero, default,
+            AttemptLog: i switch
+            {
+                0 => ["23:59:58.500 127.0.0.1:5001 503 in 5001 ms", "23:59:59.600 127.0.0.1:5002 202 in 4 ms"],
+                1 => ["00:00:01.250 127.0.0.1:5002 503 in 5000 ms", "00:00:02.000 127.0.0.1:5001 no answer after 10000 ms (TaskCanceledException)"],
+                _ => ["23:59:59.000 127.0.0.1:5001 202 in 3 ms"],
+            })).ToList();
+        var outcome = new ScenarioOutcome(Deliveries, results, escalations, new WriteLedger(states, journal, audits), llmCalls: 4,
+            senderRetries: 2, autoApproval: true) { StartedAt = new DateTimeOffset(2026, 12, 1, 23, 59, 50, TimeSpan.Zero) };
+        var refusals = outcome.Answers(HttpStatusCode.ServiceUnavailable);
+        Assert.That(refusals, Is.EqualTo(new[]
+        {
+            (new DateTimeOffset(2026, 12, 1, 23, 59, 58, 500, TimeSpan.Zero), "127.0.0.1:5001"),
+            (new DateTimeOffset(2026, 12, 2, 0, 0, 1, 250, TimeSpan.Zero), "127.0.0.1:5002"),
+        }));
+    }
+
+    [Test]
     public void The_report_of_a_ticket_shows_why_and_every_answer_it_got()
     {
         var (states, journal, audits, escalations) = Correct();
         escalations["t-2"] = 1;
         var outcome = Outcome(states, journal, audits, escalations);
-        var text = FailureReport.Render("t-2", outcome.Offenders()["t-2"], outcome, new EscalationProbe(new RabbitMQ.Client.ConnectionFactory()),
+        var text = FailureReport.Render("t-2", outcome.Offenders()["t-2"], outcome, new EscalationProbe(new RabbitMQ.Client.ConnectionFactory(), []),
             TicketEvidence.Empty, ["classifier-1: 2026-12-01T20:59:29.317Z Warning Could not write the 7 steps of ticket generic/t-2"]);
         Assert.That(text, Does.Contain("=== t-2: outcome conflicting: escalated and written")
             .And.Contain("sender msg_t-2: Accepted after 1 attempt(s): 10:00:00.000 127.0.0.1:5001 202 in 3 ms")

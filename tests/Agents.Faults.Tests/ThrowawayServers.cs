@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Agents.Testing;
 using NUnit.Framework;
 
@@ -6,28 +5,27 @@ namespace Agents.Faults.Tests;
 
 /// <summary>
 /// A RabbitMQ and a PostgreSQL of this fixture's own (scripts/servers.sh), never the shared ones: the fault tests
-/// stop and start them. Restart = stop + start on the same ports and data folder, as a service manager does.
+/// stop and start them. One node and one server, or, for the tests of running on more than one machine, a
+/// three-node RabbitMQ cluster and a primary with a synchronous standby.
 /// </summary>
 public sealed class ThrowawayServers : IAsyncDisposable
 {
-    private ThrowawayServers(string directory, int amqpPort, int postgresPort)
+    private ThrowawayServers(string directory, ThrowawayBroker broker, ThrowawayDatabase database)
     {
         Directory = directory;
-        AmqpPort = amqpPort;
-        PostgresPort = postgresPort;
+        Broker = broker;
+        Database = database;
     }
 
     public string Directory { get; }
-    public int AmqpPort { get; }
-    public int ManagementPort => AmqpPort + 10000;
-    public int PostgresPort { get; }
-    private string RabbitDir => Path.Combine(Directory, "rabbitmq");
-    private string PostgresDir => Path.Combine(Directory, "pg");
+    public ThrowawayBroker Broker { get; }
+    public ThrowawayDatabase Database { get; }
 
-    public string ConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={PostgresPort};Database={database};Username=postgres;Password=postgres;Timeout=5";
+    public string ConnectionString(string database) => Database.ConnectionString(database);
 
-    public static async Task<ThrowawayServers> StartAsync()
+    /// <param name="rabbitNodes">1, or the nodes of a cluster.</param>
+    /// <param name="standby">A streaming standby beside the PostgreSQL primary.</param>
+    public static async Task<ThrowawayServers> StartAsync(int rabbitNodes = 1, bool standby = false)
     {
         // The servers run as the rabbitmq/postgres users when we are root: their folder must be reachable by them.
         var directory = Path.Combine(Path.GetTempPath(), "agents-faults-" + Guid.NewGuid().ToString("N")[..8]);
@@ -36,7 +34,7 @@ public sealed class ThrowawayServers : IAsyncDisposable
             File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
         try
         {
-            await BashAsync("servers_install", TimeSpan.FromMinutes(5));
+            await ServerScripts.RunAsync("servers_install", TimeSpan.FromMinutes(5));
         }
         catch (InvalidOperationException e)
         {
@@ -45,85 +43,50 @@ public sealed class ThrowawayServers : IAsyncDisposable
                 Assert.Fail($"{why} {e.Message}");
             Assert.Ignore(why);
         }
-        var ports = (await BashAsync("echo $(free_port 41000) $(free_port 45000)", TimeSpan.FromSeconds(30))).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var servers = new ThrowawayServers(directory, int.Parse(ports[0]), int.Parse(ports[1]));
+        var bases = Enumerable.Range(0, rabbitNodes).Select(n => 41000 + 1000 * n).Append(45000).Append(46000).ToArray();
+        var ports = await ServerScripts.FreePortsAsync(bases);
+        var starting = ThrowawayBroker.StartAsync(Path.Combine(directory, "rabbitmq"), ports.Take(rabbitNodes).ToList());
+        var database = ThrowawayDatabase.StartAsync(Path.Combine(directory, "pg"), ports[rabbitNodes], standby ? ports[rabbitNodes + 1] : null);
         try
         {
-            await Task.WhenAll(servers.StartRabbitMqAsync(), servers.StartPostgresAsync());
+            await Task.WhenAll(starting, database);
         }
         catch
         {
-            await servers.DisposeAsync();
+            // whatever started goes, whichever start failed
+            await ServerScripts.RunAsync($"rabbitmq_cluster_stop '{directory}/rabbitmq'; rabbitmq_stop '{directory}/rabbitmq'; "
+                + $"postgres_stop '{directory}/pg' immediate; postgres_stop '{directory}/pg/primary' immediate; "
+                + $"postgres_stop '{directory}/pg/standby' immediate; true", TimeSpan.FromMinutes(1));
+            Delete(directory);
             throw;
         }
-        return servers;
+        return new ThrowawayServers(directory, starting.Result, database.Result);
     }
-
-    public Task StartRabbitMqAsync() => BashAsync($"rabbitmq_start '{RabbitDir}' {AmqpPort}", TimeSpan.FromMinutes(3));
-
-    /// <summary>A clean broker stop (rabbitmqctl stop): queues and persistent messages are written to disk.</summary>
-    public Task StopRabbitMqAsync() => BashAsync($"rabbitmq_stop '{RabbitDir}' graceful", TimeSpan.FromMinutes(1));
-
-    // fsync off: these data are thrown away, and a fast shutdown still writes everything out.
-    public Task StartPostgresAsync() =>
-        BashAsync($"PG_EXTRA_OPTS='-c fsync=off -c synchronous_commit=off -c full_page_writes=off' postgres_start '{PostgresDir}' {PostgresPort}",
-            TimeSpan.FromMinutes(1));
-
-    /// <summary>pg_ctl stop -m fast: open connections are cut, in-flight transactions roll back.</summary>
-    public Task StopPostgresAsync() => BashAsync($"postgres_stop '{PostgresDir}' fast", TimeSpan.FromMinutes(1));
 
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await BashAsync($"rabbitmq_stop '{RabbitDir}'; postgres_stop '{PostgresDir}' immediate; true", TimeSpan.FromMinutes(1));
+            await Task.WhenAll(Broker.KillAsync(), Database.KillAsync());
         }
         finally
         {
-            try
-            {
-                System.IO.Directory.Delete(Directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // a server still writing; the folder is in /tmp
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            Delete(Directory);
         }
     }
 
-    /// <summary>Runs <paramref name="script"/> after sourcing scripts/servers.sh; throws with its output when it fails.</summary>
-    private static async Task<string> BashAsync(string script, TimeSpan timeout)
+    private static void Delete(string directory)
     {
-        // Output goes to files, not pipes: a detached broker inherits them and would hold a pipe open forever.
-        var stdout = Path.GetTempFileName();
-        var stderr = Path.GetTempFileName();
         try
         {
-            var info = new ProcessStartInfo("bash") { UseShellExecute = false };
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add($"( source '{Path.Combine(RepositoryPaths.Root, "scripts", "servers.sh")}' && {script} ) >'{stdout}' 2>'{stderr}' </dev/null");
-            using var process = Process.Start(info)!;
-            using var cts = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"'{script}' did not finish within {timeout}: {await File.ReadAllTextAsync(stderr)}");
-            }
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"'{script}' exited with {process.ExitCode}: {await File.ReadAllTextAsync(stderr)}");
-            return (await File.ReadAllTextAsync(stdout)).Trim();
+            System.IO.Directory.Delete(directory, recursive: true);
         }
-        finally
+        catch (IOException)
         {
-            File.Delete(stdout);
-            File.Delete(stderr);
+            // a server still writing; the folder is in /tmp
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }

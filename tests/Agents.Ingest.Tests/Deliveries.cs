@@ -1,3 +1,4 @@
+using Agents.Ingest.Requests;
 using System.Text;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Verification;

@@ -1,3 +1,4 @@
+using Agents.Ingest.Requests;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;

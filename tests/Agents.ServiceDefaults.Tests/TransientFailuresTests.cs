@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Agents.ServiceDefaults.Redelivery;
+using Agents.Testing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -38,6 +39,7 @@ public class TransientFailuresTests
         yield return Case(new RabbitMQ.Client.Exceptions.AlreadyClosedException(new RabbitMQ.Client.Events.ShutdownEventArgs(
             RabbitMQ.Client.ShutdownInitiator.Peer, 320, "CONNECTION_FORCED")), "broker connection closed");
         yield return Case(new RequestTimeoutException("req"), "a request unanswered");
+        yield return Case(new MessageReturnedException("The message was returned by RabbitMQ"), "a mandatory publish no queue took (yet)");
         yield return Case(new VendorFailure(true), "a failure that says it is retryable");
     }
 
@@ -62,6 +64,30 @@ public class TransientFailuresTests
     [TestCaseSource(nameof(Permanent))]
     public void Permanent_failures_go_to_error(Exception exception) =>
         Assert.That(TransientFailures.IsTransient(exception), Is.False);
+
+    /// <summary>
+    /// Between a primary's loss and its standby's promotion, a connection string listing both with
+    /// <c>Target Session Attributes=primary</c> finds no primary, and Npgsql says so with an exception that wraps
+    /// nothing once it remembers the old primary as offline (seen in a real failover). The failover ends by itself,
+    /// often later than the in-memory retries (an HA manager waits out its leader lease first), so the messages must
+    /// wait in the delay queues, not go to _error. Here the mirror image on the test's server, a primary: asked for a
+    /// standby, it is the same exception from the same code.
+    /// </summary>
+    [Test]
+    public async Task No_host_of_the_kind_asked_for_a_failover_in_progress_is_transient()
+    {
+        var servers = await TestServers.GetAsync();
+        var settings = new NpgsqlConnectionStringBuilder(servers.PostgresAdminConnectionString);
+        settings.Host = $"{settings.Host}:{settings.Port},{settings.Host}:{settings.Port}";
+        settings.TargetSessionAttributes = "standby";
+        await using var source = NpgsqlDataSource.Create(settings);
+        var e = await Assert.ThrowsAsync<NpgsqlException>(async () => await source.OpenConnectionAsync());
+        Assert.Multiple(() =>
+        {
+            Assert.That(e!.Message, Does.Contain("suitable host"), "the exception of a multi-host connection finding no host of its kind");
+            Assert.That(TransientFailures.IsTransient(e), Is.True);
+        });
+    }
 
     private static TestCaseData Case(Exception exception, string name) => new TestCaseData(exception).SetArgDisplayNames(name);
 

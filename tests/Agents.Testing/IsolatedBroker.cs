@@ -50,7 +50,6 @@ public sealed class IsolatedBroker : IAsyncDisposable
     /// <summary>The names of the queues of this virtual host (management API).</summary>
     public async Task<IReadOnlyList<string>> QueueNamesAsync() => (await QueuesAsync()).Select(q => q.Name).ToList();
 
-    /// <summary>The queues of this virtual host as declared (management API: the declaration, not the lagging figures).</summary>
     /// <summary>
     /// Every queue of this virtual host as the management API reports it (its message counts lag up to ~5 s): its
     /// type (<c>classic</c>, <c>quorum</c>), the arguments it was declared with, and the messages in it.

@@ -20,17 +20,13 @@ public class ApprovedContentTests : WriterFixture
     [Test]
     public async Task Approving_a_version_that_was_superseded_is_refused_with_the_current_one_and_nothing_is_applied()
     {
-        _host = await WriterTestHost.StartAsync();
-        var seen = Proposals.SetPriority("H-1", "high");
-        await _host.ProposeAsync(seen);
-        await _host.WaitForStateAsync(seen.CorrelationId, WriteStates.AwaitingApproval);
-        var shown = (await _host.DetailAsync(seen.CorrelationId)).GetProperty("write").TryGetProperty("contentHash", out var hash) ? hash.GetString() : null;
+        var (host, seen, shown) = await HeldAsync("H-1");
 
         // The approver has the page open on "high" when a newer proposal says "urgent".
-        await _host.ProposeAsync(Proposals.SetPriority("H-1", "urgent"));
-        await Eventually.Until(() => _host.HistoryAsync(seen.CorrelationId), h => h.Contains("superseded"), TimeSpan.FromSeconds(20), "the supersede");
+        await host.ProposeAsync(Proposals.SetPriority("H-1", "urgent"));
+        await Eventually.Until(() => host.HistoryAsync(seen.CorrelationId), h => h.Contains("superseded"), TimeSpan.FromSeconds(20), "the supersede");
 
-        var stale = await _host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "high is right", contentHash = shown });
+        var stale = await host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "high is right", contentHash = shown });
         Assert.That(stale.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), await stale.Content.ReadAsStringAsync());
         var problem = await stale.Content.ReadFromJsonAsync<JsonElement>();
         var current = problem.GetProperty("current");
@@ -40,21 +36,49 @@ public class ApprovedContentTests : WriterFixture
             Assert.That(current.GetProperty("changes").GetProperty("priority").GetString(), Is.EqualTo("urgent"));
             Assert.That(current.GetProperty("contentHash").GetString(), Is.Not.EqualTo(shown));
         });
-        var missing = await _host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "no version" });
+        var missing = await host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "no version" });
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "an approval must say which version it approves");
         await Task.Delay(500);
-        Assert.That(await _host.CountAsync("FROM crm_journal"), Is.Zero, "nothing applied");
-        Assert.That(await _host.StateAsync(seen.CorrelationId), Is.EqualTo(WriteStates.AwaitingApproval));
+        Assert.That(await host.CountAsync("FROM crm_journal"), Is.Zero, "nothing applied");
+        Assert.That(await host.StateAsync(seen.CorrelationId), Is.EqualTo(WriteStates.AwaitingApproval));
 
         // Approving what is there now works, and the audit row keeps the version approved.
         var currentHash = current.GetProperty("contentHash").GetString();
-        var approve = await _host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "urgent, then", contentHash = currentHash });
+        var approve = await host.Api.PostAsJsonAsync($"/approvals/{seen.CorrelationId}/approve", new { reason = "urgent, then", contentHash = currentHash });
         Assert.That(approve.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        await _host.WaitForStateAsync(seen.CorrelationId, WriteStates.Applied);
-        Assert.That(await _host.Database.ScalarAsync<string>(
+        await host.WaitForStateAsync(seen.CorrelationId, WriteStates.Applied);
+        Assert.That(await host.Database.ScalarAsync<string>(
                 $"SELECT \"ContentHash\" FROM write_audit WHERE \"Action\" = 'approved' AND \"CorrelationId\" = '{seen.CorrelationId}'"),
             Is.EqualTo(currentHash));
-        Assert.That(await _host.Database.ScalarAsync<string>("SELECT \"Changes\"->>'priority' FROM crm_journal"), Is.EqualTo("urgent"));
+        Assert.That(await host.Database.ScalarAsync<string>("SELECT \"Changes\"->>'priority' FROM crm_journal"), Is.EqualTo("urgent"));
+    }
+
+    [Test]
+    public async Task Approving_an_applied_write_again_on_its_version_answers_200_and_applies_nothing_more_another_version_is_refused()
+    {
+        // Several approvers click at once (the walking skeleton's race): one click may arrive after the write was applied.
+        var (host, write, hash) = await HeldAsync("H-9");
+        var approve = (string? contentHash) => host.Api.PostAsJsonAsync($"/approvals/{write.CorrelationId}/approve", new { reason = "ok", contentHash });
+        Assert.That((await approve(hash)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await host.WaitForStateAsync(write.CorrelationId, WriteStates.Applied);
+
+        using var again = await approve(hash);
+        using var other = await approve(WriteContent.Hash(Proposals.SetPriority("H-9", "low")));
+        using var none = await approve(null);
+        var answer = await again.Content.ReadFromJsonAsync<JsonElement>();
+        await Task.Delay(500); // a second ApproveWrite, had one been published, would have reached the saga by now
+        Assert.Multiple(async () =>
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), answer.ToString());
+            Assert.That(answer.GetProperty("state").GetString(), Is.EqualTo(WriteStates.Applied));
+            Assert.That(answer.GetProperty("contentHash").GetString(), Is.EqualTo(hash));
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "another version");
+            Assert.That((await other.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("contentHash").GetString(), Is.EqualTo(hash));
+            Assert.That(none.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "no version");
+            Assert.That(await host.CountAsync("FROM crm_journal"), Is.EqualTo(1), "applied once");
+            Assert.That(await host.CountAsync($"FROM write_audit WHERE \"Action\" = 'approved' AND \"CorrelationId\" = '{write.CorrelationId}'"),
+                Is.EqualTo(1), "one approval decided");
+        });
     }
 
     [Test]
@@ -98,5 +122,15 @@ public class ApprovedContentTests : WriterFixture
         await _host.WaitForStateAsync(first.CorrelationId, WriteStates.AwaitingApproval);
         await _host.WaitForStateAsync(second.CorrelationId, WriteStates.AwaitingApproval);
         Assert.That(await _host.CountAsync("FROM crm_journal"), Is.Zero);
+    }
+
+    /// <summary>A writer started, a "high" priority proposal held for approval, and the version an approver is shown.</summary>
+    private async Task<(WriterTestHost Host, ProposeWrite Write, string? Shown)> HeldAsync(string externalId)
+    {
+        var host = _host = await WriterTestHost.StartAsync();
+        var write = Proposals.SetPriority(externalId, "high");
+        await host.ProposeAsync(write);
+        await host.WaitForStateAsync(write.CorrelationId, WriteStates.AwaitingApproval);
+        return (host, write, (await host.DetailAsync(write.CorrelationId)).GetProperty("write").GetProperty("contentHash").GetString());
     }
 }

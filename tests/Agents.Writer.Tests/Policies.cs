@@ -3,7 +3,7 @@ namespace Agents.Writer.Tests;
 /// <summary>Policy files the tests run the writer with, in the format of services/writer/policy.json.</summary>
 public static class Policies
 {
-    /// <summary>The shipped default: every write needs a person.</summary>
+    /// <summary>The shipped default: every write needs a person, except handing a ticket to one (escalate).</summary>
     public static string Shipped => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "policy.json"));
 
     public const string AutoApproveAll = """
@@ -12,7 +12,8 @@ public static class Policies
             "write:add-tags":     { "allowed": true, "requires_approval": false },
             "write:set-category": { "allowed": true, "requires_approval": false },
             "write:add-note":     { "allowed": true, "requires_approval": false },
-            "write:post-reply":   { "allowed": true, "requires_approval": false } } }
+            "write:post-reply":   { "allowed": true, "requires_approval": false },
+            "write:escalate":     { "allowed": true, "requires_approval": false } } }
         """;
 
     /// <summary>The example of the issue: approval, auto-approval from 0.95, one kind forbidden.</summary>

@@ -23,11 +23,13 @@ public class PolicyFileTests
     }
 
     [Test]
-    public void Shipped_default_requires_approval_for_every_write_kind()
+    public void Shipped_default_requires_approval_for_every_write_kind_but_handing_a_ticket_to_a_person()
     {
         var policy = WritePolicy.Parse(Policies.Shipped);
-        foreach (var kind in Agents.Contracts.WriteKinds.All)
+        foreach (var kind in Agents.Contracts.WriteKinds.All.Except([Agents.Contracts.WriteKinds.Escalate]))
             Assert.That(policy.Evaluate(kind, 1.0).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval), kind);
+        // Routing a ticket to a person is itself the safe action: it waits for nobody, whatever the confidence.
+        Assert.That(policy.Evaluate(Agents.Contracts.WriteKinds.Escalate, 0).Verdict, Is.EqualTo(PolicyVerdict.AutoApproved));
     }
 
     [Test]

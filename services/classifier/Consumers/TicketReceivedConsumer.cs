@@ -36,8 +36,8 @@ public sealed class TicketReceivedConsumer(
             var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
             var classification = result.Classification;
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
-            object[] outcome = result.EscalationReason is { } reason
-                ? [classified, new TicketEscalated { Source = ticket.Source, ExternalId = ticket.ExternalId, Reason = reason, Classification = classification }]
+            object[] outcome = result.EscalationReason is not null
+                ? [classified, EscalationFactory.For(ticket, result)]
                 : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody),
                     .. await DraftAsync(ticket, result, steps, context.CancellationToken)];
 
@@ -54,6 +54,15 @@ public sealed class TicketReceivedConsumer(
             steps.Add("proposals", outcome: "ok", detail: string.Join(",", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
             logger.LogInformation("Ticket {Source}/{ExternalId} classified as {Category}/{Priority} by {ClassifiedBy}",
                 ticket.Source, ticket.ExternalId, classification.Category, classification.Priority, classification.ClassifiedBy);
+        }
+        catch (MessageReturnedException e)
+        {
+            // Loud on purpose: an escalation nobody receives is a ticket nobody looks at. The delivery is not recorded
+            // as handled, so the retries and the delay queues bring it back until a writer's queue is bound.
+            steps.Add("failed", outcome: "unroutable", detail: "the broker returned the escalation: no queue is bound to TicketEscalated; retried");
+            logger.LogError(e, "Escalation of ticket {Source}/{ExternalId} returned by the broker: no queue is bound to TicketEscalated (is the writer running?). Not dropped: the ticket is retried",
+                ticket.Source, ticket.ExternalId);
+            throw;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -93,13 +102,16 @@ public sealed class TicketReceivedConsumer(
     /// <summary>
     /// Straight to the broker, confirmed before this returns: the endpoint's in-memory outbox would send only after
     /// the consumer returned, after the delivery's row was committed, and a send failing then would leave the
-    /// delivery recorded as handled with nothing published.
+    /// delivery recorded as handled with nothing published. An escalation is published mandatory: with no queue bound
+    /// to it the broker returns it (<see cref="MessageReturnedException"/>) instead of dropping it, and the delivery
+    /// is retried rather than recorded as handled.
     /// </summary>
     private Task PublishAsync(ConsumeContext context, object[] outcome, CancellationToken cancellationToken) =>
         Task.WhenAll(outcome.Select(message => bus.Publish(message, p =>
         {
             p.ConversationId = context.ConversationId;
             p.InitiatorId = context.MessageId;
+            p.Mandatory = message is TicketEscalated;
         }, cancellationToken)));
 
     private void Skipped(TicketReceived ticket, StepRecorder steps)

@@ -47,7 +47,7 @@ public sealed class TicketClassifier(
                 Category = rules.Rules.DefaultCategory, Priority = rules.Rules.DefaultPriority, Sentiment = "neutral",
                 Language = rules.Rules.Languages.FirstOrDefault() ?? "en", Confidence = 0, Reason = why, ClassifiedBy = "rules",
             };
-            return Finish(steps, empty, subject, body, (why, ticket.NeedsHydration ? "needs_hydration" : "no_text"));
+            return Finish(steps, empty, subject, body, (why, ticket.NeedsHydration ? EscalationReasons.NeedsHydration : EscalationReasons.NoText));
         }
 
         Classification classification;
@@ -104,7 +104,7 @@ public sealed class TicketClassifier(
         steps.Add("result", outcome: classification.ClassifiedBy,
             detail: $"category={classification.Category} priority={classification.Priority} sentiment={classification.Sentiment} "
                 + $"language={classification.Language} confidence={classification.Confidence:0.00}");
-        var escalation = forced ?? EscalationPolicy.For(classification, options.Value.EscalationThreshold);
+        var escalation = forced ?? EscalationPolicy.For(classification, options.Value.EscalationThreshold, UsesLlm);
         if (escalation is { } e)
         {
             metrics.Escalated(e.Kind);

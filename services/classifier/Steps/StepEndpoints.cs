@@ -1,7 +1,5 @@
 using Agents.Classifier.Persistence;
-using Agents.ServiceDefaults.Security;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Steps;
 
@@ -31,27 +29,11 @@ public static class StepEndpoints
                     ? Results.Problem(statusCode: 404, title: "No steps recorded for this ticket.")
                     : Results.Ok(new { source, externalId, steps });
             })
-            .AddEndpointFilter<OperatorTokenFilter>()
-            .WithSummary("The classifier's step log of one ticket.");
+            .RequireAuthorization()
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("The classifier's step log of one ticket (an operator's bearer token).");
         return app;
-    }
-}
-
-/// <summary>Lets a request through when it carries a configured operator's bearer token (constant-time compare).</summary>
-public sealed class OperatorTokenFilter(IOptionsMonitor<ClassifierOptions> options) : IEndpointFilter
-{
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var request = context.HttpContext.Request;
-        if (NamedTokens.Bearer(request) is not { } presented)
-            return Unauthorized(context.HttpContext, "A bearer token is required.");
-        var known = NamedTokens.Match(presented, options.CurrentValue.Operators) is not null;
-        return known ? await next(context) : Unauthorized(context.HttpContext, "Unknown operator token.");
-    }
-
-    private static IResult Unauthorized(HttpContext http, string why)
-    {
-        http.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Problem(statusCode: 401, title: why);
     }
 }

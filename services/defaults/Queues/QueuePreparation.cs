@@ -67,7 +67,7 @@ public sealed class QueuePreparation(EndpointQueues endpoints, RabbitMqOptions o
     /// <summary>One pass over every queue; public for the tests and for an operator's tool.</summary>
     public async Task PrepareAsync(IReadOnlyList<string> queues, CancellationToken cancellationToken)
     {
-        await using var connection = await options.CreateConnectionFactory("queue preparation").CreateConnectionAsync(cancellationToken);
+        await using var connection = await options.ConnectAsync("queue preparation", cancellationToken);
         var migration = new QueueMigration(connection, options, logger);
         // Delay queues first: while an endpoint queue is recreated, nothing waiting in a delay queue of the old kind
         // (which may drop what it cannot route) must expire towards it.

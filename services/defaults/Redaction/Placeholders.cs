@@ -28,17 +28,30 @@ public static class Placeholders
         return i > digits && i < text.Length && text[i] == ']' ? i + 1 - start : 0;
     }
 
-    /// <summary>True when <paramref name="finding"/> lies within a placeholder already in the text.</summary>
-    public static bool Covers(string text, Finding finding)
+    /// <summary>Where the placeholder already in the text around <paramref name="at"/> ends, or 0 when <paramref name="at"/> is in none.</summary>
+    public static int EndAround(string text, int at)
     {
-        for (var i = finding.Start; i >= 0 && finding.Start - i <= LongestKind + 12; i--)
+        for (var i = at; i >= 0 && at - i <= LongestKind + 12; i--)
         {
             if (text[i] == '[')
-                return LengthAt(text, i) is var length and > 0 && i + length >= finding.End;
+                return LengthAt(text, i) is var length and > 0 && i + length > at ? i + length : 0;
             if (char.IsWhiteSpace(text[i]))
-                return false;
+                return 0;
         }
-        return false;
+        return 0;
+    }
+
+    /// <summary>
+    /// How many different placeholders <paramref name="text"/> holds: the number of values redacted from it, the same
+    /// whether it was redacted now or before (a replayed body that was stored redacted).
+    /// </summary>
+    public static int CountDistinct(string text)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = text.IndexOf('['); i >= 0; i = text.IndexOf('[', i + 1))
+            if (LengthAt(text, i) is var length and > 0)
+                seen.Add(text.Substring(i, length));
+        return seen.Count;
     }
 
     /// <summary>True when <paramref name="value"/> contains a placeholder (a detector must not take one for a value).</summary>

@@ -26,13 +26,29 @@ public static class Redactor
         ContactDetails.Find,
     ];
 
-    public static RedactedText Redact(string? text)
+    private static readonly SecretDetector[] SecretDetectors = Detectors.Where(d => d != ContactDetails.Find).ToArray();
+
+    private static readonly System.Buffers.SearchValues<char> Punctuation = System.Buffers.SearchValues.Create(" .,;:!?)]}'\"\n\t");
+
+    public static RedactedText Redact(string? text) => string.IsNullOrEmpty(text)
+        ? new RedactedText("", new Dictionary<string, int>())
+        : Redact(text, text, contactDetails: true);
+
+    /// <summary>
+    /// <paramref name="text"/> redacted where the detectors see secrets in <paramref name="view"/>: a copy of the
+    /// same length with some stretches blanked (the markup of an HTML body kept as stored, so "&lt;/p&gt;" is not read as
+    /// part of a value the normalizer would see on a line of its own). Without <paramref name="contactDetails"/>,
+    /// addresses and phone numbers stay: secrets only.
+    /// </summary>
+    public static RedactedText Redact(string text, string view, bool contactDetails)
     {
-        if (string.IsNullOrEmpty(text))
+        if (view.Length != text.Length)
+            throw new ArgumentException("The view must be as long as the text.", nameof(view));
+        if (text.Length == 0)
             return new RedactedText("", new Dictionary<string, int>());
         var found = new List<Finding>();
-        foreach (var detect in Detectors)
-            detect(text, found);
+        foreach (var detect in contactDetails ? Detectors : SecretDetectors)
+            detect(view, found);
         if (found.Count == 0)
             return new RedactedText(text, new Dictionary<string, int>());
         return Replace(text, Merge(text, found));
@@ -43,9 +59,15 @@ public static class Redactor
     {
         found.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
         var merged = new List<Finding>(found.Count);
-        foreach (var next in found)
+        foreach (var finding in found)
         {
-            if (next.Length <= 0 || Placeholders.Covers(text, next))
+            var next = finding;
+            // A finding that starts inside a placeholder ("IBAN_1].@Support" in text redacted before) keeps only
+            // what follows the placeholder, if that is anything at all.
+            if (next.Length > 0 && Placeholders.EndAround(text, next.Start) is var end and > 0)
+                next = end < next.End && text.AsSpan(end, next.End - end).ContainsAnyExcept(Punctuation)
+                    ? new Finding(end, next.End - end, next.Kind) : new Finding(next.Start, 0, next.Kind);
+            if (next.Length <= 0)
                 continue;
             if (merged.Count > 0 && next.Start < merged[^1].End)
             {

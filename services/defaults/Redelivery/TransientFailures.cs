@@ -24,7 +24,11 @@ public interface IRetryableFailure
 /// (Npgsql's own <see cref="NpgsqlException.IsTransient"/>), and our own timeouts cutting in: a statement cancelled
 /// by <c>statement_timeout</c> (57014), a lock not granted within <c>lock_timeout</c> (55P03), a session ended by
 /// <c>idle_in_transaction_session_timeout</c> (25P03).</item>
-/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time.</item>
+/// <item>No primary among the hosts of a multi-host connection string (<c>Target Session Attributes=primary</c>): a
+/// failover in progress, over once the standby is promoted; Npgsql says so without a cause once it remembers the old
+/// primary as offline.</item>
+/// <item>The broker unreachable or the connection lost, a publish not confirmed, a request unanswered in time, a
+/// mandatory publish returned because no queue is bound yet (the consumer's service is starting).</item>
 /// <item>Timeouts and lost connections of any kind; HTTP without an answer, or answered 408, 429 or 5xx.</item>
 /// <item>An <see cref="IRetryableFailure"/> that says so.</item>
 /// </list>
@@ -60,15 +64,19 @@ public static class TransientFailures
         return false;
     }
 
+    /// <summary>Npgsql's words when none of several hosts is of the kind asked for (it has no type or code of its own).</summary>
+    private static bool IsNoSuitableHost(NpgsqlException exception) =>
+        exception is not PostgresException && exception.Message.StartsWith("No suitable host", StringComparison.Ordinal);
+
     private static bool IsTransientItself(Exception exception) => exception switch
     {
         PostgresException postgres => postgres.IsTransient || postgres.SqlState is PostgresErrorCodes.QueryCanceled
             or PostgresErrorCodes.LockNotAvailable or IdleInTransactionSessionTimeout,
-        NpgsqlException npgsql => npgsql.IsTransient,
+        NpgsqlException npgsql => npgsql.IsTransient || IsNoSuitableHost(npgsql),
         HttpRequestException http => http.StatusCode is not { } status
             || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500,
         BrokerUnreachableException or AlreadyClosedException or OperationInterruptedException or ConnectFailureException => true,
-        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException => true,
+        ConnectionException or RequestTimeoutException or MessageNotAcknowledgedException or MessageReturnedException => true,
         TimeoutException or IOException or SocketException => true,
         // Not the consumer's own token (the retry filter passes shutdown through untouched): some call gave up waiting.
         OperationCanceledException => true,

@@ -62,8 +62,9 @@ public static class TicketNormalizer
         if (stripped) warnings.Add("HTML nested too deeply to parse; tags removed without parsing");
         var redactedBody = Redactor.Redact(body);
         body = PlainText.Truncate(redactedBody.Text, maxTextLength, out var bodyCut);
-        // Counts only: the values are gone, and the requester's own address (a separate field) is kept as is.
-        if (redactedSubject.Total + redactedBody.Total is > 0 and var redacted)
+        // Counts only: the values are gone, and the requester's own address (a separate field) is kept as is. Counted
+        // as placeholders in the text, so a quarantined body (stored redacted) replays to the same warning.
+        if (Placeholders.CountDistinct(redactedSubject.Text) + Placeholders.CountDistinct(redactedBody.Text) is > 0 and var redacted)
             warnings.Add($"redacted {redacted} secret(s) from the text");
         if (bodyCut || rawCut) warnings.Add($"body truncated to {maxTextLength} characters");
 

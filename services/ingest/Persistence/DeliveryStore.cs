@@ -6,7 +6,7 @@ namespace Agents.Ingest.Persistence;
 /// <summary>
 /// Remembers confirmed deliveries so a vendor's retry is answered 200 without a second publish. Best effort by
 /// design: when the database is unavailable the lookup says "unknown" and the ticket is published again, which
-/// is safe because the copy carries the same message id and idempotency key and downstream suppresses it.
+/// is safe because the copy carries the same message id and delivery key and the classifier handles a delivery once.
 /// Plain Npgsql on this hot path: concurrent webhooks share one lookup per round trip, and records are written
 /// behind the answer in batches (<see cref="StatementBatcher{TRequest,TResult}"/>); the table is EF's migration.
 /// </summary>

@@ -1,3 +1,4 @@
+using Agents.Ingest.Requests;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -5,7 +6,6 @@ using Agents.Ingest.Persistence;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Webhooks;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Agents.Ingest.Quarantine;
 
@@ -22,7 +22,7 @@ public static class QuarantineEndpoints
 {
     public static IEndpointRouteBuilder MapQuarantine(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/quarantine").WithTags("Quarantine").AddEndpointFilter<OperatorAuthorization>();
+        var group = app.MapGroup("/quarantine").WithTags("Quarantine").RequireAuthorization();
         group.MapGet("/", List).WithSummary("Refused deliveries, newest first.")
             .Produces<List<QuarantineSummary>>().ProducesProblem(401);
         group.MapGet("/unverified", Unverified).WithSummary("The sample of requests refused before they proved who sent them, newest first.")
@@ -75,10 +75,10 @@ public static class QuarantineEndpoints
     }
 
     private static async Task<IResult> Replay(long id, bool? force, HttpContext http, IDbContextFactory<IngestDbContext> contexts,
-        IEnumerable<IWebhookSource> sources, TicketDelivery delivery, IOptions<IngestOptions> options, ILogger<QuarantinedWebhook> logger)
+        IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline, TimeProvider clock, ILogger<QuarantinedWebhook> logger)
     {
         var cancellationToken = http.RequestAborted;
-        var operatorName = (string)http.Items[OperatorAuthorization.OperatorItem]!;
+        var operatorName = http.User.Identity!.Name!;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Quarantine.FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
         if (row is null)
@@ -88,27 +88,16 @@ public static class QuarantineEndpoints
         if (!row.SignatureVerified && force != true)
             return Results.Problem(statusCode: 409, title: "This body was refused before its signature was checked.",
                 detail: "Replay it only if you know where it came from: POST …/replay?force=true (recorded with your name).");
-        var source = sources.FirstOrDefault(s => s.Name == row.Source);
+        var source = sources.Named(row.Source);
         if (source is null)
             return Results.Problem(statusCode: 409, title: $"Source '{row.Source}' is not known to this ingest.");
 
         var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [];
-        var request = new WebhookRequest(row.Source, "POST", $"replay:/webhooks/{row.Source}", row.Body, headers, DateTimeOffset.UtcNow);
-        var outcome = WebhookParser.Parse(source, request, options.Value.MaxTextLength);
-        ReplayAnswer answer;
-        if (outcome.Refused)
-            answer = new ReplayAnswer(outcome.Status, 0, 0, outcome.Reason);
-        else if (outcome.Tickets.Count == 0)
-            answer = new ReplayAnswer(200, 0, 0, outcome.Reason);
-        else
-        {
-            var result = await delivery.DeliverAsync(row.Source, outcome.Tickets, row.Body, cancellationToken);
-            answer = result.BrokerUnavailable
-                ? new ReplayAnswer(503, 0, result.Duplicates, "the broker is unavailable; replay again later")
-                : new ReplayAnswer(result.Published > 0 ? 202 : 200, result.Published, result.Duplicates, result.Published > 0 ? null : "already accepted");
-        }
+        var request = new WebhookRequest(source.Name, "POST", $"replay:/webhooks/{source.Name}", row.Body, headers, clock.GetUtcNow());
+        var result = await pipeline.RunAsync(source, request, cancellationToken);
+        var answer = new ReplayAnswer(result.Status, result.Published, result.Duplicates, result.Reason);
 
-        row.ReplayedAt = DateTimeOffset.UtcNow;
+        row.ReplayedAt = clock.GetUtcNow();
         row.ReplayedBy = operatorName;
         row.ReplayResult = $"{answer.Status}: published {answer.Published}, duplicates {answer.Duplicates}{(answer.Reason is null ? "" : ", " + answer.Reason)}";
         await db.SaveChangesAsync(CancellationToken.None);

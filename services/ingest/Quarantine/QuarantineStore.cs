@@ -1,6 +1,6 @@
+using Agents.Ingest.Requests;
 using System.Text.Json;
 using Agents.Ingest.Persistence;
-using Agents.Ingest.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -24,7 +24,8 @@ public sealed class QuarantineStore(
             StatusCode = entry.StatusCode,
             Detail = entry.Detail is { Length: > 2000 } d ? d[..2000] : entry.Detail,
             Headers = JsonSerializer.Serialize(HeaderRedaction.Safe(entry.Headers, SecretHeaders())),
-            Body = entry.Body,
+            // Kept redacted like everything else we store: a replay gives the ticket the original would have.
+            Body = StoredBodyRedaction.Redact(entry.Body),
             BodySize = entry.BodySize ?? entry.Body.Length,
             BodyTruncated = entry.BodySize > entry.Body.Length,
             SignatureVerified = entry.SignatureVerified,

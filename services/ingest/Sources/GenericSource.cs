@@ -1,6 +1,6 @@
+using Agents.Ingest.Requests;
 using Agents.Ingest.Normalization;
 using Agents.Ingest.Verification;
-using Agents.Ingest.Webhooks;
 
 namespace Agents.Ingest.Sources;
 

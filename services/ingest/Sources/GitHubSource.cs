@@ -1,8 +1,8 @@
+using Agents.Ingest.Requests;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Agents.Ingest.Normalization;
 using Agents.Ingest.Verification;
-using Agents.Ingest.Webhooks;
 
 namespace Agents.Ingest.Sources;
 

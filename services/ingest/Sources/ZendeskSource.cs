@@ -1,7 +1,7 @@
+using Agents.Ingest.Requests;
 using System.Text.Json;
 using Agents.Ingest.Normalization;
 using Agents.Ingest.Verification;
-using Agents.Ingest.Webhooks;
 
 namespace Agents.Ingest.Sources;
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using Agents.Ingest.Webhooks;
+using System.Globalization;
 
 namespace Agents.Ingest.Unverified;
 

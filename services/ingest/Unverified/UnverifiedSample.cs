@@ -63,11 +63,22 @@ public sealed class UnverifiedSample : IAsyncDisposable
             Detail = Printable(detail, 300),
             ClientAddress = clientAddress is null ? null : Printable(clientAddress, 64),
             Headers = BoundedHeaders(headers),
-            Body = body.Length > _options.MaxBodyBytes ? body[.._options.MaxBodyBytes] : body,
+            Body = RedactedStart(body),
             BodySize = bodySize,
             ReceivedAt = receivedAt,
         });
         return true;
+    }
+
+    /// <summary>
+    /// The first <c>MaxBodyBytes</c> of the body, redacted before the cut (a secret cut in half may no longer look
+    /// like one) but over a bounded slice, so a stranger's megabyte costs no more than a sampled kilobyte or two.
+    /// </summary>
+    private byte[] RedactedStart(byte[] body)
+    {
+        var slice = body.Length > 2 * _options.MaxBodyBytes ? body[..(2 * _options.MaxBodyBytes)] : body;
+        var redacted = StoredBodyRedaction.Redact(slice);
+        return redacted.Length > _options.MaxBodyBytes ? redacted[.._options.MaxBodyBytes] : redacted;
     }
 
     /// <summary>The headers as JSON of at most <c>MaxHeaderBytes</c> bytes: secrets removed, then headers left out until it fits.</summary>

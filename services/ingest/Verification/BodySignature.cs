@@ -1,5 +1,5 @@
+using Agents.Ingest.Requests;
 using System.Security.Cryptography;
-using Agents.Ingest.Webhooks;
 
 namespace Agents.Ingest.Verification;
 

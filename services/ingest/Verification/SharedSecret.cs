@@ -1,5 +1,5 @@
+using Agents.Ingest.Requests;
 using System.Text;
-using Agents.Ingest.Webhooks;
 
 namespace Agents.Ingest.Verification;
 

@@ -1,4 +1,4 @@
-using Agents.Ingest.Webhooks;
+using Agents.Ingest.Requests;
 
 namespace Agents.Ingest.Verification;
 

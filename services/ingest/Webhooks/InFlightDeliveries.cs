@@ -7,7 +7,7 @@ namespace Agents.Ingest.Webhooks;
 /// the first copy was confirmed (or sends the same event twice at once) waits for the first copy instead of racing
 /// it, and a copy that looked in the delivery table just before the first was recorded still finds it here: one
 /// publish per instance. Copies racing on different instances may both publish; they carry the same message id
-/// and idempotency key, and downstream suppresses the second.
+/// and delivery key, and the classifier handles the delivery once.
 /// </summary>
 public sealed class InFlightDeliveries(TimeProvider clock)
 {

@@ -6,20 +6,16 @@ namespace Agents.Ingest.Webhooks;
 
 /// <summary>
 /// Publishes tickets and returns only once the broker confirmed them (publisher confirms), or throws.
-/// The message id and the idempotency key are derived from the delivery, so a vendor's retry carries the same
-/// ones and downstream can suppress it. Mandatory publishing: a message no queue would receive counts as not
+/// The message id is derived from the delivery and the ticket carries its delivery key, so a vendor's retry is the same
+/// message: the classifier handles each (source, ticket, delivery) once. Mandatory publishing: a message no queue would receive counts as not
 /// delivered.
 /// </summary>
 public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions> options)
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
-
     private static readonly Guid MessageIdNamespace = new("0b7f2c55-3f0e-4d8a-9d36-5a8c1f6e2b44");
 
     public static Guid MessageIdFor(TicketReceived ticket) =>
         WriteKey.NameBased(MessageIdNamespace, $"{ticket.Source}:{ticket.ExternalId}:{ticket.DeliveryId}");
-
-    public static string IdempotencyKeyFor(TicketReceived ticket) => $"ingest:{ticket.Source}:{ticket.ExternalId}:{ticket.DeliveryId}";
 
     /// <summary>Publishes each ticket with its message id (<see cref="MessageIdFor"/>, computed by the caller once).</summary>
     public async Task PublishAsync(IReadOnlyList<(TicketReceived Ticket, Guid MessageId)> tickets, CancellationToken cancellationToken)
@@ -29,9 +25,7 @@ public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions
         // A batch (HubSpot) is published concurrently: one confirm round trip, not one per event.
         await Task.WhenAll(tickets.Select(t => bus.Publish(t.Ticket, ctx =>
         {
-            var ticket = t.Ticket;
             ctx.MessageId = t.MessageId;
-            ctx.Headers.Set(IdempotencyKeyHeader, IdempotencyKeyFor(ticket));
             // Unroutable (no classifier queue bound yet) comes back as an error instead of vanishing: 503, retry.
             ctx.Mandatory = true;
         }, timeout.Token)));

@@ -1,3 +1,4 @@
+using Agents.Ingest.Requests;
 using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Unverified;
@@ -34,7 +35,7 @@ public static class WebhookEndpoints
     }
 
     private static async Task<IResult> Receive(
-        string source, HttpContext http, IEnumerable<IWebhookSource> sources, TicketDelivery delivery, QuarantineStore quarantine,
+        string source, HttpContext http, IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline, QuarantineStore quarantine,
         UnverifiedRequests strangers, WebhookBudgets budgets, IngestMetrics metrics, IOptions<IngestOptions> options, TimeProvider clock,
         ILogger<WebhookRequest> logger)
     {
@@ -42,7 +43,7 @@ public static class WebhookEndpoints
         var cancellationToken = http.RequestAborted;
         var receivedAt = clock.GetUtcNow();
         var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        var adapter = sources.FirstOrDefault(s => string.Equals(s.Name, source, StringComparison.OrdinalIgnoreCase));
+        var adapter = sources.Named(source);
         if (adapter is null)
             return Answer(metrics, "unknown", strangers.Refuse(http, source, "unknown", 404, UnverifiedRequests.UnknownSource,
                 "Unknown source.", "See the README for the sources ingest knows.", headers, [], http.Request.ContentLength ?? 0, receivedAt));
@@ -81,25 +82,16 @@ public static class WebhookEndpoints
             return Answer(metrics, adapter.Name, Results.Json(new ChallengeAnswer(challenge)));
         }
 
-        var outcome = WebhookParser.Parse(adapter, request, settings.MaxTextLength);
-        if (outcome.Refused)
-            return await RefuseAsync(outcome.Status, outcome.Reason!, request);
-        if (outcome.Tickets.Count == 0)
-        {
-            logger.LogInformation("{Source} webhook acknowledged without a ticket: {Note}", adapter.Name, outcome.Reason);
-            return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, false, outcome.Reason)));
-        }
-
-        var result = await delivery.DeliverAsync(adapter.Name, outcome.Tickets, request.Body, cancellationToken);
-        if (result.BrokerUnavailable)
-        {
+        var result = await pipeline.RunAsync(adapter, request, cancellationToken);
+        if (result.Status == StatusCodes.Status503ServiceUnavailable)
             http.Response.Headers.RetryAfter = settings.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return await RefuseAsync(503, "The message broker is unavailable; retry later.", request);
-        }
-        if (result.Published == 0)
-            return Answer(metrics, adapter.Name, Results.Ok(new WebhookAnswer(0, true, "already accepted; not published again")));
-        return Answer(metrics, adapter.Name, Results.Json(new WebhookAnswer(result.Published, false, null, outcome.Tickets.Select(t => t.ExternalId).ToList(),
-            outcome.Tickets.SelectMany(t => t.Warnings).Distinct().ToList()), statusCode: 202));
+        if (result.Refused)
+            return await RefuseAsync(result.Status, result.Reason!, request);
+        if (result.Status == StatusCodes.Status200OK && !result.Duplicate)
+            logger.LogInformation("{Source} webhook acknowledged without a ticket: {Note}", adapter.Name, result.Reason);
+        return Answer(metrics, adapter.Name, result.Status == StatusCodes.Status202Accepted
+            ? Results.Json(new WebhookAnswer(result.Published, false, null, result.Tickets, result.Warnings), statusCode: 202)
+            : Results.Ok(new WebhookAnswer(0, result.Duplicate, result.Reason)));
 
         // A verified delivery refused: kept in quarantine, where an operator can read and replay it.
         async Task<IResult> RefuseAsync(int status, string reason, WebhookRequest refused)

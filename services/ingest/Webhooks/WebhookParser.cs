@@ -1,3 +1,4 @@
+using Agents.Ingest.Requests;
 using System.Text.Json;
 using System.Text.Unicode;
 using Agents.Contracts;

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Agents.Writer.Approvals;
 
 /// <summary>
-/// One loop per writer instance checks the queue's <see cref="QueueVersion"/> every few seconds, and only while a
-/// page is subscribed; every subscriber shares that one query, so a hundred open pages cost the database what one does.
+/// One loop per writer instance checks the <see cref="QueueVersion"/> of the approval queue and the escalation inbox
+/// every few seconds, and only while a page is subscribed; every subscriber shares that one query, so a hundred open pages cost the database what one does.
 /// </summary>
 public sealed class ApprovalChangeFeed(
     IDbContextFactory<WriterDbContext> dbFactory, ApprovalPageOptions options, ILogger<ApprovalChangeFeed> logger,
@@ -74,9 +74,13 @@ public sealed class ApprovalChangeFeed(
             .GroupBy(w => w.CurrentState)
             .Select(g => new { State = g.Key, Count = g.Count() })
             .ToListAsync(cancellationToken);
+        // Served by the index on Change and the partial index of the escalations not closed.
+        var lastEscalationChange = await db.Escalations.MaxAsync(e => (long?)e.Change, cancellationToken) ?? 0;
+        var openEscalations = await db.Escalations.CountAsync(e => e.ClosedAt == null, cancellationToken);
         return new QueueVersion(lastAudit,
             waiting.SingleOrDefault(w => w.State == WriteStates.AwaitingApproval)?.Count ?? 0,
-            waiting.SingleOrDefault(w => w.State == WriteStates.HeldForBulkReview)?.Count ?? 0);
+            waiting.SingleOrDefault(w => w.State == WriteStates.HeldForBulkReview)?.Count ?? 0,
+            lastEscalationChange, openEscalations);
     }
 
     private async Task LoopAsync()

@@ -55,7 +55,7 @@ public static class ApprovalEndpoints
         });
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying], (approver, write) =>
+            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
             {
                 var edited = EditedChanges(write, body?.Body);
                 return bus.Publish(new ApproveWrite
@@ -81,11 +81,13 @@ public static class ApprovalEndpoints
     }
 
     /// <summary>
-    /// Answers from the write's current state: 202 the decision is on the bus; 200 it was already taken this way
-    /// (approving a write being applied, rejecting a rejected one: harmless); 409 it can no longer be taken, or the
-    /// write changed since the version the decision names (the answer carries the current one); 400 an approval that
-    /// names no version. The saga checks the version again under its row lock: a change between this check and the
-    /// decision's arrival refuses it there (audited), so nothing unseen is applied either way.
+    /// Answers from the write's current state: 202 the decision is on the bus; 200 it was already taken this way on
+    /// the version it names (approving a write being or already applied, rejecting a rejected one: harmless, nothing
+    /// published, so two approvers clicking at once both succeed whichever arrives after the apply); 409 it can no
+    /// longer be taken, it was taken on another version (or an approval of a decided write names none), or the write
+    /// changed since the version the decision names (the answer carries the current one); 400 an approval of a
+    /// waiting write that names no version. The saga checks the version again under its row lock: a change between
+    /// this check and the decision's arrival refuses it there (audited), so nothing unseen is applied either way.
     /// </summary>
     private static async Task<IResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
         CancellationToken ct, string verb, string[] alreadyDone, Func<string, WriteApprovalState, Task> publish)
@@ -94,7 +96,7 @@ public static class ApprovalEndpoints
         if (write is null)
             return Results.Problem(statusCode: 404, title: "No such write.");
         if (alreadyDone.Contains(write.CurrentState))
-            return Results.Ok(new { id, state = write.CurrentState, note = "Already decided this way; nothing changed." });
+            return AlreadyDecided(id, body?.ContentHash, versionRequired, verb, write);
         if (write.CurrentState == WriteStates.HeldForBulkReview)
             return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is held for bulk review.",
                 detail: $"Release or reject its batch as a whole: POST /approvals/batches/{write.BatchId}/release or /reject.",
@@ -130,6 +132,21 @@ public static class ApprovalEndpoints
             return null;
         changes[ApproverEdits.TextField] = text;
         return changes;
+    }
+
+    /// <summary>
+    /// The same decision again: 200 when it names the version decided (or, for a rejection, none), else 409. The
+    /// content hash is the write's identity for the approver, so "approve what I saw" twice is one decision.
+    /// </summary>
+    private static IResult AlreadyDecided(Guid id, string? named, bool versionRequired, string verb, WriteApprovalState write)
+    {
+        if (named == write.ContentHash || named is null && !versionRequired)
+            return Results.Ok(new { id, state = write.CurrentState, contentHash = write.ContentHash, note = "Already decided this way; nothing changed." });
+        return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
+            detail: named is null
+                ? $"It was decided on version {WriteContent.Short(write.ContentHash)}; name that version to confirm the decision."
+                : $"It was decided on version {WriteContent.Short(write.ContentHash)}, not {WriteContent.Short(named)}; nothing changed.",
+            extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["contentHash"] = write.ContentHash });
     }
 
     private static WriteSummary Summarize(WriteApprovalState w) => new(

@@ -8,7 +8,9 @@ namespace Agents.Writer.Crm;
 /// Freshdesk API v2: <c>PUT /api/v2/tickets/{id}</c> with the ticket's fields, Basic auth with the API key as user
 /// name and <c>X</c> as password (set on the HttpClient). Priority is a number (1 low, 2 medium, 3 high, 4 urgent)
 /// and category a custom field, both absolute values; <c>tags</c> replaces the ticket's tags, so add-tags reads them
-/// first and writes the union (<see cref="TagUnion"/>). Freshdesk documents no idempotency key.
+/// first and writes the union (<see cref="TagUnion"/>). Freshdesk documents no idempotency key. An escalation is a
+/// private note (<c>POST /api/v2/tickets/{id}/notes</c>) unless the ticket's conversations already hold this write's
+/// (<see cref="EscalationNote"/>), then the group <c>Crm:Freshdesk:EscalationGroupId</c> when set.
 /// </summary>
 public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
 {
@@ -21,7 +23,8 @@ public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOption
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "freshdesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
+        { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote, WriteKinds.Escalate };
 
     public override string? MissingSettings
     {
@@ -65,6 +68,18 @@ public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOption
             case WriteKinds.PostReply or WriteKinds.AddNote:
                 await ApplyTextAsync(path, write, cancellationToken);
                 break;
+            case WriteKinds.Escalate:
+                if (!await HasConversationAsync(path, body => EscalationNote.IsFrom(write, body), cancellationToken))
+                {
+                    using var note = new HttpRequestMessage(HttpMethod.Post, $"{path}/notes")
+                    {
+                        Content = Json(new { body = EscalationNote.Html(write), @private = true }),
+                    };
+                    await SendAsync(note, cancellationToken);
+                }
+                if (options.Value.EscalationGroupId is { } group)
+                    await PutAsync(path, new { group_id = group }, cancellationToken);
+                break;
             default:
                 throw Unsupported(write, Name);
         }
@@ -75,6 +90,11 @@ public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOption
         using var request = new HttpRequestMessage(HttpMethod.Put, path) { Content = Json(ticket) };
         await SendAsync(request, cancellationToken);
     }
+
+    /// <summary>The ticket's conversations (oldest first, every page up to a bound) include one that <paramref name="says"/> what this write would.</summary>
+    private Task<bool> HasConversationAsync(string path, Func<string?, bool> says, CancellationToken cancellationToken) =>
+        AnyOnPagesAsync($"{path}/conversations", c => new[] { "body_text", "body" }.Any(field =>
+            c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && says(text.GetString())), cancellationToken);
 
     private static IReadOnlyList<string> CurrentTags(string ticket)
     {

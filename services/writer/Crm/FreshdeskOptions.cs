@@ -16,5 +16,8 @@ public sealed class FreshdeskOptions
     /// <summary>The custom ticket field set-category writes (e.g. <c>cf_category</c>); none, set-category is refused.</summary>
     public string? CategoryField { get; set; }
 
+    /// <summary>The group an escalation assigns the ticket to; none, the group stays.</summary>
+    public long? EscalationGroupId { get; set; }
+
     public Uri ResolveBaseUrl() => new(string.IsNullOrWhiteSpace(BaseUrl) ? $"https://{Domain}.freshdesk.com" : BaseUrl);
 }

@@ -10,4 +10,7 @@ public sealed class GitHubOptions
 
     /// <summary>A fine-grained token (or a GitHub App's installation token) with Issues: write on the repositories.</summary>
     public string Token { get; set; } = "";
+
+    /// <summary>The label an escalation adds to the issue.</summary>
+    public string EscalationLabel { get; set; } = "needs-human";
 }

@@ -10,4 +10,10 @@ public sealed class HubSpotOptions
 
     /// <summary>The ticket property add-tags writes (HubSpot tickets have no tags of their own): a multiple checkboxes or text property.</summary>
     public string TagsProperty { get; set; } = "agents_tags";
+
+    /// <summary>The owner (user id) an escalated ticket is assigned to; none, the owner stays.</summary>
+    public string? EscalationOwnerId { get; set; }
+
+    /// <summary>The pipeline stage id an escalated ticket moves to (e.g. "Waiting on us"); none, the stage stays.</summary>
+    public string? EscalationPipelineStage { get; set; }
 }

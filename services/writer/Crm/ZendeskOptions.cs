@@ -15,5 +15,11 @@ public sealed class ZendeskOptions
     /// <summary>The id of the ticket field set-category writes; none, set-category writes fail.</summary>
     public long? CategoryFieldId { get; set; }
 
+    /// <summary>The tag an escalation adds to the ticket (views and triggers can route on it).</summary>
+    public string EscalationTag { get; set; } = "needs-human";
+
+    /// <summary>The group an escalation assigns the ticket to; none, the group stays.</summary>
+    public long? EscalationGroupId { get; set; }
+
     public Uri ResolveBaseUrl() => new(string.IsNullOrWhiteSpace(BaseUrl) ? $"https://{Subdomain}.zendesk.com" : BaseUrl);
 }

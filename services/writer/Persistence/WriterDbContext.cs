@@ -1,5 +1,6 @@
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
+using Agents.Writer.Escalations;
 using Agents.Writer.Sagas;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,6 +13,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
     public DbSet<JournalEntry> Journal => Set<JournalEntry>();
     public DbSet<BulkBatch> Batches => Set<BulkBatch>();
     public DbSet<BulkGuardWindow> BulkGuardWindows => Set<BulkGuardWindow>();
+    public DbSet<Escalation> Escalations => Set<Escalation>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -61,6 +63,27 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.Action).HasMaxLength(64);
             e.Property(x => x.Actor).HasMaxLength(256);
             e.Property(x => x.ContentHash).HasMaxLength(64);
+        });
+        // Every change to an escalation takes the next number: the page's change feed reads the highest.
+        model.HasSequence<long>("escalation_changes");
+        model.Entity<Escalation>(e =>
+        {
+            e.ToTable("escalations");
+            // One row per ticket and generation: copies are counted on it, never a second row.
+            e.HasIndex(x => new { x.Source, x.ExternalId, x.Generation }).IsUnique();
+            e.HasIndex(x => x.Change);
+            // The inbox (active, most urgent and newest first) and the gauges read the rows not closed.
+            e.HasIndex(x => new { x.PriorityRank, x.EscalatedAt }).HasFilter("\"ClosedAt\" IS NULL");
+            e.HasIndex(x => x.ClosedAt);
+            e.Property(x => x.Source).HasMaxLength(64);
+            e.Property(x => x.ExternalId).HasMaxLength(256);
+            e.Property(x => x.ReasonKind).HasMaxLength(32);
+            e.Property(x => x.Priority).HasMaxLength(16);
+            e.Property(x => x.Classification).HasColumnType("jsonb");
+            e.Property(x => x.ClaimedBy).HasMaxLength(256);
+            e.Property(x => x.ClosedBy).HasMaxLength(256);
+            e.Property(x => x.Change).HasDefaultValueSql("nextval('escalation_changes')");
+            e.Ignore(x => x.State);
         });
         model.Entity<JournalEntry>(e =>
         {

@@ -11,10 +11,13 @@ public sealed class WriterMetrics
     private readonly Histogram<double> _approvalDuration;
     private readonly Counter<long> _bulkGuardTrips;
     private readonly Counter<long> _crmWrites;
+    private readonly Counter<long> _escalationsReceived;
 
     // Written by PendingWritesMonitor, read by the gauges' callbacks: the callbacks never touch the database.
     private long _pending;
     private double _oldestPendingAgeSeconds;
+    private long _openEscalations;
+    private double _oldestOpenEscalationAgeSeconds;
 
     public WriterMetrics(IMeterFactory meterFactory)
     {
@@ -31,6 +34,12 @@ public sealed class WriterMetrics
             "Writes waiting for a person (awaiting approval or held for bulk review).");
         meter.CreateObservableGauge("agents.writer.approvals.oldest_pending_age", () => Volatile.Read(ref _oldestPendingAgeSeconds), "s",
             "Age of the oldest write waiting for a person.");
+        _escalationsReceived = meter.CreateCounter<long>("agents.escalations.received", "{escalation}",
+            "Escalation messages taken into the inbox, by outcome: new (a row), duplicate (counted on its row).");
+        meter.CreateObservableGauge("agents.escalations.open", () => Interlocked.Read(ref _openEscalations), "{escalation}",
+            "Escalations not closed yet (open or claimed).");
+        meter.CreateObservableGauge("agents.escalations.oldest_open_age", () => Volatile.Read(ref _oldestOpenEscalationAgeSeconds), "s",
+            "Age of the oldest escalation not closed yet.");
     }
 
     public void Proposal(string outcome) => _proposals.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
@@ -41,6 +50,14 @@ public sealed class WriterMetrics
 
     public void CrmWrite(string adapter, string outcome) => _crmWrites.Add(1,
         new KeyValuePair<string, object?>("adapter", adapter), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void EscalationReceived(string outcome) => _escalationsReceived.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void SetOpenEscalations(long count, TimeSpan oldestAge)
+    {
+        Interlocked.Exchange(ref _openEscalations, count);
+        Volatile.Write(ref _oldestOpenEscalationAgeSeconds, oldestAge.TotalSeconds);
+    }
 
     public void SetPending(long count, TimeSpan oldestAge)
     {

@@ -57,6 +57,9 @@ export const api = {
   reject: (id, reason, contentHash) => call('POST', `/approvals/${q(id)}/reject`, { reason: reason || null, contentHash }),
   history: (source, externalId) => call('GET', `/approvals/history?source=${q(source)}&externalId=${q(externalId)}`),
   changes: () => call('GET', '/approvals/changes'),
+  escalations: () => call('GET', '/escalations?limit=500'),
+  claimEscalation: (id) => call('POST', `/escalations/${q(id)}/claim`),
+  closeEscalation: (id, note) => call('POST', `/escalations/${q(id)}/close`, { note }),
   // Bulk review: a writer without it answers 404, and the page shows no bulk section.
   batches: async () => {
     try {

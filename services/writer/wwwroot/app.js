@@ -2,6 +2,7 @@
 import { api, token, followChanges, pollChanges, AuthError } from './api.js';
 import { h, clear, ago } from './dom.js';
 import { writeCard, batchCard, recentRow, historyTable, classificationOf, signature } from './render.js';
+import { loadEscalations, wireEscalations } from './escalations.js';
 
 const $ = (id) => document.getElementById(id);
 const DECIDED = ['Applying', 'Applied', 'Rejected', 'Failed'];
@@ -153,6 +154,7 @@ async function load() {
   renderQueue();
   renderBatches();
   renderRecent(decided.flat());
+  await loadEscalations($('who-name').textContent);
 }
 
 function renderFilterOptions() {
@@ -440,7 +442,7 @@ function stopWatching() {
 // ---------- wiring ----------
 
 function currentCard() {
-  return document.activeElement?.closest?.('.card') ?? null;
+  return document.activeElement?.closest?.('#queue .card') ?? null;
 }
 
 function moveFocus(step) {
@@ -519,6 +521,7 @@ function wire() {
     if (button && article) decideBatch(article, button.dataset.action);
   });
   $('history-close').addEventListener('click', () => $('history-dialog').close());
+  wireEscalations(say, (e) => handleError(e, ''));
   document.addEventListener('keydown', onKey);
   // Relative times ("5 minutes ago") stay right without a reload.
   setInterval(() => { if (!$('workspace').hidden) refresh(); }, 60000);

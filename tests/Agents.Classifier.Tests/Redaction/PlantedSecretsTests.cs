@@ -50,6 +50,9 @@ public class PlantedSecretsTests
             ConnectionString = database.ConnectionString,
             LogLevel = "Debug",
             ClassifierExtras = ClassifierHost.Settings(llm),
+            // Each planted ticket is also sent refused (several copies): a budget that never answers 429 here, where
+            // the point is what is stored, not how fast a source may send.
+            IngestExtras = new Dictionary<string, string?> { ["Ingest:RateLimit:PermitsPerSecond"] = "100000" },
         };
         await using var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
@@ -78,6 +81,7 @@ public class PlantedSecretsTests
             proposals = seen;
             return settled;
         }, settled => settled, TimeSpan.FromSeconds(60), "every proposal held by the writer");
+        await RefuseCopiesAsync(ingest.Client, database, tickets);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the console logger writes from its own queue
         TestContext.Out.WriteLine($"{tickets.Count} tickets sent in {sent.TotalSeconds:0.0} s, classified after {classified.TotalSeconds:0.0} s, "
             + $"{proposals} proposals held after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -134,11 +138,41 @@ public class PlantedSecretsTests
             Assert.That(places["table"], Does.Contain("write_approvals").And.Contain(someId).And.Contain("[PASSWORD_"),
                 "the writer's table holds the proposals with their redacted excerpts");
             Assert.That(places["table"], Does.Contain("classifier_steps").And.Contain("ingest_deliveries"), "every service's tables were read");
-            Assert.That(places["log"], Does.Contain(someId).And.Contain("Agents.Classifier").And.Contain("Agents.Ingest"), "the services' log lines were captured");
+            Assert.That(places["table"], Does.Contain("ingest_quarantine: ").And.Contain("ingest_unverified: ").And.Contain(RefusedMarker),
+                "the refused copies are in the quarantine and the unverified sample");
+            Assert.That(places["log"], Does.Contain(someId).And.Contain(" TicketReceivedConsumer: ").And.Contain(" TicketDelivery: "),
+                "the services' log lines were captured (the shipped one-line format names each entry's class)");
             Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrite\"").And.Contain("[IBAN_"),
                 "the probe saw the tickets and proposals on the bus");
             Assert.That(places["span"], Does.Contain("ticket-received").Or.Contain("TicketReceived"), "the spans of the consumers were recorded");
         });
+    }
+
+    private const string RefusedMarker = "refused-copy";
+
+    /// <summary>
+    /// The same tickets refused, so their bodies are stored rather than published: every ticket without its id (JSON,
+    /// 422), every tenth cut short (not JSON, 400), and one with a wrong signature (the unverified sample).
+    /// </summary>
+    private static async Task RefuseCopiesAsync(HttpClient client, IsolatedDatabase database, IReadOnlyList<CanaryTicket> tickets)
+    {
+        await Parallel.ForEachAsync(tickets.Select((t, i) => (t, i)), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (item, ct) =>
+        {
+            var (ticket, i) = item;
+            var json = Payload(ticket, id: null);
+            using (var response = await client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", json, $"msg_{RefusedMarker}_{ticket.Id}"), ct))
+                Assert.That((int)response.StatusCode, Is.EqualTo(422), $"{ticket.Id} without an id");
+            if (i % 10 != 0)
+                return;
+            using (var response = await client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", json[..^1], $"msg_{RefusedMarker}_cut_{ticket.Id}"), ct))
+                Assert.That((int)response.StatusCode, Is.EqualTo(400), $"{ticket.Id} cut short");
+        });
+        using var unsigned = await client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", Payload(tickets[0], tickets[0].Id), $"msg_{RefusedMarker}_unsigned",
+            secret: "whsec_" + Convert.ToBase64String("not the shared secret"u8.ToArray())));
+        Assert.That((int)unsigned.StatusCode, Is.EqualTo(401), "a wrong signature");
+        // The sample is written behind the answer.
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM ingest_unverified"), n => n > 0, TimeSpan.FromSeconds(10),
+            "the unverified request sampled");
     }
 
     private static int Classified(BusProbe bus) => bus.Bodies
@@ -146,12 +180,14 @@ public class PlantedSecretsTests
         .Select(b => ClassifierHost.Message(b).GetProperty("externalId").GetString())
         .Distinct().Count();
 
-    private static HttpRequestMessage Webhook(CanaryTicket ticket) => SignedWebhooks.Generic("/webhooks/generic", JsonSerializer.Serialize(new
+    private static HttpRequestMessage Webhook(CanaryTicket ticket) => SignedWebhooks.Generic("/webhooks/generic", Payload(ticket, ticket.Id), "msg_" + ticket.Id);
+
+    private static string Payload(CanaryTicket ticket, string? id) => JsonSerializer.Serialize(new
     {
         type = "ticket.created",
         ticket = new
         {
-            id = ticket.Id,
+            id,
             subject = ticket.Subject,
             body = ticket.Body,
             requester = new { name = "Canary Customer", email = "customer@example.org" },
@@ -159,5 +195,5 @@ public class PlantedSecretsTests
             status = "open",
             created_at = "2026-11-20T09:30:00Z",
         },
-    }), "msg_" + ticket.Id);
+    });
 }

@@ -135,6 +135,15 @@ public class RedactorTests
         Assert.That(twice.Total, Is.Zero, twice.Text);
     }
 
+    [TestCase("My password is Tr0ub4dor&3x, card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00. Team My password is Tr0ub4dor&3x.")]
+    public void Redacting_redacted_text_again_changes_nothing_when_a_placeholder_ends_a_sentence(string text)
+    {
+        // Found by replaying a quarantined body: "[IBAN_1]. Team My password" read as a value before "password".
+        var once = Redactor.Redact(text);
+        var twice = Redactor.Redact(once.Text);
+        Assert.That(twice.Text, Is.EqualTo(once.Text));
+    }
+
     [Test]
     public void A_new_value_in_redacted_text_does_not_reuse_a_placeholder_number()
     {

@@ -1,4 +1,4 @@
-namespace Agents.Ingest.Webhooks;
+namespace Agents.Ingest.Requests;
 
 /// <summary>
 /// A delivery as it arrived: the exact bytes (signatures are over bytes), the headers (names lower-cased) and the

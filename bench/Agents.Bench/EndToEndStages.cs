@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using Agents.Contracts;
+using Agents.Launcher;
+using Agents.Launcher.Load;
+using Npgsql;
+
+namespace Agents.Bench;
+
+/// <summary>
+/// One launched system (1 ingest, 1 classifier, 1 writer) measured whole and stage by stage on the same warm
+/// processes: the whole (webhook → write held), ingest alone (webhooks in, its TicketReceived kept in a holding
+/// queue), the classifier alone (fed those TicketReceived all at once, its ProposeWrites kept in turn) and the writer
+/// alone (fed those ProposeWrites all at once). Every workload also records each process's CPU per ticket.
+/// </summary>
+public sealed class EndToEndStages
+{
+    private readonly LaunchedSystem _system;
+    private readonly StageDetour _tickets;
+    private readonly StageDetour _proposals;
+    private readonly Dictionary<string, List<Dictionary<string, double>>> _cpu = [];
+    private int _proposalsPerRound;
+
+    private EndToEndStages(LaunchedSystem system, StageDetour tickets, StageDetour proposals) =>
+        (_system, _tickets, _proposals) = (system, tickets, proposals);
+
+    public static async Task<EndToEndStages> ForAsync(LaunchedSystem system) =>
+        new(system, await StageDetour.ForAsync<TicketReceived>(system.Broker), await StageDetour.ForAsync<ProposeWrite>(system.Broker));
+
+    /// <summary>Processes whose CPU is counted: each service instance and the bench itself (the load generator).</summary>
+    private IEnumerable<(string Name, int Pid)> Processes =>
+        _system.Launcher.Instances.Select(i => (i.Name, i.ProcessId)).Append(("bench", Environment.ProcessId));
+
+    public IReadOnlyList<string> ProcessNames => Processes.Select(p => p.Name).ToList();
+
+    /// <summary>Median CPU milliseconds per ticket of each process over the workload's rounds.</summary>
+    public IReadOnlyDictionary<string, double> CpuPerTicket(string workload) => ProcessNames.ToDictionary(p => p,
+        p => Series.Median(_cpu[workload].Select(r => r[p]).ToList()));
+
+    /// <summary>Webhook → write held for approval, the measured path (latency: held minus webhook sent).</summary>
+    public Task<Round> WholeAsync(string prefix, int tickets, CancellationToken cancellationToken) => MeasuredAsync("whole", tickets, async () =>
+    {
+        var deliveries = TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0);
+        var results = await _system.Sender(32).SendAsync(deliveries, cancellationToken);
+        var sentAt = results.Where(r => r.Accepted).ToDictionary(r => r.Delivery.ExternalId, r => r.AcceptedAt - r.Latency);
+        var held = await WaitHeldAsync(prefix, sentAt.Count, eachWrite: false, cancellationToken);
+        _proposalsPerRound = await RowsAsync(prefix, cancellationToken);
+        var latency = new Measurements();
+        foreach (var (ticket, at) in held)
+            if (sentAt.TryGetValue(ticket, out var sent))
+                latency.Add(at - sent);
+        var elapsed = held.Count == 0 ? TimeSpan.FromSeconds(1) : held.Values.Max() - sentAt.Values.Min();
+        return new Round(held.Count, elapsed, latency);
+    });
+
+    /// <summary>Ingest alone: webhooks until each is answered; the tickets wait in a holding queue for the classifier's round.</summary>
+    public Task<Round> IngestAsync(string prefix, int tickets, CancellationToken cancellationToken) => MeasuredAsync("ingest", tickets, async () =>
+    {
+        await _tickets.DivertAsync();
+        var clock = Stopwatch.StartNew();
+        var results = await _system.Sender(32).SendAsync(TicketDeliveries.Create(prefix, tickets, urgentEvery: 0, duplicateShare: 0), cancellationToken);
+        return new Round(results.Count(r => r.Accepted), clock.Elapsed, new Measurements());
+    });
+
+    /// <summary>The classifier alone: the held tickets released at once; done when all their proposals are held in turn.</summary>
+    public Task<Round> ClassifierAsync(int tickets, CancellationToken cancellationToken) => MeasuredAsync("classifier", tickets, async () =>
+    {
+        await _proposals.DivertAsync();
+        var clock = Stopwatch.StartNew();
+        await _tickets.ReleaseAsync(cancellationToken);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (await _proposals.HeldAsync() < _proposalsPerRound && DateTime.UtcNow < deadline)
+            await Task.Delay(50, cancellationToken);
+        return new Round(tickets, clock.Elapsed, new Measurements());
+    });
+
+    /// <summary>The writer alone: the held proposals released at once; done when every one is a saga row awaiting approval.</summary>
+    public Task<Round> WriterAsync(string prefix, int tickets, CancellationToken cancellationToken) => MeasuredAsync("writer", tickets, async () =>
+    {
+        var start = DateTimeOffset.UtcNow;
+        await _proposals.ReleaseAsync(cancellationToken);
+        var held = await WaitHeldAsync(prefix, _proposalsPerRound, eachWrite: true, cancellationToken);
+        var elapsed = held.Count == 0 ? TimeSpan.FromSeconds(1) : held.Values.Max() - start;
+        return new Round(held.Select(h => h.Key.Split('|')[0]).Distinct().Count(), elapsed, new Measurements());
+    });
+
+    private async Task<Round> MeasuredAsync(string workload, int tickets, Func<Task<Round>> run)
+    {
+        var before = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+        var round = await run();
+        var after = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+        if (!_cpu.TryGetValue(workload, out var rounds))
+            _cpu[workload] = rounds = [];
+        rounds.Add(after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets));
+        return round;
+    }
+
+    private async Task<int> RowsAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_system.Database.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""SELECT count(*) FROM write_approvals WHERE "ExternalId" LIKE @like""", connection);
+        command.Parameters.AddWithValue("like", prefix + "-%");
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// When each ticket's first write was held (with <paramref name="eachWrite"/>: each write, keyed <c>ticket|kind</c>),
+    /// polled until <paramref name="expected"/> are or nothing moves for 15 s.
+    /// </summary>
+    public async Task<Dictionary<string, DateTimeOffset>> WaitHeldAsync(string prefix, int expected, bool eachWrite,
+        CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        var lastChange = Stopwatch.StartNew();
+        var held = new Dictionary<string, DateTimeOffset>();
+        while (held.Count < expected && deadline.Elapsed < TimeSpan.FromMinutes(5) && lastChange.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            await Task.Delay(100, cancellationToken);
+            await using var connection = new NpgsqlConnection(_system.Database.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"""
+                SELECT "ExternalId"{(eachWrite ? """ || '|' || "Kind" """ : "")}, min("UpdatedAt") FROM write_approvals
+                WHERE "ExternalId" LIKE @like AND "CurrentState" = 'AwaitingApproval' GROUP BY 1
+                """, connection);
+            command.Parameters.AddWithValue("like", prefix + "-%");
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var before = held.Count;
+            held.Clear();
+            while (await reader.ReadAsync(cancellationToken))
+                held[reader.GetString(0)] = reader.GetFieldValue<DateTimeOffset>(1);
+            if (held.Count != before)
+                lastChange.Restart();
+        }
+        return held;
+    }
+}

@@ -1,0 +1,48 @@
+using Agents.Contracts;
+using Agents.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using NUnit.Framework;
+
+namespace Agents.Classifier.Tests;
+
+/// <summary>
+/// An escalation nobody receives is a ticket nobody looks at. With no queue bound to TicketEscalated (the writer not
+/// deployed yet, its queue deleted), the broker returns the mandatory publish: the classifier says so loudly in its
+/// log and step log, and retries the ticket until a queue is bound, instead of recording it as handled.
+/// </summary>
+public class UnroutedEscalationTests
+{
+    [Test]
+    public async Task An_escalation_with_no_queue_bound_fails_loudly_and_arrives_once_a_queue_is_bound()
+    {
+        await using var broker = await IsolatedBroker.CreateAsync();
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var classifier = await ClassifierHost.StartAsync(broker, database, llm: null, new Dictionary<string, string?>
+        {
+            // Short in-memory retries, then the delay queues every second: the test waits seconds, not minutes.
+            ["Redelivery:Retries:0"] = "00:00:00.100",
+            ["Redelivery:Delays:0"] = "00:00:01",
+        });
+        await using var classified = await BusProbe.StartAsync(broker, typeof(TicketClassified));
+
+        await classifier.Services.GetRequiredService<IBus>().Publish(new TicketReceived
+        {
+            Source = "generic", ExternalId = "unrouted-1", EventKind = "created", DeliveryId = "d-unrouted-1",
+            Subject = "Production down", Body = "URGENT: production is down, nobody can work since this morning.", ReceivedAt = DateTimeOffset.UtcNow,
+        });
+
+        // Loud: the step log names the cause, every time the broker returns it.
+        await Eventually.Until(() => database.ScalarAsync<long>(
+                "SELECT count(*) FROM classifier_steps WHERE \"ExternalId\" = 'unrouted-1' AND \"Outcome\" = 'unroutable'"),
+            n => n >= 2, TimeSpan.FromSeconds(30), "the returned escalation recorded, and retried");
+
+        // Bound now (the writer started): the retried ticket's escalation arrives; nothing was dropped.
+        await using var escalated = await BusProbe.StartAsync(broker, typeof(TicketEscalated));
+        await Eventually.Until(() => Task.FromResult(escalated.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the escalation, once a queue is bound");
+        var message = ClassifierHost.Message(escalated.Bodies.First());
+        Assert.That(message.GetProperty("externalId").GetString(), Is.EqualTo("unrouted-1"));
+        Assert.That(message.GetProperty("reasonKind").GetString(), Is.EqualTo(EscalationReasons.Urgent));
+        Assert.That(classified.Count, Is.GreaterThanOrEqualTo(1));
+    }
+}
