@@ -1,5 +1,7 @@
 using Agents.Classifier.Consumers;
 using Agents.Classifier.Drafting;
+using Agents.Classifier.Drafting.Tools;
+using Agents.Classifier.History;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
@@ -7,6 +9,7 @@ using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
 using Agents.ServiceDefaults;
 using Agents.ServiceDefaults.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -70,12 +73,18 @@ public static class ClassifierService
             return ReplyTemplates.Load(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, drafts.TemplatesFile));
         });
         services.AddSingleton<DraftValidator>();
+        // Without a database (the replay's dry run, in-process tests) the history lives in the process.
+        services.TryAddSingleton<ITicketHistory, InMemoryTicketHistory>();
+        services.TryAddSingleton(new ToolGrants(new HashSet<string> { ToolGrants.Tickets }));
+        services.AddSingleton<IDraftTool, TicketHistoryTool>();
+        services.AddSingleton<DraftToolbox>();
         services.AddSingleton(sp => new ReplyDrafter(
             sp.GetRequiredService<IOptions<ClassifierOptions>>(),
             sp.GetRequiredService<ReplyTemplates>(),
             sp.GetRequiredService<DraftValidator>(),
             sp.GetRequiredService<LlmBreaker>(),
             sp.GetRequiredService<ClassifierMetrics>(),
+            sp.GetRequiredService<DraftToolbox>(),
             sp.GetService<LlmClient>()));
         services.AddHostedService<ClassifierStartupReport>();
         return services;

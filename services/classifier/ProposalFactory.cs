@@ -49,7 +49,7 @@ public static class ProposalFactory
     public static ProposeWrite Draft(TicketReceived ticket, Classification classification, string kind, Drafting.Draft draft,
         string redactedSubject, string redactedBody) =>
         Proposal(ticket, classification, kind, new Dictionary<string, string> { ["body"] = draft.Text },
-            new Dictionary<string, string?>(), redactedSubject, redactedBody) with { Notes = [$"drafted by {draft.By}", .. draft.Notes] };
+            new Dictionary<string, string?>(), redactedSubject, redactedBody) with { Notes = [$"drafted by {draft.By}", .. draft.Notes, .. draft.Findings] };
 
     /// <summary>The start of a ticket's (redacted) body, as proposals and escalations show it.</summary>
     public static string Excerpt(string redactedBody) =>

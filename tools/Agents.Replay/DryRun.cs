@@ -35,6 +35,12 @@ public static class DryRun
             accuracy.AddRow(field.Field, $"{field.Accuracy:P1}", field.Correct.ToString(), field.Labelled.ToString(), Markup.Escape(field.GoalText));
         if (accuracy.Rows.Count > 0)
             AnsiConsole.Write(accuracy);
+        if (replayReport.Drafts() is { Attempted: > 0 } d)
+        {
+            AnsiConsole.Write(new Table().AddColumns("drafts", "by the LLM", "templated", "skipped", "language match", "refused", "tool calls/draft")
+                .AddRow(d.Attempted.ToString(), d.Drafted.ToString(), d.Templated.ToString(), d.Skipped.ToString(),
+                    $"{d.LanguageMatchRate:P1}", d.Refused.ToString(), $"{d.ToolCallsPerDraft:0.00}"));
+        }
 
         var report = arguments.Report ?? $"replay-report-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md";
         await File.WriteAllTextAsync(report, replayReport.Markdown(arguments.Input, runner.Classifier.UsesLlm, arguments.Rows));

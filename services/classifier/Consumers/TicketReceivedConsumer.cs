@@ -1,4 +1,5 @@
 using Agents.Classifier.Drafting;
+using Agents.Classifier.History;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
@@ -19,6 +20,7 @@ public sealed class TicketReceivedConsumer(
     HandledDeliveries deliveries,
     IBus bus,
     IStepLog stepLog,
+    ITicketHistory history,
     ClassifierMetrics metrics,
     ILogger<TicketReceivedConsumer> logger) : IConsumer<TicketReceived>
 {
@@ -46,6 +48,9 @@ public sealed class TicketReceivedConsumer(
                 Skipped(ticket, steps);
                 return;
             }
+            await RecordOutcomeAsync(ticket, classification, result.EscalationReason is { } why
+                ? $"escalated to a person: {why}"
+                : "proposed: " + string.Join(", ", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
             if (result.EscalationReason is { } escalated)
             {
                 logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, escalated);
@@ -86,7 +91,7 @@ public sealed class TicketReceivedConsumer(
             return [];
         try
         {
-            return await drafter.DraftAsync(result, steps, cancellationToken) is { } draft
+            return await drafter.DraftAsync(ticket, result, steps, cancellationToken) is { } draft
                 ? [ProposalFactory.Draft(ticket, result.Classification, options.Value.Drafts.Kind, draft, result.RedactedSubject, result.RedactedBody)]
                 : [];
         }
@@ -120,6 +125,21 @@ public sealed class TicketReceivedConsumer(
         steps.Add("duplicate", outcome: "skipped", detail: "another copy of this delivery published its outcome");
         logger.LogInformation("Ticket {Source}/{ExternalId} delivery {DeliveryId}: a copy was handled already; nothing published",
             ticket.Source, ticket.ExternalId, ticket.DeliveryId);
+    }
+
+    // The history only informs later drafts: a database hiccup here costs a later draft one line of context, never
+    // this ticket its outcome (already published).
+    private async Task RecordOutcomeAsync(TicketReceived ticket, Classification classification, string outcome)
+    {
+        try
+        {
+            await history.RecordAsync(ticket, classification, outcome, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not record the outcome of ticket {Source}/{ExternalId} for the requester's history ({Error})",
+                ticket.Source, ticket.ExternalId, e.GetType().Name);
+        }
     }
 
     // Steps are diagnostics: losing them (the database is briefly down) must not fail or repeat the ticket. The

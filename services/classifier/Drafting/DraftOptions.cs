@@ -65,5 +65,8 @@ public sealed class DraftOptions
         "de graça",
     ];
 
+    /// <summary>The read-only tools the model may call while drafting, and the bounds of one draft's exchange.</summary>
+    public Tools.DraftToolOptions Tools { get; set; } = new();
+
     public bool UsesTemplates => string.Equals(Fallback, "template", StringComparison.OrdinalIgnoreCase);
 }

@@ -8,8 +8,8 @@ namespace Agents.Classifier.Drafting;
 /// <summary>
 /// What every draft must pass before it becomes a proposal, whoever wrote it (the model or a template): a length a
 /// person would send, the ticket's language, no secret or personal-data pattern the redactor knows (a draft that
-/// quotes a card number or a token back is refused, not redacted: the text would read wrong), and none of the
-/// promises the configuration forbids. Refusals name the check, never the text.
+/// quotes a card number or a token back is refused, not redacted: the text would read wrong), nothing of its own
+/// instructions (a ticket that asks the model to reveal its prompt), and none of the promises the configuration forbids. Refusals name the check, never the text.
 /// </summary>
 public sealed class DraftValidator
 {
@@ -37,6 +37,8 @@ public sealed class DraftValidator
             refusals.Add($"too long ({text.Length} > {_options.MaxChars} characters)");
         if (text.Length > 0 && _rules.DetectLanguage(text) is var detected && detected != language)
             refusals.Add($"language {detected}, the ticket's is {language}");
+        if (DraftPrompt.Sentinels.Any(p => text.Contains(p, StringComparison.OrdinalIgnoreCase)))
+            refusals.Add("quotes its instructions");
         if (Enumerable.Range(0, text.Length).Any(i => Placeholders.LengthAt(text, i) > 0))
             refusals.Add("quotes a redaction placeholder");
         var redacted = Redactor.Redact(text);

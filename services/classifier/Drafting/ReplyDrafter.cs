@@ -1,5 +1,7 @@
+using Agents.Classifier.Drafting.Tools;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Pipeline;
+using Agents.Contracts;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Drafting;
@@ -9,6 +11,8 @@ namespace Agents.Classifier.Drafting;
 /// stops being asked for drafts as it stops being asked for classifications), validated; otherwise the reviewed
 /// template of the ticket's category and language, or no draft, as configured. It never fails the ticket: whatever
 /// happens here, the classification and its proposals go out. Steps name outcomes and reasons, never the text.
+/// The model may call the read-only tools the policy grants (<see cref="DraftToolbox"/>), bound to this ticket's
+/// requester, within the bounds of one exchange; the breaker covers the whole exchange, tool calls included.
 /// </summary>
 public sealed class ReplyDrafter(
     IOptions<ClassifierOptions> options,
@@ -16,6 +20,7 @@ public sealed class ReplyDrafter(
     DraftValidator validator,
     LlmBreaker breaker,
     ClassifierMetrics metrics,
+    DraftToolbox toolbox,
     LlmClient? llm = null)
 {
     public bool Enabled => options.Value.Drafts.Enabled;
@@ -28,23 +33,32 @@ public sealed class ReplyDrafter(
                 ? $"Classifier:Drafts:Fallback is '{drafts.Fallback}': it must be template or none"
                 : null;
 
-    public async Task<Draft?> DraftAsync(ClassificationResult result, StepRecorder steps, CancellationToken cancellationToken)
+    public async Task<Draft?> DraftAsync(TicketReceived ticket, ClassificationResult result, StepRecorder steps, CancellationToken cancellationToken)
     {
         var classification = result.Classification;
         var notes = new List<string>();
+        var toolCalls = 0;
+        IReadOnlyList<string> findings = [];
         if (llm is not null && options.Value.Llm.Enabled)
         {
+            var exchange = toolbox.For(ticket, steps);
             var messages = DraftPrompt.Messages(classification, DraftPrompt.LanguageName(classification.Language),
-                result.RedactedSubject, Cut(result.RedactedBody, options.Value.Llm.MaxInputChars));
-            var outcome = await breaker.ExecuteAsync(ct => llm.DraftAsync(messages, options.Value.Drafts.MaxOutputTokens, ct), cancellationToken);
+                result.RedactedSubject, Cut(result.RedactedBody, options.Value.Llm.MaxInputChars), exchange is not null);
+            var outcome = await breaker.ExecuteAsync(ct => llm.DraftAsync(messages, options.Value.Drafts.MaxOutputTokens, exchange, ct), cancellationToken);
+            toolCalls = exchange?.Calls ?? 0;
+            findings = exchange?.Findings ?? [];
+            notes.AddRange(exchange?.Flags ?? []);
             if (outcome.Succeeded)
             {
                 var answer = outcome.Result!;
                 steps.Add("draft-request", outcome: "ok", model: answer.Model, latency: answer.Latency,
-                    inputTokens: answer.InputTokens, outputTokens: answer.OutputTokens);
-                var refusals = validator.Refusals(answer.Text, classification.Language);
+                    inputTokens: answer.InputTokens, outputTokens: answer.OutputTokens,
+                    detail: exchange is null ? null : $"{toolCalls} tool calls");
+                var refusals = validator.Refusals(answer.Text, classification.Language).ToList();
+                if (exchange is { OverBudget: true })
+                    refusals.Add($"over the token budget ({exchange.Tokens} > {options.Value.Drafts.Tools.MaxTokens})");
                 if (refusals.Count == 0)
-                    return Drafted(new Draft(answer.Text.Trim(), "llm", []), steps);
+                    return Drafted(new Draft(answer.Text.Trim(), "llm", notes, toolCalls) { Findings = findings }, steps);
                 metrics.DraftRefused();
                 steps.Add("draft-refused", outcome: "refused", detail: string.Join("; ", refusals));
                 notes.Add("the model's draft was refused: " + string.Join("; ", refusals));
@@ -59,10 +73,10 @@ public sealed class ReplyDrafter(
         }
         else
             notes.Add("no LLM configured");
-        return Fallback(result, notes, steps);
+        return Fallback(result, notes, toolCalls, steps) is { } fallback ? fallback with { Findings = findings } : null;
     }
 
-    private Draft? Fallback(ClassificationResult result, List<string> notes, StepRecorder steps)
+    private Draft? Fallback(ClassificationResult result, List<string> notes, int toolCalls, StepRecorder steps)
     {
         var classification = result.Classification;
         if (!options.Value.Drafts.UsesTemplates)
@@ -73,7 +87,7 @@ public sealed class ReplyDrafter(
         if (refusals.Count > 0)
             return Skipped(steps, notes, "the template was refused: " + string.Join("; ", refusals));
         notes.Add($"template reply ({classification.Category}, {classification.Language})");
-        return Drafted(new Draft(template, "template", notes), steps);
+        return Drafted(new Draft(template, "template", notes, toolCalls), steps);
     }
 
     private Draft Drafted(Draft draft, StepRecorder steps)

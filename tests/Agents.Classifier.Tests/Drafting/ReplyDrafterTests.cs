@@ -38,7 +38,7 @@ public class ReplyDrafterTests
     private static async Task<(Draft? Draft, StepRecorder Steps)> DraftAsync(InProcessClassifier classifier, ClassificationResult? result = null)
     {
         var steps = new StepRecorder(Ticket);
-        var draft = await classifier.Services.GetRequiredService<ReplyDrafter>().DraftAsync(result ?? Classified(), steps, CancellationToken.None);
+        var draft = await classifier.Services.GetRequiredService<ReplyDrafter>().DraftAsync(Ticket, result ?? Classified(), steps, CancellationToken.None);
         return (draft, steps);
     }
 
