@@ -133,7 +133,7 @@ public sealed class TicketReceivedConsumer(
     {
         try
         {
-            await history.RecordAsync(ticket, classification, outcome, CancellationToken.None);
+            await history.RecordAsync(ticket, classification, outcome.Length <= 500 ? outcome : outcome[..500], CancellationToken.None);
         }
         catch (Exception e)
         {
