@@ -64,6 +64,9 @@ wait_port() { # port timeout_s (wall-clock seconds: on a loaded machine each pro
 # rabbitmq_start DIR AMQP_PORT: management on AMQP_PORT+10000, Erlang distribution on AMQP_PORT+20000.
 rabbitmq_start() {
   local dir=$1 port=$2
+  # The node's companions sit at +10000 and +20000: above 45535 the distribution port does not exist, and the node
+  # would never open its AMQP port (the cluster benchmark waited 180 s for exactly that).
+  [ $((port + 20000)) -le 65535 ] || { echo "rabbitmq_start: AMQP port $port is above 45535 (no room for its +20000 distribution port)" >&2; return 1; }
   mkdir -p "$dir"
   cat > "$dir/rabbitmq.conf" <<CONF
 listeners.tcp.default = 127.0.0.1:$port

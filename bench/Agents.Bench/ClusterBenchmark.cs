@@ -31,7 +31,7 @@ public sealed class ClusterBenchmark : IBenchmark
             File.SetUnixFileMode(directory.FullName, (UnixFileMode)0b111_101_101); // the nodes run as user rabbitmq
         try
         {
-            var ports = await ServerScripts.FreePortsAsync(51000, 52000, 53000, 54000);
+            var ports = await ServerScripts.FreePortsAsync(31000, 32000, 33000, 34000); // ≤ 45535: a node also needs port + 20000
             Report.Header($"cluster: {tickets} tickets, webhook → held for approval, 1 instance per service, quorum queues");
             var single = await ThroughputAsync("1 RabbitMQ node", Path.Combine(directory.FullName, "one"), ports.Take(1).ToList(), tickets, null,
                 nodeLoss: false, cancellationToken);
@@ -52,7 +52,7 @@ public sealed class ClusterBenchmark : IBenchmark
         {
             await using var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken,
                 brokerSettings: SystemSettings.BrokerAt(broker.HostSetting, ports[0]));
-            var stages = await EndToEndStages.ForAsync(system);
+            var stages = new EndToEndStages(system);
             await stages.WholeAsync($"cw{ports.Count}", Math.Max(10, tickets / 3), cancellationToken); // warm-up: JIT, connections, pools
             var (count, elapsed, latency) = await stages.WholeAsync($"cl{ports.Count}", tickets, cancellationToken);
             Report.Row(what, count, elapsed, latency, baseline);

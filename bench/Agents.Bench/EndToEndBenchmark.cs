@@ -21,7 +21,7 @@ public sealed class EndToEndBenchmark : IBenchmark
         Series whole;
         await using (var system = await LaunchedSystem.StartAsync(1, 1, 1, cancellationToken: cancellationToken))
         {
-            var stages = await EndToEndStages.ForAsync(system);
+            var stages = new EndToEndStages(system);
             // Warm-up: every path (whole and stages) once, JIT, connections and pools, before the clock counts.
             var warm = Math.Max(100, tickets / 3);
             await stages.WholeAsync("warm", warm, cancellationToken);
@@ -46,7 +46,7 @@ public sealed class EndToEndBenchmark : IBenchmark
         if (context.Quick)
             return; // 9 more processes take minutes to start on a busy machine; the quick run is about the stages
         await using var three = await LaunchedSystem.StartAsync(3, 3, 3, cancellationToken: cancellationToken);
-        var threeStages = await EndToEndStages.ForAsync(three);
+        var threeStages = new EndToEndStages(three);
         await threeStages.WholeAsync("warm", Math.Max(100, tickets / 3), cancellationToken);
         var scaled = await threeStages.WholeAsync("whole3", tickets, cancellationToken);
         Report.Row("whole, 3 instances per service", scaled.Count, scaled.Elapsed, scaled.Latency, whole.PerSecond);
