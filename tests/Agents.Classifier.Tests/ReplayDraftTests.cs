@@ -20,17 +20,10 @@ public class ReplayDraftTests
     [OneTimeSetUp]
     public void ReadFile()
     {
-        var file = RepositoryPaths.SharedData is { } data ? Path.Combine(data, "tickets", "multilang_dev.csv") : null;
-        if (file is null || !File.Exists(file))
-        {
-            const string why = "../shared/data/tickets/multilang_dev.csv is not present.";
-            if (TestServers.RunningUnderCi)
-                Assert.Fail(why + " CI clones the repository beside shared/: it must be there.");
-            Assert.Ignore(why);
-        }
-        _tickets = ReplayInput.Read(file!);
+        var file = SharedDataFile.Require(Path.Combine("tickets", "multilang_dev.csv"));
+        _tickets = ReplayInput.Read(file);
         // The file's own replies, by row (the same numbering ReplayInput gives tickets without an id column).
-        using var reader = new StreamReader(file!);
+        using var reader = new StreamReader(file);
         var rows = CsvTable.Read(reader).ToList();
         var answer = rows[0].IndexOf("answer");
         _answers = rows.Skip(1).Select((r, i) => (Id: (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Answer: r[answer]))

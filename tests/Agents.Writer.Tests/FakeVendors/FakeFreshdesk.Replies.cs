@@ -19,19 +19,8 @@ public sealed partial class FakeFreshdesk
         var id = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         if (!Tickets.ContainsKey(id))
             return (404, "");
-        if (method != "POST")
-            return (405, """{"code":"method_not_allowed","message":"POST method(s) supported for this endpoint"}""");
-        if (contentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
-            return (415, """{"code":"invalid_content_type","message":"Content-Type header should have application/json"}""");
-        JsonObject? reply;
-        try
-        {
-            reply = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return (400, """{"code":"invalid_json","message":"Request body has invalid json format"}""");
-        }
+        if (PostedJson(method, contentType, body, out var reply) is { } refused)
+            return refused;
         if (reply?["private"] is not null)
             return (400, Invalid("private", "Unexpected/invalid field in request", "invalid_field"));
         if (reply?["body"]?.GetValueKind() != JsonValueKind.String || reply["body"]!.GetValue<string>().Trim().Length == 0)
@@ -45,4 +34,23 @@ public sealed partial class FakeFreshdesk
 
     [GeneratedRegex(@"^/api/v2/tickets/(\d+)/reply$")]
     private static partial Regex ReplyPath();
+
+    /// <summary>Freshdesk's answers to a POST that is not one, not JSON, or not readable JSON (null when it is a JSON object or null).</summary>
+    private static (int, string)? PostedJson(string method, string? contentType, string body, out JsonObject? posted)
+    {
+        posted = null;
+        if (method != "POST")
+            return (405, """{"code":"method_not_allowed","message":"POST method(s) supported for this endpoint"}""");
+        if (contentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
+            return (415, """{"code":"invalid_content_type","message":"Content-Type header should have application/json"}""");
+        try
+        {
+            posted = JsonNode.Parse(body) as JsonObject;
+            return null;
+        }
+        catch (JsonException)
+        {
+            return (400, """{"code":"invalid_json","message":"Request body has invalid json format"}""");
+        }
+    }
 }
