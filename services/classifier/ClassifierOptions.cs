@@ -25,6 +25,12 @@ public sealed class ClassifierOptions
     /// </summary>
     public TimeSpan DeliveryWindow { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The permissions file (its reader agent's reads); relative paths are read from the classifier's folder.</summary>
+    public string PolicyFile { get; set; } = "policy.yaml";
+
+    /// <summary>Reading a ticket's text from its CRM when its webhook carried ids only.</summary>
+    public Hydration.HydrationOptions Hydration { get; set; } = new();
+
     public LlmOptions Llm { get; set; } = new();
     public BreakerOptions Breaker { get; set; } = new();
 

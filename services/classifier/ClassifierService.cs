@@ -2,11 +2,14 @@ using Agents.Classifier.Consumers;
 using Agents.Classifier.Drafting;
 using Agents.Classifier.Drafting.Tools;
 using Agents.Classifier.History;
+using Agents.Classifier.Hydration;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Classifier.Rules;
 using Agents.Classifier.Steps;
+using Agents.Crm.Policy;
+using Agents.Crm.Reading;
 using Agents.ServiceDefaults;
 using Agents.ServiceDefaults.Security;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +31,11 @@ public static class ClassifierService
         builder.Services.AddClassifierPersistence(connectionString);
         builder.Services.AddHostedService<ClassifierRetention>();
         builder.Services.AddClassifierCore(builder.Configuration);
+        // Read at start: a missing or malformed policy stops the classifier rather than reading what it may not.
+        var policyFile = builder.Configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>()?.PolicyFile ?? "policy.yaml";
+        builder.Services.AddSingleton(AgentPolicy.Load(Path.Combine(AppContext.BaseDirectory, policyFile)));
+        builder.Services.AddCrmReaders(builder.Configuration);
+        builder.Services.AddSingleton<TicketHydrator>();
         builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
         builder.Services.AddOpenApi();
         builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");
@@ -75,7 +83,11 @@ public static class ClassifierService
         services.AddSingleton<DraftValidator>();
         // Without a database (the replay's dry run, in-process tests) the history lives in the process.
         services.TryAddSingleton<ITicketHistory, InMemoryTicketHistory>();
-        services.TryAddSingleton(new ToolGrants(new HashSet<string> { ToolGrants.Tickets }));
+        // The reader agent's reads in the permissions file; without one (the replay's dry run, in-process tests), the
+        // shipped file's grant for the history (read:tickets).
+        services.TryAddSingleton(sp => new ToolGrants(sp.GetService<AgentPolicy>() is { } policy
+            ? policy.Reads.Where(r => r.Value.Allowed).Select(r => r.Key).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string> { ToolGrants.Tickets }));
         services.AddSingleton<IDraftTool, TicketHistoryTool>();
         services.AddSingleton<DraftToolbox>();
         services.AddSingleton(sp => new ReplyDrafter(

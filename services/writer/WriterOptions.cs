@@ -11,8 +11,8 @@ public sealed class WriterOptions
     /// <summary>How often the sweepers look for pending writes past their time and for writes stuck Applying.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The permissions file; relative paths are read from the writer's folder.</summary>
-    public string PolicyFile { get; set; } = "policy.json";
+    /// <summary>The permissions file (YAML, or JSON); relative paths are read from the writer's folder.</summary>
+    public string PolicyFile { get; set; } = "policy.yaml";
 
     /// <summary>Which CRM each ticket source's writes go to (<c>Writer:Crm:Routes:{source}</c>).</summary>
     public Crm.CrmRoutingOptions Crm { get; set; } = new();

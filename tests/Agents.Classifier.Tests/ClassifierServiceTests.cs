@@ -135,7 +135,12 @@ public class ClassifierServiceTests
 
         var hydration = await classifier.Client.GetFromJsonAsync<JsonElement>("/tickets/generic/S-2/steps");
         var escalation = hydration.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "escalation");
-        Assert.That(escalation.GetProperty("detail").GetString(), Is.EqualTo("ticket text must be read from the CRM first"));
+        // No CRM reads the generic source: the ticket is unreadable, said in its crm-read step, and escalated as such.
+        Assert.That((escalation.GetProperty("outcome").GetString(), escalation.GetProperty("detail").GetString()),
+            Is.EqualTo((EscalationReasons.CrmUnreadable, CrmReads.Unreadable)));
+        var read = hydration.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "crm-read");
+        Assert.That((read.GetProperty("outcome").GetString(), read.GetProperty("detail").GetString()),
+            Is.EqualTo(("unavailable", "no CRM reader for source generic")));
         Assert.That(_llm.CallCount, Is.EqualTo(2), "a classification and a draft; the ticket without text never reached the LLM");
         Assert.That((await classifier.Client.GetAsync("/tickets/generic/none/steps")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
 

@@ -115,7 +115,7 @@ public class BulkGuardTests : WriterFixture
     [Test]
     public async Task Five_hundred_proposals_in_a_minute_with_the_shipped_settings_are_held_for_bulk_review()
     {
-        // The writer as shipped: its own appsettings.json and policy.json, nothing set for the guard.
+        // The writer as shipped: its own appsettings.json and policy.yaml, nothing set for the guard.
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await using var cluster = await WriterCluster.StartAsync(1, broker, database, Policies.Shipped);

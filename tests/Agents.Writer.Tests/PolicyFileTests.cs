@@ -37,16 +37,16 @@ public class PolicyFileTests
     {
         Assert.That(WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true } } }""")
             .Evaluate("add-tags", 1).Verdict, Is.EqualTo(PolicyVerdict.NeedsApproval));
-        Assert.Throws<System.Text.Json.JsonException>(() =>
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "requires_aproval": false } } }"""));
-        Assert.Throws<System.Text.Json.JsonException>(() =>
+        Assert.Throws<Agents.Crm.Policy.PolicyFileException>(() =>
             WritePolicy.Parse("""{ "permissions": { "write:add-tags": { "allowed": true, "auto_approve_min_confidence": 1.5 } } }"""));
     }
 
     [Test]
     public void Missing_policy_file_stops_the_writer()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => WritePolicy.Load("/nonexistent/policy.json"));
+        var e = Assert.Throws<InvalidOperationException>(() => WritePolicy.Load("/nonexistent/policy.yaml"));
         Assert.That(e!.Message, Does.Contain("does not exist"));
     }
 }

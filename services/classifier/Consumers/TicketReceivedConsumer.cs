@@ -1,5 +1,6 @@
 using Agents.Classifier.Drafting;
 using Agents.Classifier.History;
+using Agents.Classifier.Hydration;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace Agents.Classifier.Consumers;
 
 /// <summary>
-/// Classifies a ticket, publishes the verdict, then either proposes CRM writes or escalates to a person
+/// Reads a ticket's text from its CRM when the webhook carried ids only (<see cref="TicketHydrator"/>), classifies it, publishes the verdict, then either proposes CRM writes or escalates to a person
 /// (low confidence, urgent, or no text yet). Each delivery's outcome is published once, whatever copies of it
 /// arrive (<see cref="HandledDeliveries"/>). The step log is written whatever happened.
 /// </summary>
@@ -17,6 +18,7 @@ public sealed class TicketReceivedConsumer(
     TicketClassifier classifier,
     ReplyDrafter drafter,
     IOptions<ClassifierOptions> options,
+    TicketHydrator hydrator,
     HandledDeliveries deliveries,
     IBus bus,
     IStepLog stepLog,
@@ -35,13 +37,14 @@ public sealed class TicketReceivedConsumer(
                 Skipped(ticket, steps);
                 return;
             }
-            var result = await classifier.ClassifyAsync(ticket, steps, context.CancellationToken);
+            var (read, unreadable) = await hydrator.HydrateAsync(ticket, steps, context.CancellationToken);
+            var result = await classifier.ClassifyAsync(read, steps, context.CancellationToken, unreadable);
             var classification = result.Classification;
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
             object[] outcome = result.EscalationReason is not null
-                ? [classified, EscalationFactory.For(ticket, result)]
-                : [classified, .. ProposalFactory.For(ticket, classification, result.RedactedSubject, result.RedactedBody),
-                    .. await DraftAsync(ticket, result, steps, context.CancellationToken)];
+                ? [classified, EscalationFactory.For(read, result)]
+                : [classified, .. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody),
+                    .. await DraftAsync(read, result, steps, context.CancellationToken)];
 
             if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
             {

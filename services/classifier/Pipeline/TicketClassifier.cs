@@ -30,7 +30,9 @@ public sealed class TicketClassifier(
     public async Task<Classification> ClassifyAsync(TicketReceived ticket, CancellationToken cancellationToken) =>
         (await ClassifyAsync(ticket, new StepRecorder(ticket), cancellationToken)).Classification;
 
-    public async Task<ClassificationResult> ClassifyAsync(TicketReceived ticket, StepRecorder steps, CancellationToken cancellationToken)
+    /// <param name="unreadable">Why the ticket's text could not be read from its CRM (hydration failed): it escalates as <see cref="CrmReads.Unreadable"/>.</param>
+    public async Task<ClassificationResult> ClassifyAsync(TicketReceived ticket, StepRecorder steps, CancellationToken cancellationToken,
+        string? unreadable = null)
     {
         steps.Add("received", detail: $"event {ticket.EventKind}");
         var subject = Redactor.Redact(ticket.Subject);
@@ -41,13 +43,16 @@ public sealed class TicketClassifier(
         if (ticket.NeedsHydration || (subject.Text.Trim().Length == 0 && body.Text.Trim().Length == 0))
         {
             // No text to read: neither the LLM nor the rules can say anything, and no write may be proposed.
-            var why = ticket.NeedsHydration ? HydrationReason : "ticket has no text";
+            var why = unreadable is not null ? CrmReads.Unreadable : ticket.NeedsHydration ? HydrationReason : "ticket has no text";
             var empty = new Classification
             {
                 Category = rules.Rules.DefaultCategory, Priority = rules.Rules.DefaultPriority, Sentiment = "neutral",
-                Language = rules.Rules.Languages.FirstOrDefault() ?? "en", Confidence = 0, Reason = why, ClassifiedBy = "rules",
+                Language = rules.Rules.Languages.FirstOrDefault() ?? "en", Confidence = 0,
+                Reason = unreadable is null ? why : $"{why}: {unreadable}", ClassifiedBy = "rules",
             };
-            return Finish(steps, empty, subject, body, (why, ticket.NeedsHydration ? EscalationReasons.NeedsHydration : EscalationReasons.NoText));
+            var kind = unreadable is not null ? EscalationReasons.CrmUnreadable
+                : ticket.NeedsHydration ? EscalationReasons.NeedsHydration : EscalationReasons.NoText;
+            return Finish(steps, empty, subject, body, (why, kind));
         }
 
         Classification classification;

@@ -1,65 +1,23 @@
-using System.Net.Http.Headers;
-using System.Text;
-using Microsoft.Extensions.Options;
+using Agents.Crm;
 
 namespace Agents.Writer.Crm;
 
 public static class CrmRegistration
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Registers every CRM adapter and the routes that choose between them (<see cref="CrmRoutes"/>). An adapter no
-    /// route uses is never called, so it needs no settings. Vendor credentials go onto each adapter's named
-    /// HttpClient here and nowhere else: not into messages, not into log lines.
+    /// route uses is never called, so it needs no settings. Each adapter's address and credentials are on its
+    /// vendor's named HttpClient (<see cref="CrmClients"/>), shared with the classifier's readers.
     /// </summary>
     public static IServiceCollection AddCrmAdapters(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ZendeskOptions>(configuration.GetSection(ZendeskOptions.Section));
-        services.Configure<HubSpotOptions>(configuration.GetSection(HubSpotOptions.Section));
-        services.Configure<FreshdeskOptions>(configuration.GetSection(FreshdeskOptions.Section));
-        services.Configure<GitHubOptions>(configuration.GetSection(GitHubOptions.Section));
+        services.AddCrmClients(configuration);
         services.AddSingleton<ICrmAdapter, JournalCrmAdapter>();
         services.AddSingleton<ICrmAdapter, ZendeskCrmAdapter>();
         services.AddSingleton<ICrmAdapter, HubSpotCrmAdapter>();
         services.AddSingleton<ICrmAdapter, FreshdeskCrmAdapter>();
         services.AddSingleton<ICrmAdapter, GitHubCrmAdapter>();
         services.AddSingleton<CrmRoutes>();
-
-        services.AddHttpClient("zendesk", (sp, http) =>
-        {
-            var o = sp.GetRequiredService<IOptions<ZendeskOptions>>().Value;
-            Configure(http, o.ResolveBaseUrl(), new AuthenticationHeaderValue("Basic", Base64($"{o.Email}/token:{o.ApiToken}")));
-        });
-        services.AddHttpClient("hubspot", (sp, http) =>
-        {
-            var o = sp.GetRequiredService<IOptions<HubSpotOptions>>().Value;
-            Configure(http, new Uri(o.BaseUrl), new AuthenticationHeaderValue("Bearer", o.AccessToken));
-        });
-        services.AddHttpClient("freshdesk", (sp, http) =>
-        {
-            var o = sp.GetRequiredService<IOptions<FreshdeskOptions>>().Value;
-            // Freshdesk's convention: the API key is the user name, the password is ignored ("X").
-            Configure(http, o.ResolveBaseUrl(), new AuthenticationHeaderValue("Basic", Base64($"{o.ApiKey}:X")));
-        });
-        services.AddHttpClient("github", (sp, http) =>
-        {
-            var o = sp.GetRequiredService<IOptions<GitHubOptions>>().Value;
-            Configure(http, new Uri(o.BaseUrl), new AuthenticationHeaderValue("Bearer", o.Token));
-            // GitHub refuses requests without a User-Agent, and pins the API version by header.
-            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Agents-Writer", "1.0"));
-            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
-            http.DefaultRequestHeaders.Add("X-GitHub-Api-Version", "2022-11-28");
-        });
         return services;
     }
-
-    private static void Configure(HttpClient http, Uri baseUrl, AuthenticationHeaderValue authorization)
-    {
-        http.BaseAddress = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
-        http.Timeout = Timeout;
-        http.DefaultRequestHeaders.Authorization = authorization;
-    }
-
-    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Crm;
@@ -26,16 +27,7 @@ public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOption
     protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
         { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote, WriteKinds.Escalate };
 
-    public override string? MissingSettings
-    {
-        get
-        {
-            var o = options.Value;
-            return o.ApiKey.Length == 0 || (o.Domain.Length == 0 && string.IsNullOrWhiteSpace(o.BaseUrl))
-                ? "Crm:Freshdesk:Domain (or BaseUrl) and ApiKey must be set"
-                : null;
-        }
-    }
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override string? CannotApply(string kind, string externalId)
     {

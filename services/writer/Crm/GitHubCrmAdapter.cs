@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 using Agents.Contracts;
+using Agents.Crm;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Crm;
@@ -22,7 +22,7 @@ public sealed partial class GitHubCrmAdapter(IHttpClientFactory http, IOptions<G
 
     protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.AddTags, WriteKinds.Escalate, WriteKinds.PostReply };
 
-    public override string? MissingSettings => options.Value.Token.Length == 0 ? "Crm:GitHub:Token is not set" : null;
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override string? CannotApply(string kind, string externalId)
     {
@@ -49,23 +49,7 @@ public sealed partial class GitHubCrmAdapter(IHttpClientFactory http, IOptions<G
         await SendAsync(request, cancellationToken);
     }
 
-    protected override (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response)
-    {
-        if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests)
-        {
-            if (RetryAfter(response) is { } asked)
-                return (true, asked);
-            if (Header(response, "x-ratelimit-remaining") == "0")
-                // The reset is a whole second (epoch): wait until it has passed.
-                return (true, long.TryParse(Header(response, "x-ratelimit-reset"), NumberStyles.None, CultureInfo.InvariantCulture, out var reset)
-                    ? DateTimeOffset.FromUnixTimeSeconds(reset + 1) - DateTimeOffset.UtcNow
-                    : null);
-        }
-        return base.Classify(response);
-    }
-
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    protected override (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response) => VendorAnswers.ClassifyGitHub(response);
 
     [GeneratedRegex(@"^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9_.-]{1,100})#([0-9]{1,10})$")]
     private static partial Regex IssueId();

@@ -1,14 +1,14 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Crm;
 
 namespace Agents.Writer.Crm;
 
 /// <summary>
 /// What the vendor adapters share: send one JSON request, turn the answer into success or a
 /// <see cref="CrmWriteException"/> (retryable for 408/409/429/5xx/timeouts, with the vendor's Retry-After).
-/// Each adapter's HttpClient is the named client of its <see cref="Name"/>, which <see cref="CrmRegistration"/>
+/// Each adapter's HttpClient is the named client of its <see cref="Name"/>, which <see cref="CrmClients"/>
 /// gives its address and credentials: they never pass through here.
 /// </summary>
 public abstract class HttpCrmAdapter(IHttpClientFactory httpFactory) : ICrmAdapter
@@ -71,19 +71,7 @@ public abstract class HttpCrmAdapter(IHttpClientFactory httpFactory) : ICrmAdapt
     /// Whether a refusal is worth another attempt, and when: 408, 409, 429 and 5xx are, as long as Retry-After asks;
     /// every other 4xx is the vendor's final no. A vendor that signals a rate limit otherwise (GitHub's 403) says so here.
     /// </summary>
-    protected virtual (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response) =>
-        (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Conflict or HttpStatusCode.RequestTimeout
-            || (int)response.StatusCode >= 500, RetryAfter(response));
-
-    protected static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-            return delta;
-        if (header?.Date is { } date)
-            return date - DateTimeOffset.UtcNow;
-        return null;
-    }
+    protected virtual (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response) => VendorAnswers.Classify(response);
 
     /// <summary>
     /// Whether any item of a list the vendor pages oldest first (<c>per_page</c>, <c>page</c>: Freshdesk's conversations,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Crm;
@@ -41,7 +42,7 @@ public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<
     protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
         { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.AddNote, WriteKinds.Escalate };
 
-    public override string? MissingSettings => options.Value.AccessToken.Length == 0 ? "Crm:HubSpot:AccessToken is not set" : null;
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override string? CannotApply(string kind, string externalId) =>
         base.CannotApply(kind, externalId)

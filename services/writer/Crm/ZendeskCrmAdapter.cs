@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Crm;
@@ -27,16 +28,7 @@ public sealed partial class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<
     protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
         { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote, WriteKinds.Escalate };
 
-    public override string? MissingSettings
-    {
-        get
-        {
-            var o = options.Value;
-            return o.Email.Length == 0 || o.ApiToken.Length == 0 || (o.Subdomain.Length == 0 && string.IsNullOrWhiteSpace(o.BaseUrl))
-                ? "Crm:Zendesk:Subdomain (or BaseUrl), Email and ApiToken must be set"
-                : null;
-        }
-    }
+    public override string? MissingSettings => options.Value.MissingSettings;
 
     public override string? CannotApply(string kind, string externalId)
     {

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Agents.Writer.Crm;
+using Agents.Crm.Vendors;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Writer.Escalations;

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Agents.Crm.Policy;
 
 namespace Agents.Writer.Policy;
 
@@ -15,55 +14,30 @@ public enum PolicyVerdict
 public sealed record PolicyDecision(PolicyVerdict Verdict, string Reason);
 
 /// <summary>
-/// The permissions file (<c>Writer__PolicyFile</c>): per write kind, whether it is allowed at all, needs a person's
-/// approval, or may be auto-approved (always, or from a classification confidence up). A kind the file does not
-/// name is refused: nothing is writable unless someone wrote it down.
+/// The write agent's part of the permissions file (<c>Writer__PolicyFile</c>, <see cref="AgentPolicy"/>): per write
+/// kind, whether it is allowed at all, needs a person's approval, or may be auto-approved (always, or from a
+/// classification confidence up). A kind the file does not name is refused: nothing is writable unless someone wrote
+/// it down.
 /// </summary>
 public sealed class WritePolicy
 {
-    private readonly IReadOnlyDictionary<string, Permission> _permissions;
+    private readonly AgentPolicy _policy;
 
-    private WritePolicy(IReadOnlyDictionary<string, Permission> permissions, string source)
-    {
-        _permissions = permissions;
-        Source = source;
-    }
+    private WritePolicy(AgentPolicy policy) => _policy = policy;
 
     /// <summary>Where the policy was read from (for the startup log).</summary>
-    public string Source { get; }
+    public string Source => _policy.Source;
 
-    public IReadOnlyDictionary<string, Permission> Permissions => _permissions;
+    public IReadOnlyDictionary<string, Permission> Permissions => _policy.Writes;
 
-    public static WritePolicy Load(string path)
-    {
-        if (!File.Exists(path))
-            throw new InvalidOperationException($"The writer's policy file {path} does not exist (Writer:PolicyFile).");
-        try
-        {
-            return Parse(File.ReadAllText(path), path);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"The writer's policy file {path} is not valid: {e.Message}", e);
-        }
-    }
+    public static WritePolicy Load(string path) => new(AgentPolicy.Load(path));
 
-    public static WritePolicy Parse(string json, string source = "inline")
-    {
-        var file = JsonSerializer.Deserialize<PolicyFile>(json, JsonOptions)
-            ?? throw new JsonException("The policy file is empty.");
-        foreach (var (name, permission) in file.Permissions)
-        {
-            if (permission.AutoApproveMinConfidence is < 0 or > 1)
-                throw new JsonException($"{name}: auto_approve_min_confidence must be between 0 and 1.");
-        }
-        return new WritePolicy(new Dictionary<string, Permission>(file.Permissions, StringComparer.Ordinal), source);
-    }
+    public static WritePolicy Parse(string text, string source = "inline") => new(AgentPolicy.Parse(text, source));
 
     public PolicyDecision Evaluate(string kind, double? confidence)
     {
         var name = "write:" + kind;
-        if (!_permissions.TryGetValue(name, out var permission))
+        if (!_policy.Writes.TryGetValue(name, out var permission))
             return new(PolicyVerdict.Refused, $"{name} is not in the policy");
         if (!permission.Allowed)
             return new(PolicyVerdict.Refused, $"{name} is not allowed by the policy");
@@ -74,31 +48,4 @@ public sealed class WritePolicy
                 $"{name}: confidence {c:0.###} ≥ {min:0.###}"));
         return new(PolicyVerdict.NeedsApproval, $"{name} requires approval");
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, // a typo must not silently loosen the policy
-    };
-
-    private sealed record PolicyFile
-    {
-        [JsonPropertyName("permissions")]
-        public required Dictionary<string, Permission> Permissions { get; init; }
-    }
-}
-
-/// <summary>One entry of the permissions file.</summary>
-public sealed record Permission
-{
-    [JsonPropertyName("allowed")]
-    public bool Allowed { get; init; }
-
-    /// <summary>Absent means true: only an explicit <c>false</c> lets writes through without a person.</summary>
-    [JsonPropertyName("requires_approval")]
-    public bool RequiresApproval { get; init; } = true;
-
-    [JsonPropertyName("auto_approve_min_confidence")]
-    public double? AutoApproveMinConfidence { get; init; }
 }

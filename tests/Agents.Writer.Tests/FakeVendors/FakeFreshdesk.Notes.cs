@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace Agents.Writer.Tests.FakeVendors;
 
-/// <summary>One note as Freshdesk keeps it.</summary>
-public sealed record FreshdeskNote(long Id, string Body, bool Private);
+/// <summary>One note as Freshdesk keeps it (<paramref name="At"/>: when it was written; none, now).</summary>
+public sealed record FreshdeskNote(long Id, string Body, bool Private, DateTimeOffset? At = null);
 
 /// <summary>
 /// Freshdesk's notes and conversations as the vendor serves them: <c>POST /api/v2/tickets/{id}/notes</c> with an HTML
@@ -55,10 +55,13 @@ public sealed partial class FakeFreshdesk
 
     private static object Conversation(long ticket, FreshdeskNote n) => new
     {
-        id = n.Id, body = n.Body, body_text = System.Net.WebUtility.HtmlDecode(TagPattern().Replace(n.Body, " ")).Trim(),
+        id = n.Id, body = n.Body, body_text = PlainText(n.Body),
         incoming = false, @private = n.Private, user_id = 1, support_email = (string?)null, source = 2, ticket_id = ticket,
-        created_at = DateTimeOffset.UtcNow, updated_at = DateTimeOffset.UtcNow,
+        created_at = n.At ?? DateTimeOffset.UtcNow, updated_at = n.At ?? DateTimeOffset.UtcNow,
     };
+
+    /// <summary>Freshdesk's <c>body_text</c> and <c>description_text</c>: the HTML without its tags.</summary>
+    private static string PlainText(string html) => System.Net.WebUtility.HtmlDecode(TagPattern().Replace(html, " ")).Trim();
 
     [GeneratedRegex(@"^/api/v2/tickets/(\d+)/(notes|conversations)$")]
     private static partial Regex NotesPath();

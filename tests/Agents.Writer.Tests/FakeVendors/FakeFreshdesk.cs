@@ -12,7 +12,8 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// convention), <c>GET</c> and <c>PUT /api/v2/tickets/{id}</c> with a flat JSON ticket, priority 1-4, <c>tags</c> that
 /// replace the ticket's tags, <c>custom_fields</c> by name; errors in Freshdesk's form: 400
 /// <c>{"description":"Validation failed","errors":[{field,message,code}]}</c>, 401 invalid_credentials, 404 with an
-/// empty body, 415 invalid_content_type; notes and conversations in <c>FakeFreshdesk.Notes.cs</c>.
+/// empty body, 415 invalid_content_type; notes and conversations in <c>FakeFreshdesk.Notes.cs</c>, the ticket's text
+/// and the ticket list in <c>FakeFreshdesk.Reads.cs</c>.
 /// </summary>
 public sealed partial class FakeFreshdesk : FakeVendorServer
 {
@@ -59,6 +60,8 @@ public sealed partial class FakeFreshdesk : FakeVendorServer
             return notes;
         if (HandleReply(method, path, contentType, body) is { } reply)
             return reply;
+        if (HandleList(method, path, query) is { } list)
+            return list;
         var match = TicketPath().Match(path);
         if (!match.Success)
             return (404, "");
@@ -115,11 +118,7 @@ public sealed partial class FakeFreshdesk : FakeVendorServer
     private static string Invalid(string field, string message, string code) =>
         JsonSerializer.Serialize(new { description = "Validation failed", errors = new[] { new { field, message, code } } });
 
-    private static string Serialize(long id, FreshdeskTicket t) => JsonSerializer.Serialize(new
-    {
-        id, priority = t.Priority, status = 2, tags = t.Tags, custom_fields = t.CustomFields, subject = "Invoice charged twice",
-        created_at = "2026-11-20T09:30:00Z", updated_at = DateTimeOffset.UtcNow,
-    });
+    private string Serialize(long id, FreshdeskTicket t) => JsonSerializer.Serialize(Answer(id, t, withDescription: true));
 
     [GeneratedRegex(@"^/api/v2/tickets/(\d+)$")]
     private static partial Regex TicketPath();

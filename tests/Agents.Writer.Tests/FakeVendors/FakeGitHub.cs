@@ -11,7 +11,7 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// required (403 without), <c>POST /repos/{owner}/{repo}/issues/{n}/labels</c> with <c>{"labels":[…]}</c> adding to
 /// the issue's labels and answering the issue's labels; 401 Bad credentials, 404 Not Found, 422 Validation Failed
 /// (a label name over 50 characters), in GitHub's <c>{message,documentation_url,status}</c> form; issue comments in
-/// <c>FakeGitHub.Comments.cs</c>.
+/// <c>FakeGitHub.Comments.cs</c>, issue reads in <c>FakeGitHub.Reads.cs</c>.
 /// </summary>
 public sealed partial class FakeGitHub : FakeVendorServer
 {
@@ -58,6 +58,8 @@ public sealed partial class FakeGitHub : FakeVendorServer
     {
         if (HandleComments(method, path, query, body) is { } comments)
             return comments;
+        if (HandleRead(method, path, query) is { } read)
+            return read;
         var match = LabelsPath().Match(path);
         if (!match.Success || method != "POST" || !Issues.TryGetValue($"{match.Groups[1].Value}/{match.Groups[2].Value}#{match.Groups[3].Value}", out var labels))
             return (404, Error("Not Found", 404));

@@ -48,6 +48,8 @@ public sealed partial class FakeHubSpot : FakeVendorServer
     {
         if (HandleNotes(method, path, contentType, body) is { } notes)
             return notes;
+        if (HandleRead(method, path, query, body) is { } read)
+            return read;
         var match = TicketPath().Match(path);
         if (!match.Success)
             return (404, Error("Unable to route request", "NOT_FOUND"));

@@ -11,7 +11,8 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// Zendesk Support's ticket update as the vendor serves it: Basic auth <c>{email}/token:{api_token}</c>,
 /// <c>PUT /api/v2/tickets/{id}.json</c> with <c>{"ticket":{…}}</c>, priorities low/normal/high/urgent (422
 /// RecordInvalid otherwise), <c>additional_tags</c> added to the ticket's tags, a <c>comment</c> added to the ticket's
-/// comments and <c>group_id</c> (see <c>FakeZendesk.Comments.cs</c>), 404 RecordNotFound for unknown ids.
+/// comments and <c>group_id</c> (see <c>FakeZendesk.Comments.cs</c>), 404 RecordNotFound for unknown ids; reads in
+/// <c>FakeZendesk.Reads.cs</c>.
 /// </summary>
 public sealed partial class FakeZendesk : FakeVendorServer
 {
@@ -43,6 +44,8 @@ public sealed partial class FakeZendesk : FakeVendorServer
     {
         if (HandleComments(method, path) is { } comments)
             return comments;
+        if (HandleRead(method, path, query) is { } read)
+            return read;
         var match = TicketPath().Match(path);
         if (!match.Success || method != "PUT")
             return (404, """{"error":"InvalidEndpoint","description":"Not found"}""");

@@ -1,6 +1,6 @@
-namespace Agents.Writer.Crm;
+namespace Agents.Crm.Vendors;
 
-/// <summary><c>Crm:Zendesk</c>: where and as whom the Zendesk adapter writes. The token never leaves the HttpClient.</summary>
+/// <summary><c>Crm:Zendesk</c>: where and as whom the Zendesk adapter writes and reads. The token never leaves the HttpClient.</summary>
 public sealed class ZendeskOptions
 {
     public const string Section = "Crm:Zendesk";
@@ -14,6 +14,12 @@ public sealed class ZendeskOptions
 
     /// <summary>The id of the ticket field set-category writes; none, set-category writes fail.</summary>
     public long? CategoryFieldId { get; set; }
+
+    /// <summary>What the Zendesk adapter and reader lack to work at all, or null.</summary>
+    public string? MissingSettings =>
+        Email.Length == 0 || ApiToken.Length == 0 || (Subdomain.Length == 0 && string.IsNullOrWhiteSpace(BaseUrl))
+            ? "Crm:Zendesk:Subdomain (or BaseUrl), Email and ApiToken must be set"
+            : null;
 
     /// <summary>The tag an escalation adds to the ticket (views and triggers can route on it).</summary>
     public string EscalationTag { get; set; } = "needs-human";

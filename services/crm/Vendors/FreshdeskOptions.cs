@@ -1,4 +1,4 @@
-namespace Agents.Writer.Crm;
+namespace Agents.Crm.Vendors;
 
 /// <summary><c>Crm:Freshdesk</c>: the helpdesk's address and the API key the Freshdesk adapter writes with.</summary>
 public sealed class FreshdeskOptions
@@ -15,6 +15,10 @@ public sealed class FreshdeskOptions
 
     /// <summary>The custom ticket field set-category writes (e.g. <c>cf_category</c>); none, set-category is refused.</summary>
     public string? CategoryField { get; set; }
+
+    /// <summary>What the Freshdesk adapter and reader lack to work at all, or null.</summary>
+    public string? MissingSettings =>
+        ApiKey.Length == 0 || (Domain.Length == 0 && string.IsNullOrWhiteSpace(BaseUrl)) ? "Crm:Freshdesk:Domain (or BaseUrl) and ApiKey must be set" : null;
 
     /// <summary>The group an escalation assigns the ticket to; none, the group stays.</summary>
     public long? EscalationGroupId { get; set; }

@@ -1,4 +1,4 @@
-namespace Agents.Writer.Crm;
+namespace Agents.Crm.Vendors;
 
 /// <summary><c>Crm:GitHub</c>: the token the GitHub adapter labels issues with, and where the API is.</summary>
 public sealed class GitHubOptions
@@ -10,6 +10,9 @@ public sealed class GitHubOptions
 
     /// <summary>A fine-grained token (or a GitHub App's installation token) with Issues: write on the repositories.</summary>
     public string Token { get; set; } = "";
+
+    /// <summary>What the GitHub adapter and reader lack to work at all, or null.</summary>
+    public string? MissingSettings => Token.Length == 0 ? "Crm:GitHub:Token is not set" : null;
 
     /// <summary>The label an escalation adds to the issue.</summary>
     public string EscalationLabel { get; set; } = "needs-human";
