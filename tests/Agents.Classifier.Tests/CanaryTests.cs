@@ -119,7 +119,9 @@ public class CanaryTests
             TimeSpan.FromSeconds(30), "the urgent ticket to be escalated");
         await Task.Delay(500); // let the loggers' queues drain
 
-        Assert.That(llm.CallCount, Is.EqualTo(4),
+        classifier.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClassifierHost.OperatorToken);
+        var draftSteps = await classifier.Client.GetStringAsync("/tickets/generic/C-1/steps");
+        Assert.That(llm.CallCount, Is.EqualTo(4), draftSteps + "\n" +
             "two classifications and the first ticket's draft, one round trip for its tool call and one for the text (the urgent one is escalated: no draft)");
         Assert.That(llm.Requests.SelectMany(r => r.ToolResults).Single().Content, Does.Contain("earlier_tickets").And.Contain("closed; the customer pasted"),
             "positive control: the tool's result reached the model (redacted)");
