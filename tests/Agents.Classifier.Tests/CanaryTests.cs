@@ -92,10 +92,12 @@ public class CanaryTests
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
         }]);
+        // The planted outcome goes in base64, so the seeding statement's own span (Npgsql traces its text) holds none of it.
+        var outcome = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"closed; the customer pasted token {ToolToken} and password: {ToolPassword}"));
         await database.ScalarAsync<int>($"""
             INSERT INTO classifier_ticket_outcomes ("Source", "ExternalId", "RequesterKey", "At", "Category", "Priority", "Outcome")
             VALUES ('generic', 'C-0', '{History.RequesterKey.For(new Requester(null, RequesterEmail))}', now() - interval '3 days',
-                    'Technical Support', 'low', 'closed; the customer pasted token {ToolToken} and password: {ToolPassword}')
+                    'Technical Support', 'low', convert_from(decode('{outcome}', 'base64'), 'UTF8'))
             RETURNING 1
             """);
 
