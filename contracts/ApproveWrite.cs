@@ -13,6 +13,15 @@ public record ApproveWrite
     /// </summary>
     public string? ContentHash { get; init; }
 
+    /// <summary>
+    /// The changes as the approver edited them (only the text of a reply or a note, <see cref="WriteKinds.Texts"/>,
+    /// may be edited), or null: the write as proposed. Applied instead of the proposal's changes.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? EditedChanges { get; init; }
+
+    /// <summary><see cref="WriteContent.Edited"/> of <see cref="ContentHash"/> and <see cref="EditedChanges"/>; required with them.</summary>
+    public string? EditedContentHash { get; init; }
+
     public string? Reason { get; init; }
     public DateTimeOffset DecidedAt { get; init; }
 }

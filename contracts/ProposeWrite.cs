@@ -38,5 +38,11 @@ public record ProposeWrite
     public string Subject { get; init; } = "";
     public string Excerpt { get; init; } = "";
     public Classification? Classification { get; init; }
+
+    /// <summary>
+    /// What the approver should know beside the write (a drafted reply's origin, why a template stands in for the
+    /// model, what a refused draft said wrong). Shown, never sent to the CRM, not part of the content hash.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
     public DateTimeOffset ProposedAt { get; init; }
 }

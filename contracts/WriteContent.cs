@@ -12,6 +12,7 @@ namespace Agents.Contracts;
 public static class WriteContent
 {
     private const string Version = "agents.write-content.v1";
+    private const string EditedVersion = "agents.write-content.edited.v1";
 
     public static string Hash(string kind, IReadOnlyDictionary<string, string> changes, int recordCount)
     {
@@ -24,6 +25,21 @@ public static class WriteContent
     }
 
     public static string Hash(ProposeWrite proposal) => Hash(proposal.Kind, proposal.Changes, proposal.RecordCount);
+
+    /// <summary>
+    /// The hash of a version an approver edited: the version they were shown (<paramref name="seenHash"/>) and the
+    /// changes as they left them. An approval carrying edits names this hash, so the text applied is exactly the text
+    /// the approver approved, on exactly the version they edited.
+    /// </summary>
+    public static string Edited(string seenHash, IReadOnlyDictionary<string, string> editedChanges)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(new object[]
+        {
+            EditedVersion, seenHash,
+            editedChanges.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new[] { c.Key, c.Value }).ToArray(),
+        });
+        return Convert.ToHexString(SHA256.HashData(canonical));
+    }
 
     /// <summary>The first characters, enough to tell versions apart in an audit line or a log.</summary>
     public static string Short(string? hash) => hash is null ? "(none)" : hash[..Math.Min(12, hash.Length)];

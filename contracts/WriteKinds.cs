@@ -7,6 +7,12 @@ public static class WriteKinds
     public const string AddTags = "add-tags";
     public const string SetCategory = "set-category";
 
+    /// <summary>A public reply to the requester (the <c>body</c> change), drafted by the agent, edited by an approver.</summary>
+    public const string PostReply = "post-reply";
+
+    /// <summary>An internal note on the ticket (the <c>body</c> change): the shipped kind of a drafted reply.</summary>
+    public const string AddNote = "add-note";
+
     /// <summary>
     /// Hand the ticket to a person in its CRM (an internal note with the reason, a tag, a group, an owner, a label):
     /// proposed by the writer for every escalation it takes into its inbox, never by the classifier.
@@ -15,6 +21,9 @@ public static class WriteKinds
 
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
-        SetPriority, AddTags, SetCategory, Escalate,
+        SetPriority, AddTags, SetCategory, PostReply, AddNote, Escalate,
     };
+
+    /// <summary>The kinds whose <c>body</c> is text for people (a reply or a note), which an approver may edit.</summary>
+    public static readonly IReadOnlySet<string> Texts = new HashSet<string>(StringComparer.Ordinal) { PostReply, AddNote };
 }

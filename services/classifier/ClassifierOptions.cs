@@ -34,6 +34,9 @@ public sealed class ClassifierOptions
     public LlmOptions Llm { get; set; } = new();
     public BreakerOptions Breaker { get; set; } = new();
 
+    /// <summary>Drafted replies (<c>Classifier:Drafts</c>).</summary>
+    public Drafting.DraftOptions Drafts { get; set; } = new();
+
     /// <summary>
     /// Operators who may read the step log (<c>Classifier__Operators__0__Name</c>, <c>__Token</c>), read by the named-token
     /// authentication at each request (so not bound here).

@@ -1,4 +1,7 @@
 using Agents.Classifier.Consumers;
+using Agents.Classifier.Drafting;
+using Agents.Classifier.Drafting.Tools;
+using Agents.Classifier.History;
 using Agents.Classifier.Hydration;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
@@ -9,6 +12,7 @@ using Agents.Crm.Policy;
 using Agents.Crm.Reading;
 using Agents.ServiceDefaults;
 using Agents.ServiceDefaults.Security;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier;
@@ -69,6 +73,31 @@ public static class ClassifierService
             sp.GetRequiredService<LlmBreaker>(),
             sp.GetService<LlmClient>()));
         services.AddSingleton<ITicketClassifier>(sp => sp.GetRequiredService<TicketClassifier>());
+        services.AddSingleton(sp =>
+        {
+            var drafts = sp.GetRequiredService<IOptions<ClassifierOptions>>().Value.Drafts;
+            if (ReplyDrafter.Misconfigured(drafts) is { } wrong)
+                throw new InvalidOperationException(wrong);
+            return ReplyTemplates.Load(Path.Combine(sp.GetRequiredService<IHostEnvironment>().ContentRootPath, drafts.TemplatesFile));
+        });
+        services.AddSingleton<DraftValidator>();
+        // Without a database (the replay's dry run, in-process tests) the history lives in the process.
+        services.TryAddSingleton<ITicketHistory, InMemoryTicketHistory>();
+        // The reader agent's reads in the permissions file; without one (the replay's dry run, in-process tests), the
+        // shipped file's grant for the history (read:tickets).
+        services.TryAddSingleton(sp => new ToolGrants(sp.GetService<AgentPolicy>() is { } policy
+            ? policy.Reads.Where(r => r.Value.Allowed).Select(r => r.Key).ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string> { ToolGrants.Tickets }));
+        services.AddSingleton<IDraftTool, TicketHistoryTool>();
+        services.AddSingleton<DraftToolbox>();
+        services.AddSingleton(sp => new ReplyDrafter(
+            sp.GetRequiredService<IOptions<ClassifierOptions>>(),
+            sp.GetRequiredService<ReplyTemplates>(),
+            sp.GetRequiredService<DraftValidator>(),
+            sp.GetRequiredService<LlmBreaker>(),
+            sp.GetRequiredService<ClassifierMetrics>(),
+            sp.GetRequiredService<DraftToolbox>(),
+            sp.GetService<LlmClient>()));
         services.AddHostedService<ClassifierStartupReport>();
         return services;
     }

@@ -45,6 +45,12 @@ public static class ProposalFactory
         return proposals;
     }
 
+    /// <summary>A drafted reply as a write of <paramref name="kind"/> (a reply or a note) with its text as the <c>body</c> change.</summary>
+    public static ProposeWrite Draft(TicketReceived ticket, Classification classification, string kind, Drafting.Draft draft,
+        string redactedSubject, string redactedBody) =>
+        Proposal(ticket, classification, kind, new Dictionary<string, string> { ["body"] = draft.Text },
+            new Dictionary<string, string?>(), redactedSubject, redactedBody) with { Notes = [$"drafted by {draft.By}", .. draft.Notes, .. draft.Findings] };
+
     /// <summary>The start of a ticket's (redacted) body, as proposals and escalations show it.</summary>
     public static string Excerpt(string redactedBody) =>
         redactedBody.Length <= ExcerptLength ? redactedBody : redactedBody[..ExcerptLength] + "…";

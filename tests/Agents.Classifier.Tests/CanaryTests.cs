@@ -14,8 +14,9 @@ using NUnit.Framework;
 namespace Agents.Classifier.Tests;
 
 /// <summary>
-/// Secrets planted in a ticket and in the CRM credentials must not reach the LLM, any log line of any service, or
-/// any message the system publishes, <c>TicketReceived</c> included (ingest redacts). All three services run in this process; their logs are caught
+/// Secrets planted in a ticket, in a drafting tool's result (the requester's history) and in the CRM and LLM
+/// credentials must not reach the LLM (prompts, tool results, tool-call arguments), any log line of any service, any
+/// trace attribute, or any message the system publishes, the drafted note and <c>TicketReceived</c> included (ingest redacts). All three services run in this process; their logs are caught
 /// at the console, where the JSON console logger writes them.
 /// </summary>
 [NonParallelizable]
@@ -41,19 +42,27 @@ public class CanaryTests
     private const string HubSpotToken = "pat-na1-canary-0000-1111-2222-333344445555";
     private const string LlmKey = "sk-llm-canary-key-abcdefghijklmnop";
 
+    // In what a drafting tool reads (a row of the requester's history, as a CRM field might carry a token).
+    private const string ToolToken = "ghp_CanaryToolResultToken0123456789abcd";
+    private const string ToolPassword = "Tool-Canary-Pa55!";
+
     private static readonly string[] TicketSecrets = [Email, Card, Iban, Bearer, ApiKey, Jwt, Password, Phone];
-    private static readonly string[] CredentialSecrets = [ZendeskToken, HubSpotToken, LlmKey];
+    private static readonly string[] CredentialSecrets = [ZendeskToken, HubSpotToken, LlmKey, ToolToken, ToolPassword];
 
     [Test]
     public async Task No_planted_secret_reaches_the_llm_a_log_line_or_any_message_on_the_bus()
     {
         using var logs = new ConsoleCapture();
+        using var spans = new ActivityCapture();
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var database = await IsolatedDatabase.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync();
-        llm.Answer = r => r.UserText.Contains("PRODUCTION DOWN")
+        llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal)
+            ? "Hello,\n\nthank you for telling us about the double charge. Our billing team is checking your account and will get back to you.\n\nThe support team"
+            : r.UserText.Contains("PRODUCTION DOWN")
             ? FakeLlmServer.ClassificationJson("Technical Support", "urgent", "negative", "en", 0.95, "production outage")
             : FakeLlmServer.ClassificationJson("Billing and Payments", "high", "negative", "en", 0.93, "double charge", "refund");
+        llm.ToolCalls = FakeLlmServer.EachOfferedToolOnce;
 
         var verbose = new Dictionary<string, string?>
         {
@@ -83,6 +92,14 @@ public class CanaryTests
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
         }]);
+        // The planted outcome goes in base64, so the seeding statement's own span (Npgsql traces its text) holds none of it.
+        var outcome = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"closed; the customer pasted token {ToolToken} and password: {ToolPassword}"));
+        await database.ScalarAsync<int>($"""
+            INSERT INTO classifier_ticket_outcomes ("Source", "ExternalId", "RequesterKey", "At", "Category", "Priority", "Outcome")
+            VALUES ('generic', 'C-0', '{History.RequesterKey.For(new Requester(null, RequesterEmail))}', now() - interval '3 days',
+                    'Technical Support', 'low', convert_from(decode('{outcome}', 'base64'), 'UTF8'))
+            RETURNING 1
+            """);
 
         var body = $"I was charged twice. Card {Card}, refund to IBAN {Iban}. Call me on {Phone}. "
             + $"Our integration sends Authorization: Bearer {Bearer} with key {ApiKey} and session {Jwt}. "
@@ -104,7 +121,14 @@ public class CanaryTests
             TimeSpan.FromSeconds(30), "the urgent ticket to be escalated");
         await Task.Delay(500); // let the loggers' queues drain
 
-        Assert.That(llm.CallCount, Is.EqualTo(2));
+        classifier.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ClassifierHost.OperatorToken);
+        var draftSteps = await classifier.Client.GetStringAsync("/tickets/generic/C-1/steps");
+        Assert.That(llm.CallCount, Is.EqualTo(4), draftSteps + "\n" +
+            "two classifications and the first ticket's draft, one round trip for its tool call and one for the text (the urgent one is escalated: no draft)");
+        Assert.That(llm.Requests.SelectMany(r => r.ToolResults).Single().Content, Does.Contain("earlier_tickets").And.Contain("closed; the customer pasted"),
+            "positive control: the tool's result reached the model (redacted)");
+        Assert.That(string.Join("\n", probe.Bodies), Does.Contain("our billing team is checking").IgnoreCase.And.Contain("drafted by llm"),
+            "positive control: the drafted note is among the published messages searched below");
         var llmBodies = string.Join("\n", llm.RequestBodies);
         var logText = logs.Text;
         var published = string.Join("\n", probe.Bodies);
@@ -118,7 +142,9 @@ public class CanaryTests
                 Assert.That(logText, Does.Not.Contain(secret), $"a log line contains {secret}");
                 Assert.That(published, Does.Not.Contain(secret), $"a published message contains {secret}");
                 Assert.That(published, Does.Not.Contain(JsonEncoded(secret)), $"a published message contains {secret} (JSON-escaped)");
+                Assert.That(spans.Text, Does.Not.Contain(secret), $"a trace attribute contains {secret}");
             }
+            Assert.That(spans.Count, Is.GreaterThan(0), "positive control: spans were captured");
             // Ingest redacts before publishing, so TicketReceived is held to the same rule. Positive control: the probe
             // does see the tickets (their non-secret text, the placeholders and the requester's own address field).
             var tickets = string.Join("\n", received.Bodies);

@@ -56,7 +56,7 @@ public class ClassifierServiceTests
         await Task.Delay(TimeSpan.FromSeconds(5));
 
         Assert.That(probe.Count, Is.EqualTo(1), "handled once, not retried");
-        Assert.That(_llm.CallCount, Is.EqualTo(1));
+        Assert.That(_llm.CallCount, Is.EqualTo(2), "one classification and one draft, not repeated");
         Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_cache"), Is.EqualTo(1));
         Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_steps_gone"), Is.Zero, "the step log really failed");
     }
@@ -112,7 +112,7 @@ public class ClassifierServiceTests
         var bus = classifier.Services.GetRequiredService<IBus>();
         await bus.Publish(Ticket("S-1", "The export fails; reply to sam@example.com"));
         await bus.Publish(Ticket("S-2", "", needsHydration: true));
-        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 3, TimeSpan.FromSeconds(30), "proposals and the escalation");
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 4, TimeSpan.FromSeconds(30), "proposals, the drafted note and the escalation");
 
         var anonymous = await classifier.Client.GetAsync("/tickets/generic/S-1/steps");
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -125,7 +125,7 @@ public class ClassifierServiceTests
             b => b.Contains("\"proposals\""), TimeSpan.FromSeconds(10), "the proposals step");
         var steps = JsonDocument.Parse(body).RootElement.GetProperty("steps").EnumerateArray().ToList();
         Assert.That(steps.Select(s => s.GetProperty("step").GetString()),
-            Is.EqualTo(new[] { "received", "redacted", "llm-request", "result", "proposals" }));
+            Is.EqualTo(new[] { "received", "redacted", "llm-request", "result", "draft-request", "draft", "proposals" }));
         var llmStep = steps[2];
         Assert.That(llmStep.GetProperty("model").GetString(), Is.EqualTo("fake-model"));
         Assert.That(llmStep.GetProperty("latencyMs").GetDouble(), Is.GreaterThan(0));
@@ -141,13 +141,39 @@ public class ClassifierServiceTests
         var read = hydration.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("step").GetString() == "crm-read");
         Assert.That((read.GetProperty("outcome").GetString(), read.GetProperty("detail").GetString()),
             Is.EqualTo(("unavailable", "no CRM reader for source generic")));
-        Assert.That(_llm.CallCount, Is.EqualTo(1), "the ticket without text never reached the LLM");
+        Assert.That(_llm.CallCount, Is.EqualTo(2), "a classification and a draft; the ticket without text never reached the LLM");
         Assert.That((await classifier.Client.GetAsync("/tickets/generic/none/steps")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
 
         // Described for API clients as ingest's and the writer's endpoints are (no token needed to read the document).
         using var anonymousClient = new HttpClient { BaseAddress = classifier.Client.BaseAddress };
         var openapi = await anonymousClient.GetStringAsync("/openapi/v1.json");
         Assert.That(openapi, Does.Contain("/tickets/{source}/{externalId}/steps").And.Contain("\"401\"").And.Contain("\"404\""));
+    }
+
+    [Test]
+    public async Task A_confidently_classified_ticket_gets_a_drafted_note_held_as_a_proposal_and_an_escalated_one_none()
+    {
+        const string reply = "Hello,\n\nthank you for reporting the failing export. Our team is looking into it and will get back to you.\n\nThe support team";
+        _llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal) ? reply
+            : FakeLlmServer.ClassificationJson(confidence: r.UserText.Contains("unsure", StringComparison.Ordinal) ? 0.3 : 0.9);
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        var bus = classifier.Services.GetRequiredService<IBus>();
+        await bus.Publish(Ticket("N-1", "The export fails with error 500 since this morning."));
+        await bus.Publish(Ticket("N-2", "unsure what this is about"));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 4, TimeSpan.FromSeconds(30), "three proposals and an escalation");
+
+        var messages = probe.Bodies.Select(ClassifierHost.Message).ToList();
+        var note = messages.Single(m => m.TryGetProperty("kind", out var k) && k.GetString() == WriteKinds.AddNote);
+        Assert.Multiple(() =>
+        {
+            Assert.That(note.GetProperty("externalId").GetString(), Is.EqualTo("N-1"));
+            Assert.That(note.GetProperty("changes").GetProperty("body").GetString(), Is.EqualTo(reply));
+            Assert.That(note.GetProperty("idempotencyKey").GetString(), Is.EqualTo("generic:N-1:add-note"));
+            Assert.That(note.GetProperty("notes").EnumerateArray().Select(n => n.GetString()), Is.EqualTo(new[] { "drafted by llm" }));
+            Assert.That(messages.Where(m => m.GetProperty("externalId").GetString() == "N-2").Select(m => m.TryGetProperty("kind", out _)),
+                Is.EqualTo(new[] { false }), "the unsure ticket was escalated: no proposal, no draft");
+        });
     }
 
     [Test]

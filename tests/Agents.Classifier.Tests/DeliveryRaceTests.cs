@@ -74,7 +74,10 @@ public class DeliveryRaceTests
         Assert.That(escalated, Has.Count.EqualTo(tickets / 4));
         Assert.That(escalated.Union(proposed).Count(), Is.EqualTo(tickets), "every ticket escalated or proposed");
         Assert.That(escalated.Intersect(proposed), Is.Empty, "never both");
-        Assert.That(llm.CallCount, Is.EqualTo(tickets), "one LLM call per content");
+        // Drafts are not cached by content as classifications are: a copy racing the winner may draft too (its draft
+        // is never published, as the duplicates check above shows). Classifications stay at one call per content.
+        Assert.That(llm.Requests.Count(r => !r.SystemText.Contains("You draft", StringComparison.Ordinal)), Is.EqualTo(tickets),
+            "one classification call per content");
 
         List<JsonElement> Verdicts() => outcomes.Bodies.Where(b => b.Contains("TicketClassified", StringComparison.Ordinal)).ToList()
             .Select(b => JsonDocument.Parse(b).RootElement.GetProperty("message")).ToList();

@@ -51,8 +51,9 @@ public sealed class InProcessClassifier : IAsyncDisposable
 
     public long Measured(string name, string tag = "") => Measurements.GetValueOrDefault($"{name}|{tag}");
 
+    /// <param name="services">Registrations of the test's, made before the classifier's own (which add only what is missing).</param>
     public static async Task<InProcessClassifier> StartAsync(FakeLlmServer? llm, IReadOnlyDictionary<string, string?>? settings = null,
-        string? connectionString = null)
+        string? connectionString = null, Action<IServiceCollection>? services = null)
     {
         // The service tests' settings, in the same shape configuration binds them.
         var values = ClassifierHost.Settings(llm).ToDictionary();
@@ -60,15 +61,16 @@ public sealed class InProcessClassifier : IAsyncDisposable
             values[k] = v;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
-        var services = new ServiceCollection();
-        services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddSingleton<IHostEnvironment>(new ContentRootEnvironment("Agents.Classifier.Tests"));
+        var collection = new ServiceCollection();
+        collection.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        collection.AddSingleton<IHostEnvironment>(new ContentRootEnvironment("Agents.Classifier.Tests"));
         if (connectionString is null)
-            services.AddSingleton<IClassificationCache, InMemoryClassificationCache>();
+            collection.AddSingleton<IClassificationCache, InMemoryClassificationCache>();
         else
-            services.AddClassifierPersistence(connectionString);
-        services.AddClassifierCore(configuration);
-        var provider = services.BuildServiceProvider();
+            collection.AddClassifierPersistence(connectionString);
+        services?.Invoke(collection);
+        collection.AddClassifierCore(configuration);
+        var provider = collection.BuildServiceProvider();
         if (connectionString is not null)
             await ServiceDefaults.DatabaseMigration.MigrateAsync<ClassifierDbContext>(provider);
         return new InProcessClassifier(provider);

@@ -41,7 +41,7 @@ public sealed class ShippedLogVolumeTests
         var results = await sender.SendAsync(TicketDeliveries.Create("logv", Tickets, urgentEvery: 0, duplicateShare: 0), CancellationToken.None);
         Assert.That(results.Count(r => r.Accepted), Is.EqualTo(Tickets), "every webhook accepted");
 
-        // Done when every ticket's writes are held and nothing more arrives for 2 s (each ticket proposes 2 writes).
+        // Done when every ticket's writes are held and nothing more arrives for 2 s (each ticket proposes 3 writes: priority, tags, the drafted note).
         long held = 0, last = -1;
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while ((held < Tickets || held != last) && DateTime.UtcNow < deadline)

@@ -64,6 +64,16 @@ public sealed record FakeLlmRequest(string Body, string? Authorization, DateTime
     public string SystemText => TextOf("system");
     public string UserText => TextOf("user");
 
+    /// <summary>The names of the functions the caller offered (<c>tools[].function.name</c>).</summary>
+    public IReadOnlyList<string> OfferedTools => (Json["tools"]?.AsArray() ?? [])
+        .Select(t => t?["function"]?["name"]?.GetValue<string>() ?? "").ToList();
+
+    /// <summary>The results the caller sent back for earlier tool calls (<c>role: tool</c> messages), in order.</summary>
+    public IReadOnlyList<(string CallId, string Content)> ToolResults => (Json["messages"]?.AsArray() ?? [])
+        .Where(m => m?["role"]?.GetValue<string>() == "tool")
+        .Select(m => (m!["tool_call_id"]?.GetValue<string>() ?? "", ContentText(m["content"])))
+        .ToList();
+
     // content is either a string or an array of parts ({"type":"text","text":…}).
     private static string ContentText(JsonNode? content) => content switch
     {
@@ -73,11 +83,17 @@ public sealed record FakeLlmRequest(string Body, string? Authorization, DateTime
     };
 }
 
+/// <summary>A function call the fake model asks for: a name and its arguments as the JSON text OpenAI sends.</summary>
+public sealed record FakeToolCall(string Name, string Arguments = "{}");
+
 /// <summary>
 /// A local OpenAI-compatible server speaking <c>POST /v1/chat/completions</c> in OpenAI's wire format (request and
 /// response JSON as OpenAI's, including <c>usage</c>), scriptable per call: answer, delay, 429, 500, garbage, hang,
 /// and the ways a real endpoint or the proxy in front of it breaks the envelope itself (an HTML page or an empty or
 /// cut body with 200, Retry-After headers that make no sense, a body that arrives a byte at a time).
+/// It speaks the tools protocol too: <see cref="ToolCalls"/> decides when the model answers with <c>tool_calls</c>
+/// (any name, any arguments: a tool that was not offered, another customer's address) instead of text, and the
+/// caller's <c>role: tool</c> results are in <see cref="FakeLlmRequest.ToolResults"/>.
 /// Records every request body and counts calls; safe to use from many threads.
 /// </summary>
 public sealed class FakeLlmServer : IAsyncDisposable
@@ -93,6 +109,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
     private long _dripTicks = TimeSpan.FromMilliseconds(200).Ticks;
     private volatile Func<FakeLlmRequest, string> _answer = _ => ClassificationJson();
+    private volatile Func<FakeLlmRequest, IReadOnlyList<FakeToolCall>> _toolCalls = _ => [];
 
     private FakeLlmServer(LocalHttpServer server)
     {
@@ -116,6 +133,20 @@ public sealed class FakeLlmServer : IAsyncDisposable
         get => _answer;
         set => _answer = value ?? throw new ArgumentNullException(nameof(value));
     }
+
+    /// <summary>
+    /// In <see cref="FakeLlmMode.Answer"/>: the function calls the model makes instead of answering (none: it answers
+    /// with <see cref="Answer"/>'s text). <see cref="EachOfferedToolOnce"/> is what a model that uses its tools does.
+    /// </summary>
+    public Func<FakeLlmRequest, IReadOnlyList<FakeToolCall>> ToolCalls
+    {
+        get => _toolCalls;
+        set => _toolCalls = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>Calls every offered function once (no arguments), then answers once their results came back.</summary>
+    public static IReadOnlyList<FakeToolCall> EachOfferedToolOnce(FakeLlmRequest request) =>
+        request.ToolResults.Count > 0 ? [] : request.OfferedTools.Select(name => new FakeToolCall(name)).ToList();
 
     /// <summary>Waits this long before every answer (any mode but <see cref="FakeLlmMode.Hang"/>).</summary>
     public TimeSpan Delay
@@ -262,6 +293,12 @@ public sealed class FakeLlmServer : IAsyncDisposable
                     string content;
                     try
                     {
+                        if (_toolCalls(request) is { Count: > 0 } calls)
+                        {
+                            http.Response.ContentType = "application/json";
+                            await http.Response.WriteAsync(CompletionJson(request, null, calls));
+                            return;
+                        }
                         content = _answer(request);
                     }
                     catch (Exception e)
@@ -312,11 +349,21 @@ public sealed class FakeLlmServer : IAsyncDisposable
         }
     }
 
-    private static string CompletionJson(FakeLlmRequest request, string content)
+    private static string CompletionJson(FakeLlmRequest request, string? content, IReadOnlyList<FakeToolCall>? calls = null)
     {
         // Rough token counts (about four characters a token), as the usage block must carry something plausible.
-        var promptTokens = Math.Max(1, (request.SystemText.Length + request.UserText.Length) / 4);
-        var completionTokens = Math.Max(1, content.Length / 4);
+        var promptTokens = Math.Max(1, (request.SystemText.Length + request.UserText.Length + request.TextOf("tool").Length) / 4);
+        var completionTokens = Math.Max(1, (content?.Length ?? calls!.Sum(c => c.Name.Length + c.Arguments.Length)) / 4);
+        var message = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null };
+        if (calls is not null)
+        {
+            message["tool_calls"] = new JsonArray(calls.Select(c => (JsonNode)new JsonObject
+            {
+                ["id"] = "call_" + Guid.NewGuid().ToString("N")[..20],
+                ["type"] = "function",
+                ["function"] = new JsonObject { ["name"] = c.Name, ["arguments"] = c.Arguments },
+            }).ToArray());
+        }
         var response = new JsonObject
         {
             ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N")[..24],
@@ -326,9 +373,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null },
+                ["message"] = message,
                 ["logprobs"] = null,
-                ["finish_reason"] = "stop",
+                ["finish_reason"] = calls is null ? "stop" : "tool_calls",
             }),
             ["usage"] = new JsonObject
             {

@@ -11,6 +11,8 @@ public static class Policies
             "write:set-priority": { "allowed": true, "requires_approval": false },
             "write:add-tags":     { "allowed": true, "requires_approval": false },
             "write:set-category": { "allowed": true, "requires_approval": false },
+            "write:add-note":     { "allowed": true, "requires_approval": false },
+            "write:post-reply":   { "allowed": true, "requires_approval": false },
             "write:escalate":     { "allowed": true, "requires_approval": false } } }
         """;
 

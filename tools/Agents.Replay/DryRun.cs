@@ -36,6 +36,12 @@ public static class DryRun
             accuracy.AddRow(field.Field, $"{field.Accuracy:P1}", field.Correct.ToString(), field.Labelled.ToString(), Markup.Escape(field.GoalText));
         if (accuracy.Rows.Count > 0)
             AnsiConsole.Write(accuracy);
+        if (replayReport.Drafts() is { Attempted: > 0 } d)
+        {
+            AnsiConsole.Write(new Table().AddColumns("drafts", "by the LLM", "templated", "skipped", "language match", "refused", "tool calls/draft")
+                .AddRow(d.Attempted.ToString(), d.Drafted.ToString(), d.Templated.ToString(), d.Skipped.ToString(),
+                    $"{d.LanguageMatchRate:P1}", d.Refused.ToString(), $"{d.ToolCallsPerDraft:0.00}"));
+        }
 
         // Labels are what people chose: the same shadow report the writer builds from live traffic.
         var shadow = results.Any(r => r.Ticket.HasLabels) ? ShadowReportMarkdown.Render(ShadowReplay.Report(replayReport)) : null;

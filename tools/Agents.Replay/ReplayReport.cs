@@ -20,6 +20,29 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
 
     public IReadOnlyList<ReplayResult> Results => results;
 
+    /// <summary>
+    /// The drafted replies: how many the model wrote, templates stood in for, or none could be had; how many read in
+    /// the ticket's language (its label when the file has one, else the classification's); how many model drafts
+    /// validation refused; tool calls per draft attempted.
+    /// </summary>
+    public sealed record DraftSummary(int Attempted, int Drafted, int Templated, int Skipped, int LanguageMatches, int Refused, int ToolCalls)
+    {
+        public double LanguageMatchRate => Drafted + Templated == 0 ? 0 : (double)LanguageMatches / (Drafted + Templated);
+        public double ToolCallsPerDraft => Attempted == 0 ? 0 : (double)ToolCalls / Attempted;
+    }
+
+    public DraftSummary Drafts()
+    {
+        var drafts = results.Where(r => r.Draft is not null).ToList();
+        return new DraftSummary(drafts.Count,
+            drafts.Count(r => r.Draft!.By == "llm"),
+            drafts.Count(r => r.Draft!.By == "template"),
+            drafts.Count(r => r.Draft!.By == "skipped"),
+            drafts.Count(r => r.Draft!.Language is { } l && l == (r.Ticket.Language ?? r.Classification.Language)),
+            drafts.Count(r => r.Draft!.Refused),
+            drafts.Sum(r => r.Draft!.ToolCalls));
+    }
+
     public IReadOnlyList<FieldAccuracy> Accuracy()
     {
         return new[]
@@ -60,6 +83,16 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
         sb.AppendLine("|---|---|---|");
         foreach (var g in results.GroupBy(r => r.Classification.ClassifiedBy))
             sb.AppendLine(CultureInfo.InvariantCulture, $"| {g.Key} | {g.Count()} | {g.Count(r => r.EscalationReason is not null)} |");
+        if (Drafts() is { Attempted: > 0 } d)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Drafted replies");
+            sb.AppendLine();
+            sb.AppendLine("| attempted | by the LLM | templated | skipped | language match | refused by validation | tool calls per draft |");
+            sb.AppendLine("|---|---|---|---|---|---|---|");
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {d.Attempted} | {d.Drafted} | {d.Templated} | {d.Skipped} | {d.LanguageMatchRate:P1} ({d.LanguageMatches}/{d.Drafted + d.Templated}) | {d.Refused} | {d.ToolCallsPerDraft:0.00} |");
+        }
         foreach (var field in Accuracy())
         {
             sb.AppendLine();
@@ -78,12 +111,13 @@ public sealed class ReplayReport(IReadOnlyList<ReplayResult> results)
     /// <summary>One line per ticket: id, labels, answers, confidence, escalation. No ticket text.</summary>
     public string Csv() => CsvTable.Write(
         ["id", "expected_category", "category", "expected_priority", "priority", "expected_language", "language", "sentiment",
-            "confidence", "classified_by", "escalation", "elapsed_ms"],
+            "confidence", "classified_by", "escalation", "draft_by", "draft_language", "draft_refused", "tool_calls", "elapsed_ms"],
         results.Select(r => new[]
         {
             r.Ticket.Id, r.Ticket.Category ?? "", r.Classification.Category, r.Ticket.Priority ?? "", r.Classification.Priority,
             r.Ticket.Language ?? "", r.Classification.Language, r.Classification.Sentiment,
             r.Classification.Confidence.ToString("0.00", CultureInfo.InvariantCulture), r.Classification.ClassifiedBy,
-            r.EscalationReason ?? "", r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
+            r.EscalationReason ?? "", r.Draft?.By ?? "", r.Draft?.Language ?? "", r.Draft is { Refused: true } ? "yes" : "",
+            r.Draft?.ToolCalls.ToString(CultureInfo.InvariantCulture) ?? "", r.Elapsed.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture),
         }));
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Agents.Classifier;
+using Agents.Classifier.Drafting;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
+using Agents.Classifier.Rules;
 using Agents.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +14,8 @@ namespace Agents.Replay;
 
 /// <summary>
 /// Runs the service's own classifier (rules, and the LLM with its breaker when configured) over tickets, in
-/// process, with an in-memory cache and no bus or database: nothing is written anywhere.
+/// process, with an in-memory cache and no bus or database: nothing is written anywhere. A ticket the service would
+/// draft a reply for is drafted as the service would (the LLM with its tools and bounds, or the template).
 /// </summary>
 public sealed class ReplayRunner : IAsyncDisposable
 {
@@ -27,7 +30,12 @@ public sealed class ReplayRunner : IAsyncDisposable
         services.AddClassifierCore(configuration);
         _services = services.BuildServiceProvider();
         Classifier = _services.GetRequiredService<TicketClassifier>();
+        _drafter = _services.GetRequiredService<ReplyDrafter>();
+        _rules = _services.GetRequiredService<RuleBasedClassifier>();
     }
+
+    private readonly ReplyDrafter _drafter;
+    private readonly RuleBasedClassifier _rules;
 
     public TicketClassifier Classifier { get; }
 
@@ -44,8 +52,16 @@ public sealed class ReplayRunner : IAsyncDisposable
             ReceivedAt = DateTimeOffset.UtcNow,
         };
         var started = Stopwatch.GetTimestamp();
-        var result = await Classifier.ClassifyAsync(message, new StepRecorder(message), cancellationToken);
-        return new ReplayResult(ticket, result.Classification, result.EscalationReason, Stopwatch.GetElapsedTime(started));
+        var steps = new StepRecorder(message);
+        var result = await Classifier.ClassifyAsync(message, steps, cancellationToken);
+        ReplayDraft? draft = null;
+        if (result.EscalationReason is null && _drafter.Enabled)
+        {
+            var drafted = await _drafter.DraftAsync(message, result, steps, cancellationToken);
+            draft = new ReplayDraft(drafted?.By ?? "skipped", drafted is null ? null : _rules.DetectLanguage(drafted.Text),
+                steps.Steps.Any(s => s.Step == "draft-refused"), steps.Steps.Count(s => s.Step == "tool-call"));
+        }
+        return new ReplayResult(ticket, result.Classification, result.EscalationReason, Stopwatch.GetElapsedTime(started), draft);
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();

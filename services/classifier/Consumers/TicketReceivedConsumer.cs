@@ -1,8 +1,11 @@
+using Agents.Classifier.Drafting;
+using Agents.Classifier.History;
 using Agents.Classifier.Hydration;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace Agents.Classifier.Consumers;
 
@@ -13,10 +16,13 @@ namespace Agents.Classifier.Consumers;
 /// </summary>
 public sealed class TicketReceivedConsumer(
     TicketClassifier classifier,
+    ReplyDrafter drafter,
+    IOptions<ClassifierOptions> options,
     TicketHydrator hydrator,
     HandledDeliveries deliveries,
     IBus bus,
     IStepLog stepLog,
+    ITicketHistory history,
     ClassifierMetrics metrics,
     ILogger<TicketReceivedConsumer> logger) : IConsumer<TicketReceived>
 {
@@ -37,13 +43,17 @@ public sealed class TicketReceivedConsumer(
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
             object[] outcome = result.EscalationReason is not null
                 ? [classified, EscalationFactory.For(read, result)]
-                : [classified, .. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody)];
+                : [classified, .. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody),
+                    .. await DraftAsync(read, result, steps, context.CancellationToken)];
 
             if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
             {
                 Skipped(ticket, steps);
                 return;
             }
+            await RecordOutcomeAsync(ticket, classification, result.EscalationReason is { } why
+                ? $"escalated to a person: {why}"
+                : "proposed: " + string.Join(", ", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
             if (result.EscalationReason is { } escalated)
             {
                 logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, escalated);
@@ -74,6 +84,30 @@ public sealed class TicketReceivedConsumer(
     }
 
     /// <summary>
+    /// The drafted reply's proposal, if any. A draft is an extra: whatever goes wrong here (the templates, the
+    /// validator, a bug) costs the ticket its draft, never its classification or its other proposals.
+    /// </summary>
+    private async Task<ProposeWrite[]> DraftAsync(TicketReceived ticket, ClassificationResult result, StepRecorder steps,
+        CancellationToken cancellationToken)
+    {
+        if (!drafter.Enabled)
+            return [];
+        try
+        {
+            return await drafter.DraftAsync(ticket, result, steps, cancellationToken) is { } draft
+                ? [ProposalFactory.Draft(ticket, result.Classification, options.Value.Drafts.Kind, draft, result.RedactedSubject, result.RedactedBody)]
+                : [];
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            steps.Add("draft", outcome: "failed", detail: e.GetType().Name);
+            logger.LogWarning("Drafting a reply for ticket {Source}/{ExternalId} failed ({Error}); it goes on without a draft",
+                ticket.Source, ticket.ExternalId, e.GetType().Name);
+            return [];
+        }
+    }
+
+    /// <summary>
     /// Straight to the broker, confirmed before this returns: the endpoint's in-memory outbox would send only after
     /// the consumer returned, after the delivery's row was committed, and a send failing then would leave the
     /// delivery recorded as handled with nothing published. An escalation is published mandatory: with no queue bound
@@ -94,6 +128,21 @@ public sealed class TicketReceivedConsumer(
         steps.Add("duplicate", outcome: "skipped", detail: "another copy of this delivery published its outcome");
         logger.LogInformation("Ticket {Source}/{ExternalId} delivery {DeliveryId}: a copy was handled already; nothing published",
             ticket.Source, ticket.ExternalId, ticket.DeliveryId);
+    }
+
+    // The history only informs later drafts: a database hiccup here costs a later draft one line of context, never
+    // this ticket its outcome (already published).
+    private async Task RecordOutcomeAsync(TicketReceived ticket, Classification classification, string outcome)
+    {
+        try
+        {
+            await history.RecordAsync(ticket, classification, outcome.Length <= 500 ? outcome : outcome[..500], CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not record the outcome of ticket {Source}/{ExternalId} for the requester's history ({Error})",
+                ticket.Source, ticket.ExternalId, e.GetType().Name);
+        }
     }
 
     // Steps are diagnostics: losing them (the database is briefly down) must not fail or repeat the ticket. The

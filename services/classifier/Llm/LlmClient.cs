@@ -32,19 +32,52 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
             },
         };
 
+        return await CallAsync(chat, messages, chatOptions, llm.Timeout, (response, latency) => new LlmAnswer(LlmAnswerParser.Parse(response.Text, taxonomy),
+            response.ModelId ?? llm.Model, latency, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount), cancellationToken);
+    }
+
+    /// <summary>
+    /// A reply drafted from <paramref name="messages"/> (redacted text only): the assistant's text as it is, for the
+    /// caller to validate. Same retry and failure mapping as a classification; with an <paramref name="exchange"/>, the
+    /// model may call its tools, and the whole exchange (every round trip and tool call) has the exchange's timeout.
+    /// </summary>
+    public Task<LlmText> DraftAsync(IList<ChatMessage> messages, int maxOutputTokens, Drafting.Tools.DraftExchange? exchange,
+        CancellationToken cancellationToken)
+    {
+        var llm = options.Value.Llm;
+        var chatOptions = new ChatOptions { ModelId = llm.Model, Temperature = 0.2f, MaxOutputTokens = maxOutputTokens };
+        if (exchange is null)
+            return CallAsync(chat, messages, chatOptions, llm.Timeout, Text, cancellationToken);
+        chatOptions.Tools = exchange.Tools;
+        chatOptions.ToolMode = ChatToolMode.Auto;
+        chatOptions.AllowMultipleToolCalls = false;
+        return CallAsync(exchange.Client(chat), messages, chatOptions, options.Value.Drafts.Tools.Timeout, (response, latency) =>
+        {
+            exchange.Review(response);
+            return Text(response, latency);
+        }, cancellationToken);
+
+        LlmText Text(ChatResponse response, TimeSpan latency) => new(response.Text, response.ModelId ?? llm.Model, latency,
+            response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
+    }
+
+    /// <summary>One exchange with the model, its failures mapped to <see cref="LlmCallException"/>; <paramref name="read"/> may throw one too.</summary>
+    private async Task<T> CallAsync<T>(IChatClient client, IList<ChatMessage> messages, ChatOptions chatOptions, TimeSpan timeout,
+        Func<ChatResponse, TimeSpan, T> read, CancellationToken cancellationToken)
+    {
+        var llm = options.Value.Llm;
         for (var attempt = 1; ; attempt++)
         {
             var started = Stopwatch.GetTimestamp();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(llm.Timeout);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
             try
             {
-                var response = await chat.GetResponseAsync(messages, chatOptions, timeout.Token);
+                var response = await client.GetResponseAsync(messages, chatOptions, deadline.Token);
                 var latency = Stopwatch.GetElapsedTime(started);
-                var classification = LlmAnswerParser.Parse(response.Text, taxonomy);
+                var answer = read(response, latency);
                 metrics.LlmCall("ok", latency, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
-                return new LlmAnswer(classification, response.ModelId ?? llm.Model, latency,
-                    response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount);
+                return answer;
             }
             catch (ClientResultException e) when (e.Status == 429)
             {
@@ -72,7 +105,7 @@ public sealed class LlmClient(IChatClient chat, IOptions<ClassifierOptions> opti
             catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
             {
                 metrics.LlmCall("timeout", Stopwatch.GetElapsedTime(started), null, null);
-                throw new LlmCallException("timeout", $"no answer within {llm.Timeout.TotalSeconds:0.###}s", e);
+                throw new LlmCallException("timeout", $"no answer within {timeout.TotalSeconds:0.###}s", e);
             }
             catch (HttpRequestException e)
             {

@@ -1,3 +1,4 @@
+using Agents.Classifier.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Classifier.Persistence;
@@ -14,6 +15,7 @@ public sealed class ClassifierDbContext(DbContextOptions<ClassifierDbContext> op
     public DbSet<TicketStep> Steps => Set<TicketStep>();
     public DbSet<ContentLease> Leases => Set<ContentLease>();
     public DbSet<HandledDelivery> Deliveries => Set<HandledDelivery>();
+    public DbSet<TicketOutcome> Outcomes => Set<TicketOutcome>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -50,6 +52,16 @@ public sealed class ClassifierDbContext(DbContextOptions<ClassifierDbContext> op
             e.ToTable("classifier_deliveries");
             e.HasKey(x => new { x.Source, x.ExternalId, x.DeliveryId });
             e.HasIndex(x => x.HandledAt);
+        });
+        model.Entity<TicketOutcome>(e =>
+        {
+            e.ToTable("classifier_ticket_outcomes");
+            e.HasKey(x => new { x.Source, x.ExternalId });
+            e.HasIndex(x => new { x.RequesterKey, x.At });
+            e.Property(x => x.RequesterKey).HasMaxLength(64);
+            e.Property(x => x.Category).HasMaxLength(200);
+            e.Property(x => x.Priority).HasMaxLength(32);
+            e.Property(x => x.Outcome).HasMaxLength(500);
         });
     }
 }

@@ -16,6 +16,7 @@ public static class ClassifierPersistence
         services.AddSingleton<IClassificationCache, PostgresClassificationCache>();
         services.AddSingleton<IStepLog, PostgresStepLog>();
         services.AddSingleton<HandledDeliveries>();
+        services.AddSingleton<History.ITicketHistory, History.PostgresTicketHistory>();
         return services;
     }
 }

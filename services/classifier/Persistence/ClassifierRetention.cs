@@ -4,8 +4,9 @@ using Npgsql;
 namespace Agents.Classifier.Persistence;
 
 /// <summary>
-/// Keeps the classifier's bookkeeping bounded: handled deliveries older than <c>Classifier__DeliveryWindow</c> and
-/// leases that ran out long ago (their holder died) are deleted every hour. Several instances may run it at once;
+/// Keeps the classifier's bookkeeping bounded: handled deliveries older than <c>Classifier__DeliveryWindow</c>,
+/// leases that ran out long ago (their holder died), and ticket outcomes older than the drafting history's window
+/// (<c>Classifier:Drafts:Tools:HistoryWindow</c>) are deleted every hour. Several instances may run it at once;
 /// the deletes are idempotent.
 /// </summary>
 public sealed class ClassifierRetention(ClassifierDataSource dataSource, IOptions<ClassifierOptions> options,
@@ -20,9 +21,13 @@ public sealed class ClassifierRetention(ClassifierDataSource dataSource, IOption
         var forgotten = await deliveries.ExecuteNonQueryAsync(cancellationToken);
         await using var leases = dataSource.Source.CreateCommand("DELETE FROM classifier_leases WHERE \"Until\" < now() - interval '1 hour'");
         var expired = await leases.ExecuteNonQueryAsync(cancellationToken);
-        if (forgotten + expired > 0)
-            logger.LogInformation("Retention: removed {Deliveries} handled deliveries and {Leases} expired leases", forgotten, expired);
-        return forgotten + expired;
+        await using var outcomes = dataSource.Source.CreateCommand("DELETE FROM classifier_ticket_outcomes WHERE \"At\" < now() - $1");
+        outcomes.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = options.Value.Drafts.Tools.HistoryWindow });
+        var aged = await outcomes.ExecuteNonQueryAsync(cancellationToken);
+        if (forgotten + expired + aged > 0)
+            logger.LogInformation("Retention: removed {Deliveries} handled deliveries, {Leases} expired leases and {Outcomes} outcomes past the history window",
+                forgotten, expired, aged);
+        return forgotten + expired + aged;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

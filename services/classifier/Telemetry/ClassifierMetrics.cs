@@ -14,6 +14,8 @@ public sealed class ClassifierMetrics
     private readonly Counter<long> _cacheHits;
     private readonly Counter<long> _escalations;
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _drafts;
+    private readonly Counter<long> _draftRefusals;
     private int _breakerState;
 
     public ClassifierMetrics(IMeterFactory meterFactory)
@@ -27,6 +29,8 @@ public sealed class ClassifierMetrics
         _tokens = meter.CreateCounter<long>("agents.classifier.llm.tokens", "{token}", "Tokens the LLM reported, input and output.");
         _cacheHits = meter.CreateCounter<long>("agents.classifier.llm.cache_hits", "{ticket}", "Tickets whose content was classified before: no LLM call.");
         _escalations = meter.CreateCounter<long>("agents.classifier.escalations", "{ticket}", "Tickets sent to a person, by reason.");
+        _drafts = meter.CreateCounter<long>("agents.classifier.drafts", "{ticket}", "Drafted replies, by llm, template or skipped.");
+        _draftRefusals = meter.CreateCounter<long>("agents.classifier.draft_refusals", "{draft}", "Model drafts refused by validation.");
         _duplicates = meter.CreateCounter<long>("agents.classifier.duplicates", "{delivery}",
             "Copies of a delivery whose outcome another copy published: nothing published again.");
     }
@@ -51,6 +55,10 @@ public sealed class ClassifierMetrics
     public void CacheHit() => _cacheHits.Add(1);
 
     public void Duplicate() => _duplicates.Add(1);
+
+    public void Drafted(string by) => _drafts.Add(1, new KeyValuePair<string, object?>("drafted_by", by));
+
+    public void DraftRefused() => _draftRefusals.Add(1);
 
     public void Escalated(string reasonKind) => _escalations.Add(1, new KeyValuePair<string, object?>("reason", reasonKind));
 }

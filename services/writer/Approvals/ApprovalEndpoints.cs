@@ -13,15 +13,22 @@ namespace Agents.Writer.Approvals;
 /// </summary>
 public static class ApprovalEndpoints
 {
-    /// <summary>A person's decision: why, and the version of the write (<c>contentHash</c>) it was taken on.</summary>
-    public record Decision(string? Reason, string? ContentHash);
+    /// <summary>
+    /// A person's decision: why, the version of the write (<c>contentHash</c>) it was taken on, and for an approval of a
+    /// reply or a note, the text as the approver edited it (<c>body</c>; absent or unchanged: as proposed).
+    /// </summary>
+    public record Decision(string? Reason, string? ContentHash, string? Body = null);
+
+    /// <summary>The longest text an approver may send (a reply; the vendors take more, people should not).</summary>
+    public const int MaxEditedText = 10_000;
 
     public record WriteSummary(
         Guid Id, string State, string IdempotencyKey, string Source, string ExternalId, string Kind,
         IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
         string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
         string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason,
-        Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt);
+        Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt,
+        IReadOnlyList<string> Notes);
 
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
@@ -48,13 +55,19 @@ public static class ApprovalEndpoints
         });
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], approver => bus.Publish(new ApproveWrite
+            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
             {
-                CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
-            }, ct)));
+                var edited = EditedChanges(write, body?.Body);
+                return bus.Publish(new ApproveWrite
+                {
+                    CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                    EditedChanges = edited,
+                    EditedContentHash = edited is null ? null : WriteContent.Edited(body!.ContentHash!, edited),
+                }, ct);
+            }));
 
         group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
-            Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], approver => bus.Publish(new RejectWrite
+            Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], (approver, _) => bus.Publish(new RejectWrite
             {
                 CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
             }, ct)));
@@ -77,7 +90,7 @@ public static class ApprovalEndpoints
     /// this check and the decision's arrival refuses it there (audited), so nothing unseen is applied either way.
     /// </summary>
     private static async Task<IResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
-        CancellationToken ct, string verb, string[] alreadyDone, Func<string, Task> publish)
+        CancellationToken ct, string verb, string[] alreadyDone, Func<string, WriteApprovalState, Task> publish)
     {
         var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
         if (write is null)
@@ -100,8 +113,25 @@ public static class ApprovalEndpoints
                 detail: $"You saw version {WriteContent.Short(named)}; it is now {WriteContent.Short(write.ContentHash)}. Nothing was applied: review the current version (in 'current') and decide again.",
                 extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["contentHash"] = write.ContentHash, ["current"] = Summarize(write) });
 
-        await publish(user.Identity!.Name!);
+        if (body?.Body is { } text && (verb != "approve" || !WriteKinds.Texts.Contains(write.Kind)))
+            return Results.Problem(statusCode: 400, title: $"Only the text of a reply or a note can be edited, and only when approving.",
+                detail: $"This is a {write.Kind} write: send no 'body'.");
+        if (body?.Body is { } edit && (edit.Trim().Length == 0 || edit.Length > MaxEditedText))
+            return Results.Problem(statusCode: 400, title: "The edited text must not be empty or longer than 10000 characters.",
+                detail: "Nothing was decided: fix the text and approve again.");
+
+        await publish(user.Identity!.Name!, write);
         return Results.Accepted($"/approvals/{id}", new { id, state = "decision published" });
+    }
+
+    /// <summary>The write's changes with the approver's text, or null when they left it as proposed.</summary>
+    private static Dictionary<string, string>? EditedChanges(WriteApprovalState write, string? text)
+    {
+        var changes = ProposalContent.Changes(write.Changes).ToDictionary();
+        if (text is null || (changes.TryGetValue(ApproverEdits.TextField, out var proposed) && proposed == text))
+            return null;
+        changes[ApproverEdits.TextField] = text;
+        return changes;
     }
 
     /// <summary>
@@ -123,5 +153,6 @@ public static class ApprovalEndpoints
         w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
         ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
         w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason,
-        w.BatchId, w.BulkReason, w.Adapter, w.ContentHash, w.Generation, w.TicketUpdatedAt);
+        w.BatchId, w.BulkReason, w.Adapter, w.ContentHash, w.Generation, w.TicketUpdatedAt,
+        w.Notes is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(w.Notes) ?? []);
 }

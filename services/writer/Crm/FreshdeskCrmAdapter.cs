@@ -13,12 +13,8 @@ namespace Agents.Writer.Crm;
 /// private note (<c>POST /api/v2/tickets/{id}/notes</c>) unless the ticket's conversations already hold this write's
 /// (<see cref="EscalationNote"/>), then the group <c>Crm:Freshdesk:EscalationGroupId</c> when set.
 /// </summary>
-public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
+public sealed partial class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<FreshdeskOptions> options) : HttpCrmAdapter(http)
 {
-    // Freshdesk's largest page of conversations; a ticket's are listed oldest first, so every page is read (up to a bound).
-    private const int ConversationsPerPage = 100;
-    private const int ConversationPages = 20;
-
     private static readonly Dictionary<string, int> Priorities = new()
     {
         ["low"] = 1, ["medium"] = 2, ["normal"] = 2, ["high"] = 3, ["urgent"] = 4,
@@ -28,8 +24,8 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "freshdesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } =
-        new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.Escalate };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
+        { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote, WriteKinds.Escalate };
 
     public override string? MissingSettings => options.Value.MissingSettings;
 
@@ -61,8 +57,11 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
                     (tags, ct) => PutAsync(path, new { tags }, ct),
                     cancellationToken);
                 break;
+            case WriteKinds.PostReply or WriteKinds.AddNote:
+                await ApplyTextAsync(path, write, cancellationToken);
+                break;
             case WriteKinds.Escalate:
-                if (!await HasNoteAsync(path, write, cancellationToken))
+                if (!await HasConversationAsync(path, body => EscalationNote.IsFrom(write, body), cancellationToken))
                 {
                     using var note = new HttpRequestMessage(HttpMethod.Post, $"{path}/notes")
                     {
@@ -84,21 +83,10 @@ public sealed class FreshdeskCrmAdapter(IHttpClientFactory http, IOptions<Freshd
         await SendAsync(request, cancellationToken);
     }
 
-    private async Task<bool> HasNoteAsync(string path, ApplyWrite write, CancellationToken cancellationToken)
-    {
-        for (var page = 1; page <= ConversationPages; page++)
-        {
-            using var json = JsonDocument.Parse(await GetAsync($"{path}/conversations?per_page={ConversationsPerPage}&page={page}", cancellationToken));
-            if (json.RootElement.ValueKind != JsonValueKind.Array)
-                return false;
-            if (json.RootElement.EnumerateArray().Any(c => new[] { "body_text", "body" }.Any(field =>
-                    c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && EscalationNote.IsFrom(write, text.GetString()))))
-                return true;
-            if (json.RootElement.GetArrayLength() < ConversationsPerPage)
-                return false;
-        }
-        return false;
-    }
+    /// <summary>The ticket's conversations (oldest first, every page up to a bound) include one that <paramref name="says"/> what this write would.</summary>
+    private Task<bool> HasConversationAsync(string path, Func<string?, bool> says, CancellationToken cancellationToken) =>
+        AnyOnPagesAsync($"{path}/conversations", c => new[] { "body_text", "body" }.Any(field =>
+            c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && says(text.GetString())), cancellationToken);
 
     private static IReadOnlyList<string> CurrentTags(string ticket)
     {

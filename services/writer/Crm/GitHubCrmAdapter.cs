@@ -10,8 +10,8 @@ namespace Agents.Writer.Crm;
 /// GitHub issues: labels through <c>POST /repos/{owner}/{repo}/issues/{n}/labels</c> with <c>{"labels":[…]}</c>,
 /// Bearer token (set on the HttpClient). The ticket id ingest gives a GitHub issue, <c>owner/repo#n</c>, names the
 /// target. GitHub adds labels to the ones the issue has, so a replay changes nothing. Issues have no priority or
-/// category field: only add-tags and escalate (the label <c>Crm:GitHub:EscalationLabel</c>) can be applied, other
-/// kinds are refused when proposed. GitHub signals its rate limits
+/// category field: only add-tags, escalate (the label <c>Crm:GitHub:EscalationLabel</c>) and post-reply (an issue
+/// comment) can be applied, other kinds are refused when proposed. GitHub signals its rate limits
 /// with 403 or 429 and <c>x-ratelimit-remaining: 0</c> (wait for <c>x-ratelimit-reset</c>) or <c>Retry-After</c>.
 /// </summary>
 public sealed partial class GitHubCrmAdapter(IHttpClientFactory http, IOptions<GitHubOptions> options) : HttpCrmAdapter(http)
@@ -20,7 +20,7 @@ public sealed partial class GitHubCrmAdapter(IHttpClientFactory http, IOptions<G
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "github" };
 
-    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.AddTags, WriteKinds.Escalate };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string> { WriteKinds.AddTags, WriteKinds.Escalate, WriteKinds.PostReply };
 
     public override string? MissingSettings => options.Value.MissingSettings;
 
@@ -33,17 +33,19 @@ public sealed partial class GitHubCrmAdapter(IHttpClientFactory http, IOptions<G
 
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
-        IReadOnlyList<string> labels = write.Kind switch
-        {
-            WriteKinds.AddTags => Tags(write),
-            WriteKinds.Escalate => [options.Value.EscalationLabel],
-            _ => throw Unsupported(write, Name),
-        };
         var issue = IssueId().Match(write.ExternalId);
+        if (!Kinds.Contains(write.Kind))
+            throw Unsupported(write, Name);
         if (!issue.Success)
             throw new CrmWriteException($"github: '{write.ExternalId}' is not a GitHub issue id (owner/repo#number)", retryable: false);
-        var path = $"repos/{issue.Groups[1].Value}/{issue.Groups[2].Value}/issues/{issue.Groups[3].Value}/labels";
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(new { labels }) };
+        var issuePath = $"repos/{issue.Groups[1].Value}/{issue.Groups[2].Value}/issues/{issue.Groups[3].Value}";
+        if (write.Kind == WriteKinds.PostReply)
+        {
+            await ApplyReplyAsync(issuePath, write, cancellationToken);
+            return;
+        }
+        IReadOnlyList<string> labels = write.Kind == WriteKinds.Escalate ? [options.Value.EscalationLabel] : Tags(write);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{issuePath}/labels") { Content = Json(new { labels }) };
         await SendAsync(request, cancellationToken);
     }
 

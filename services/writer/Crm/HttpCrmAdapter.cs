@@ -73,6 +73,26 @@ public abstract class HttpCrmAdapter(IHttpClientFactory httpFactory) : ICrmAdapt
     /// </summary>
     protected virtual (bool Retryable, TimeSpan? RetryAfter) Classify(HttpResponseMessage response) => VendorAnswers.Classify(response);
 
+    /// <summary>
+    /// Whether any item of a list the vendor pages oldest first (<c>per_page</c>, <c>page</c>: Freshdesk's conversations,
+    /// GitHub's comments) matches, reading every page up to a bound.
+    /// </summary>
+    protected async Task<bool> AnyOnPagesAsync(string path, Func<JsonElement, bool> match, CancellationToken cancellationToken)
+    {
+        const int perPage = 100, pages = 20;
+        for (var page = 1; page <= pages; page++)
+        {
+            using var json = JsonDocument.Parse(await GetAsync($"{path}?per_page={perPage}&page={page}", cancellationToken));
+            if (json.RootElement.ValueKind != JsonValueKind.Array)
+                return false;
+            if (json.RootElement.EnumerateArray().Any(match))
+                return true;
+            if (json.RootElement.GetArrayLength() < perPage)
+                return false;
+        }
+        return false;
+    }
+
     /// <summary>Our four priorities as the caller's vendor names them.</summary>
     protected static T Priority<T>(ApplyWrite write, IReadOnlyDictionary<string, T> names)
     {

@@ -15,7 +15,7 @@ namespace Agents.Writer.Crm;
 /// unless the ticket's notes already hold this write's (<see cref="EscalationNote"/>), then the owner
 /// (<c>Crm:HubSpot:EscalationOwnerId</c>) and pipeline stage (<c>Crm:HubSpot:EscalationPipelineStage</c>) when set.
 /// </summary>
-public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
+public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -39,8 +39,8 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "hubspot" };
 
-    protected override IReadOnlySet<string> Kinds { get; } =
-        new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.Escalate };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
+        { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.AddNote, WriteKinds.Escalate };
 
     public override string? MissingSettings => options.Value.MissingSettings;
 
@@ -67,9 +67,12 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
                     (tags, ct) => PatchAsync(path, new Dictionary<string, string> { [property] = string.Join(';', tags) }, ct),
                     cancellationToken);
                 return;
+            case WriteKinds.AddNote:
+                await ApplyNoteAsync(write, cancellationToken);
+                return;
             case WriteKinds.Escalate:
-                if (!await HasNoteAsync(write, cancellationToken))
-                    await AddNoteAsync(write, cancellationToken);
+                if (!await HasNoteAsync(write, body => EscalationNote.IsFrom(write, body), cancellationToken))
+                    await AddNoteAsync(write, EscalationNote.Html(write), cancellationToken);
                 if (options.Value.EscalationOwnerId is { Length: > 0 } owner)
                     properties["hubspot_owner_id"] = owner;
                 if (options.Value.EscalationPipelineStage is { Length: > 0 } stage)
@@ -83,8 +86,11 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
         await PatchAsync(path, properties, cancellationToken);
     }
 
-    /// <summary>The ticket's notes (the newest <see cref="NotesRead"/>: ids grow with time) include this write's.</summary>
-    private async Task<bool> HasNoteAsync(ApplyWrite write, CancellationToken cancellationToken)
+    /// <summary>
+    /// The ticket's notes (the newest <see cref="NotesRead"/>: ids grow with time, and the newest are the ones a lost
+    /// answer would have left) include one that <paramref name="says"/> what this write would.
+    /// </summary>
+    private async Task<bool> HasNoteAsync(ApplyWrite write, Func<string?, bool> says, CancellationToken cancellationToken)
     {
         using var associations = JsonDocument.Parse(await GetAsync(
             $"crm/v4/objects/tickets/{Uri.EscapeDataString(write.ExternalId)}/associations/notes?limit=500", cancellationToken));
@@ -103,7 +109,7 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
         using var notes = JsonDocument.Parse(await SendAsync(request, cancellationToken));
         return Results(notes.RootElement).Any(n =>
             n.TryGetProperty("properties", out var p) && p.TryGetProperty("hs_note_body", out var body) && body.ValueKind == JsonValueKind.String
-            && EscalationNote.IsFrom(write, body.GetString()));
+            && says(body.GetString()));
     }
 
     private static IEnumerable<JsonElement> Results(JsonElement answer) =>
@@ -111,7 +117,8 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
             ? results.EnumerateArray()
             : [];
 
-    private async Task AddNoteAsync(ApplyWrite write, CancellationToken cancellationToken)
+    /// <summary>A note (HTML) on the ticket's timeline.</summary>
+    private async Task AddNoteAsync(ApplyWrite write, string html, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "crm/v3/objects/notes")
         {
@@ -120,7 +127,7 @@ public sealed class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotO
                 properties = new Dictionary<string, string>
                 {
                     ["hs_timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
-                    ["hs_note_body"] = EscalationNote.Html(write),
+                    ["hs_note_body"] = html,
                 },
                 associations = new[]
                 {

@@ -14,7 +14,7 @@ namespace Agents.Writer.Crm;
 /// <c>Crm:Zendesk:EscalationTag</c> and, when set, the group <c>Crm:Zendesk:EscalationGroupId</c>, in one update; the
 /// newest comments are read first, so a note this write left before is not added again (<see cref="EscalationNote"/>).
 /// </summary>
-public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
+public sealed partial class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskOptions> options) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -25,8 +25,8 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
 
     public override IReadOnlySet<string> Sources { get; } = new HashSet<string> { "zendesk" };
 
-    protected override IReadOnlySet<string> Kinds { get; } =
-        new HashSet<string> { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.Escalate };
+    protected override IReadOnlySet<string> Kinds { get; } = new HashSet<string>
+        { WriteKinds.SetPriority, WriteKinds.AddTags, WriteKinds.SetCategory, WriteKinds.PostReply, WriteKinds.AddNote, WriteKinds.Escalate };
 
     public override string? MissingSettings => options.Value.MissingSettings;
 
@@ -43,9 +43,14 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
 
     public override async Task ApplyAsync(ApplyWrite write, CancellationToken cancellationToken)
     {
+        if (WriteKinds.Texts.Contains(write.Kind))
+        {
+            await ApplyTextAsync(write, cancellationToken);
+            return;
+        }
         if (write.Kind == WriteKinds.Escalate)
         {
-            if (await HasNoteAsync(write, cancellationToken))
+            if (await HasCommentAsync(write, body => EscalationNote.IsFrom(write, body), cancellationToken))
                 return;
             var escalation = new Dictionary<string, object>
             {
@@ -78,13 +83,13 @@ public sealed class ZendeskCrmAdapter(IHttpClientFactory http, IOptions<ZendeskO
         await SendAsync(request, cancellationToken);
     }
 
-    /// <summary>The ticket's newest comments (one page, newest first) include this write's note.</summary>
-    private async Task<bool> HasNoteAsync(ApplyWrite write, CancellationToken cancellationToken)
+    /// <summary>The ticket's newest comments (one page, newest first) include one that <paramref name="says"/> what this write would.</summary>
+    private async Task<bool> HasCommentAsync(ApplyWrite write, Func<string?, bool> says, CancellationToken cancellationToken)
     {
         using var json = JsonDocument.Parse(await GetAsync(
-            $"api/v2/tickets/{Uri.EscapeDataString(write.ExternalId)}/comments.json?sort_order=desc", cancellationToken));
+            $"api/v2/tickets/{Uri.EscapeDataString(write.ExternalId)}/comments.json?sort_order=desc&per_page=100", cancellationToken));
         return json.RootElement.TryGetProperty("comments", out var comments) && comments.ValueKind == JsonValueKind.Array
             && comments.EnumerateArray().Any(c => new[] { "body", "plain_body", "html_body" }.Any(field =>
-                c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && EscalationNote.IsFrom(write, text.GetString())));
+                c.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String && says(text.GetString())));
     }
 }

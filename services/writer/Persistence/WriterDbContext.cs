@@ -38,6 +38,7 @@ public sealed class WriterDbContext(DbContextOptions<WriterDbContext> options) :
             e.Property(x => x.Changes).HasColumnType("jsonb");
             e.Property(x => x.Before).HasColumnType("jsonb");
             e.Property(x => x.Classification).HasColumnType("jsonb");
+            e.Property(x => x.Notes).HasColumnType("jsonb");
             e.Property(x => x.ContentHash).HasMaxLength(64);
             e.Property(x => x.NextProposal).HasColumnType("jsonb");
         });

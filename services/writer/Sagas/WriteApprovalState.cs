@@ -41,6 +41,9 @@ public class WriteApprovalState : SagaStateMachineInstance
     /// <summary>The classifier's verdict as JSON, shown to the approver.</summary>
     public string? Classification { get; set; }
 
+    /// <summary>What the approver should know beside the write (a drafted reply's origin and findings), as a JSON array.</summary>
+    public string? Notes { get; set; }
+
     /// <summary>The classifier's confidence, for the policy's auto-approval threshold.</summary>
     public double? Confidence { get; set; }
 

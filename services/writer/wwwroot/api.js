@@ -53,7 +53,7 @@ export const api = {
   me: () => call('GET', '/approvals/me'),
   writes: (state, limit = 500) => call('GET', `/approvals?state=${q(state)}&limit=${limit}`),
   // Every decision names the version it was taken on (contentHash): the writer refuses it (409) if the write changed.
-  approve: (id, reason, contentHash) => call('POST', `/approvals/${q(id)}/approve`, { reason: reason || null, contentHash }),
+  approve: (id, reason, contentHash, body) => call('POST', `/approvals/${q(id)}/approve`, { reason: reason || null, contentHash, ...(body === undefined ? {} : { body }) }),
   reject: (id, reason, contentHash) => call('POST', `/approvals/${q(id)}/reject`, { reason: reason || null, contentHash }),
   history: (source, externalId) => call('GET', `/approvals/history?source=${q(source)}&externalId=${q(externalId)}`),
   changes: () => call('GET', '/approvals/changes'),

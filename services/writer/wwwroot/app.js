@@ -288,14 +288,14 @@ function refusal(e, verb) {
   return `Not ${verb}: ${e.message}`;
 }
 
-async function decide(id, decision, reason) {
+async function decide(id, decision, reason, body) {
   const write = writeById(id);
   const card = document.querySelector(`.card[data-id="${CSS.escape(id)}"]`);
   const subject = write?.subject || 'the write';
   // The version on the screen, not the one loaded last: that is what the approver decides on.
   const contentHash = card?.dataset.contentHash || write?.contentHash;
   try {
-    const answer = decision === 'approve' ? await api.approve(id, reason, contentHash) : await api.reject(id, reason, contentHash);
+    const answer = decision === 'approve' ? await api.approve(id, reason, contentHash, body) : await api.reject(id, reason, contentHash);
     state.notes.delete(id);
     state.deciding.set(id, decision);
     if (card) syncCard(card, id);
@@ -313,8 +313,11 @@ async function decide(id, decision, reason) {
 async function decideOne(card, decision) {
   const id = card.dataset.id;
   const reason = card.querySelector('.reason-input').value.trim();
+  // A drafted text the approver changed goes with the approval; left as proposed, nothing is sent for it.
+  const draft = card.querySelector('.draft-text');
+  const body = draft && draft.value !== draft.dataset.proposed ? draft.value : undefined;
   try {
-    const result = await decide(id, decision, reason);
+    const result = await decide(id, decision, reason, body);
     if (!result.ok) say(result.error);
   } catch (e) {
     handleError(e, 'Decision failed');

@@ -49,6 +49,28 @@ export function classificationLine(write) {
     c.reason ? h('p', { class: 'reason' }, h('span', { class: 'label' }, 'Why: '), c.reason) : null);
 }
 
+/** The kinds whose text the approver reads and may edit before approving (WriteKinds.Texts). */
+export const TEXT_KINDS = new Set(['post-reply', 'add-note']);
+
+/**
+ * A drafted reply or note: the ticket on one side, the draft on the other in a text box the approver may edit (the
+ * approval sends what it holds), and what the drafting step found (its notes) below it.
+ */
+export function draftPanel(write, subject) {
+  const id = write.id;
+  const proposed = write.changes?.body ?? '';
+  const notes = write.notes ?? [];
+  return h('div', { class: 'draft' },
+    h('section', { class: 'draft-ticket', 'aria-label': `Ticket: ${subject}` },
+      h('h4', {}, 'Ticket'),
+      h('p', { class: 'draft-subject' }, subject),
+      h('blockquote', { class: 'excerpt' }, write.excerpt || '(no text)')),
+    h('section', { class: 'draft-reply' },
+      h('h4', {}, h('label', { for: `draft-${id}` }, write.kind === 'post-reply' ? 'Reply to the requester (edit before approving)' : 'Internal note (edit before approving)')),
+      h('textarea', { id: `draft-${id}`, class: 'draft-text', rows: '9', maxlength: '10000', 'data-proposed': proposed }, proposed),
+      notes.length ? h('ul', { class: 'findings', 'aria-label': 'What the drafting step found' }, notes.map((n) => h('li', {}, n))) : null));
+}
+
 /** One pending write. Controls carry data-action; app.js listens on the list. */
 export function writeCard(write) {
   const id = write.id;
@@ -67,10 +89,10 @@ export function writeCard(write) {
         ' · expires ', time(write.expiresAt),
         write.recordCount > 1 ? ` · ${write.recordCount} records` : null,
         write.duplicateCount > 0 ? ` · proposed ${write.duplicateCount + 1} times` : null),
-      write.excerpt ? h('blockquote', { class: 'excerpt' }, write.excerpt) : null,
+      write.excerpt && !TEXT_KINDS.has(write.kind) ? h('blockquote', { class: 'excerpt' }, write.excerpt) : null,
       classificationLine(write),
       h('p', { id: `change-${id}`, class: 'visually-hidden' }, `Proposed change for ${subject}`),
-      diffTable(write, `change-${id}`),
+      TEXT_KINDS.has(write.kind) ? draftPanel(write, subject) : diffTable(write, `change-${id}`),
       h('div', { class: 'decide' },
         h('label', { for: `reason-${id}` }, 'Reason (optional)'),
         h('input', { id: `reason-${id}`, type: 'text', class: 'reason-input', maxlength: '500', autocomplete: 'off' }),
@@ -81,7 +103,7 @@ export function writeCard(write) {
 }
 
 /** What makes a card worth rebuilding (a superseded proposal changes its content, not its id). */
-export const signature = (write) => JSON.stringify([write.contentHash, write.kind, write.changes, write.before, write.subject, write.excerpt, write.classification, write.duplicateCount]);
+export const signature = (write) => JSON.stringify([write.contentHash, write.kind, write.changes, write.before, write.subject, write.excerpt, write.classification, write.duplicateCount, write.notes]);
 
 /** A batch held for bulk review, with a few of its writes as examples. */
 export function batchCard(batch, writes) {

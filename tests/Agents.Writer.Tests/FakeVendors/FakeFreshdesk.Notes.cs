@@ -43,19 +43,8 @@ public sealed partial class FakeFreshdesk
                 shown = notes.Skip((page - 1) * perPage).Take(perPage).ToList();
             return (200, JsonSerializer.Serialize(shown.Select(n => Conversation(id, n))));
         }
-        if (method != "POST")
-            return (405, """{"code":"method_not_allowed","message":"POST method(s) supported for this endpoint"}""");
-        if (contentType?.StartsWith("application/json", StringComparison.Ordinal) != true)
-            return (415, """{"code":"invalid_content_type","message":"Content-Type header should have application/json"}""");
-        JsonObject? note;
-        try
-        {
-            note = JsonNode.Parse(body) as JsonObject;
-        }
-        catch (JsonException)
-        {
-            return (400, """{"code":"invalid_json","message":"Request body has invalid json format"}""");
-        }
+        if (PostedJson(method, contentType, body, out var note) is { } refused)
+            return refused;
         if (note?["body"]?.GetValueKind() != JsonValueKind.String || note["body"]!.GetValue<string>().Trim().Length == 0)
             return (400, Invalid("body", "It should be a/an String", "missing_field"));
         var added = new FreshdeskNote(Interlocked.Increment(ref _noteIds), note["body"]!.GetValue<string>(), note["private"]?.GetValueKind() != JsonValueKind.False);

@@ -58,6 +58,8 @@ public sealed partial class FakeFreshdesk : FakeVendorServer
     {
         if (HandleNotes(method, path, query, contentType, body) is { } notes)
             return notes;
+        if (HandleReply(method, path, contentType, body) is { } reply)
+            return reply;
         if (HandleList(method, path, query) is { } list)
             return list;
         var match = TicketPath().Match(path);

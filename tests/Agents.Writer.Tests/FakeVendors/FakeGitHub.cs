@@ -10,8 +10,8 @@ namespace Agents.Writer.Tests.FakeVendors;
 /// GitHub's REST API for issue labels as GitHub serves it: <c>Authorization: Bearer</c> token, a <c>User-Agent</c>
 /// required (403 without), <c>POST /repos/{owner}/{repo}/issues/{n}/labels</c> with <c>{"labels":[…]}</c> adding to
 /// the issue's labels and answering the issue's labels; 401 Bad credentials, 404 Not Found, 422 Validation Failed
-/// (a label name over 50 characters), in GitHub's <c>{message,documentation_url,status}</c> form; issue reads in
-/// <c>FakeGitHub.Reads.cs</c>.
+/// (a label name over 50 characters), in GitHub's <c>{message,documentation_url,status}</c> form; issue comments in
+/// <c>FakeGitHub.Comments.cs</c>, issue reads in <c>FakeGitHub.Reads.cs</c>.
 /// </summary>
 public sealed partial class FakeGitHub : FakeVendorServer
 {
@@ -56,6 +56,8 @@ public sealed partial class FakeGitHub : FakeVendorServer
 
     protected override (int Status, string Body) Handle(string method, string path, IQueryCollection query, string? contentType, string body)
     {
+        if (HandleComments(method, path, query, body) is { } comments)
+            return comments;
         if (HandleRead(method, path, query) is { } read)
             return read;
         var match = LabelsPath().Match(path);

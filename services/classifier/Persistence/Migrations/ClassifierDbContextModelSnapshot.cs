@@ -22,6 +22,44 @@ namespace Agents.Classifier.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Agents.Classifier.History.TicketOutcome", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ExternalId")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Priority")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("RequesterKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Source", "ExternalId");
+
+                    b.HasIndex("RequesterKey", "At");
+
+                    b.ToTable("classifier_ticket_outcomes", (string)null);
+                });
+
             modelBuilder.Entity("Agents.Classifier.Persistence.CachedClassification", b =>
                 {
                     b.Property<string>("ContentHash")

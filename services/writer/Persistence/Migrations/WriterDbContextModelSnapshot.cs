@@ -371,6 +371,9 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<string>("NextProposal")
                         .HasColumnType("jsonb");
 
+                    b.Property<string>("Notes")
+                        .HasColumnType("jsonb");
+
                     b.Property<DateTimeOffset>("ProposedAt")
                         .HasColumnType("timestamp with time zone");
 
