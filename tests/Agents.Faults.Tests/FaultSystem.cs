@@ -99,8 +99,9 @@ public sealed class FaultSystem : IAsyncDisposable
     };
 
     /// <summary>
-    /// Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM; and the
-    /// escalation's hand-over write, auto-approved as shipped.
+    /// Auto-approval for every kind the classifier proposes: writes go straight from proposal to the CRM, the drafted
+    /// note included (without it in the policy each ticket's note was refused and no ticket counted as applied); and
+    /// the escalation's hand-over write, auto-approved as shipped.
     /// </summary>
     private const string AutoApprovePolicy = """
         {
@@ -108,7 +109,9 @@ public sealed class FaultSystem : IAsyncDisposable
             "write:set-priority": { "allowed": true, "requires_approval": false },
             "write:add-tags": { "allowed": true, "requires_approval": false },
             "write:set-category": { "allowed": true, "requires_approval": false },
-            "write:escalate": { "allowed": true, "requires_approval": false }
+            "write:escalate": { "allowed": true, "requires_approval": false },
+            "write:add-note": { "allowed": true, "requires_approval": false },
+            "write:post-reply": { "allowed": true, "requires_approval": false }
           }
         }
         """;

@@ -20,7 +20,10 @@ public sealed partial class ScenarioOutcome(
     bool autoApproval,
     IReadOnlyList<DeadLetter>? deadLetters = null)
 {
-    /// <summary>Writes the classifier proposes for a ticket it does not escalate: set-priority and add-tags.</summary>
+    /// <summary>
+    /// Writes the classifier proposes for a ticket it does not escalate: set-priority and add-tags, and a drafted
+    /// note beside them when drafting gives one (a third write, applied like the others).
+    /// </summary>
     public const int WritesPerTicket = 2;
 
     public IReadOnlyList<DeliveryResult> Results => results;

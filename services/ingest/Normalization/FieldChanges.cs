@@ -11,6 +11,7 @@ namespace Agents.Ingest.Normalization;
 public static partial class FieldChanges
 {
     private const int MaxValueLength = 256;
+    private const int MaxTriggeredEventLength = 2048;
 
     /// <summary>Vendor field names for the fields we compare; anything else is not ours to normalize.</summary>
     public static string? FieldFor(string? vendorField) => vendorField?.Trim().ToLowerInvariant() switch
@@ -69,7 +70,9 @@ public static partial class FieldChanges
     public static IReadOnlyList<FieldChange> FromFreshdeskEvent(string? triggeredEvent)
     {
         var changes = new List<FieldChange>();
-        if (triggeredEvent is null)
+        // A placeholder is a few dozen characters. A longer one is not Freshdesk's, and the pattern's cost grows with
+        // the square of a run of words without a change in it (a 200 KB one held a request past 30 s).
+        if (triggeredEvent is null || triggeredEvent.Length > MaxTriggeredEventLength)
             return changes;
         foreach (Match m in FreshdeskChange().Matches(triggeredEvent))
         {
@@ -92,6 +95,6 @@ public static partial class FieldChanges
         _ => value,
     };
 
-    [GeneratedRegex(@"(?<field>[A-Za-z_ ]+)\s*:\s*\{\s*from\s*:\s*(?<from>[^,}]*)\s*,\s*to\s*:\s*(?<to>[^}]*)\}")]
+    [GeneratedRegex(@"(?<field>[A-Za-z_]+(?: [A-Za-z_]+)*)\s*:\s*\{\s*from\s*:\s*(?<from>[^,}]*)\s*,\s*to\s*:\s*(?<to>[^}]*)\}")]
     private static partial Regex FreshdeskChange();
 }

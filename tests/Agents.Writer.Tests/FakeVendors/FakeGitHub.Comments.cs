@@ -10,8 +10,8 @@ public sealed record GitHubComment(long Id, string Body);
 
 /// <summary>
 /// GitHub's issue comments as GitHub serves them: <c>POST /repos/{owner}/{repo}/issues/{n}/comments</c> with
-/// <c>{"body":…}</c> (blank or missing: 422 Validation Failed), answered 201 with the comment;
-/// <c>GET</c> on the same path lists them oldest first, paged by <c>page</c> and <c>per_page</c> (at most 100).
+/// <c>{"body":…}</c> (blank or missing: 422 Validation Failed), answered 201 with the comment; <c>GET</c> on the same
+/// path is the read side's (FakeGitHub.Reads), which lists them after the issue's earlier comments.
 /// </summary>
 public sealed partial class FakeGitHub
 {
@@ -29,14 +29,9 @@ public sealed partial class FakeGitHub
         var issue = $"{match.Groups[1].Value}/{match.Groups[2].Value}#{match.Groups[3].Value}";
         if (!Issues.ContainsKey(issue))
             return (404, Error("Not Found", 404));
-        var comments = Comments.GetOrAdd(issue, _ => []);
         if (method == "GET")
-        {
-            var page = int.TryParse(query["page"], out var p) ? Math.Max(1, p) : 1;
-            var perPage = int.TryParse(query["per_page"], out var pp) ? Math.Clamp(pp, 1, 100) : 30;
-            lock (comments)
-                return (200, JsonSerializer.Serialize(comments.Skip((page - 1) * perPage).Take(perPage).Select(c => Shown(issue, c))));
-        }
+            return null; // listed by the read side (FakeGitHub.Reads), the issue's first comments and these after them
+        var comments = Comments.GetOrAdd(issue, _ => []);
         if (method != "POST")
             return (404, Error("Not Found", 404));
         string? text;
@@ -60,7 +55,7 @@ public sealed partial class FakeGitHub
         return (201, JsonSerializer.Serialize(Shown(issue, comment)));
     }
 
-    private static object Shown(string issue, GitHubComment c) => new
+    internal static object Shown(string issue, GitHubComment c) => new
     {
         id = c.Id, node_id = $"IC_{c.Id}", body = c.Body, user = new { login = "agents-bot", id = 1 },
         html_url = $"https://github.com/{issue.Replace('#', '/')}#issuecomment-{c.Id}",

@@ -36,14 +36,19 @@ public sealed partial class FakeGitHub
                 return (404, Error("Not Found", 404));
             if (issue.Groups[4].Success)
             {
-                var comments = Text(repository, number).Comments;
+                // One list, as GitHub has one: the comments the issue came with, then those posted to it (FakeGitHub.Comments).
+                var key = $"{repository}#{number}";
+                var written = Comments.GetValueOrDefault(key) ?? [];
+                List<object> comments;
+                lock (written)
+                    comments = Text(repository, number).Comments.Select(object (c, i) => new
+                    {
+                        id = 5000 + i, body = c.Body, user = new { login = c.Author, type = "User" }, created_at = c.At, updated_at = c.At,
+                        author_association = "NONE",
+                    }).Concat(written.Select(c => Shown(key, c))).ToList();
                 var perPage = int.TryParse(query["per_page"], out var pp) ? Math.Clamp(pp, 1, 100) : 30;
                 var page = int.TryParse(query["page"], out var p) ? Math.Max(1, p) : 1;
-                return (200, JsonSerializer.Serialize(comments.Skip((page - 1) * perPage).Take(perPage).Select((c, i) => new
-                {
-                    id = 5000 + i, body = c.Body, user = new { login = c.Author, type = "User" }, created_at = c.At, updated_at = c.At,
-                    author_association = "NONE",
-                })));
+                return (200, JsonSerializer.Serialize(comments.Skip((page - 1) * perPage).Take(perPage)));
             }
             return (200, JsonSerializer.Serialize(Issue(repository, number)));
         }
