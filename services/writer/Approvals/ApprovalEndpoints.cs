@@ -35,6 +35,9 @@ public static class ApprovalEndpoints
         Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt,
         IReadOnlyList<string> Notes);
 
+    /// <summary>One write and its audit entries, oldest first.</summary>
+    public record WriteDetail(WriteSummary Write, IReadOnlyList<AuditEntry> History);
+
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/approvals").RequireAuthorization().WithTags("Approvals");
@@ -48,7 +51,7 @@ public static class ApprovalEndpoints
                 .Take(Math.Clamp(limit ?? 200, 1, 1000))
                 .ToListAsync(ct);
             return Results.Ok(rows.Select(Summarize));
-        }).WithSummary("Writes in a state (default: awaiting approval), newest first.");
+        }).Produces<IEnumerable<WriteSummary>>().WithSummary("Writes in a state (default: awaiting approval), newest first.");
 
         group.MapGet("/{id:guid}", async (Guid id, WriterDbContext db, CancellationToken ct) =>
         {
@@ -56,8 +59,8 @@ public static class ApprovalEndpoints
             if (write is null)
                 return Results.Problem(statusCode: 404, title: "No such write.");
             var history = await db.Audit.AsNoTracking().Where(a => a.CorrelationId == id).OrderBy(a => a.Id).ToListAsync(ct);
-            return Results.Ok(new { write = Summarize(write), history });
-        });
+            return Results.Ok(new WriteDetail(Summarize(write), history));
+        }).Produces<WriteDetail>().ProducesProblem(404);
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
             Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
@@ -82,7 +85,7 @@ public static class ApprovalEndpoints
         app.MapGet("/journal", async (WriterDbContext db, int? limit, CancellationToken ct) =>
                 Results.Ok((await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct))
                     .Select(JournalRow.Of)))
-            .RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
+            .Produces<IEnumerable<JournalRow>>().RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
         return app;
     }
 
