@@ -64,6 +64,9 @@ public partial class ApprovalPageTests
     {
         var page = _tab.Page;
         await _tab.SignInAsync(AgentsSystem.ApproverToken);
+        // Who is signed in is said once, in the header: the status line does not repeat it.
+        await Expect(page.Locator("#queue-title")).ToBeFocusedAsync();
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(await page.Locator("body").InnerTextAsync(), "Signed in as").Count, Is.EqualTo(1));
 
         // The page is open before the ticket exists: the card must arrive by itself (server-sent events).
         var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-100"), "msg_page_100");
@@ -401,7 +404,8 @@ public partial class ApprovalPageTests
     public async Task The_page_is_served_without_a_token_with_a_strict_policy_and_the_api_stays_closed()
     {
         using var anonymous = new HttpClient { BaseAddress = _system.Writer.Address };
-        foreach (var asset in new[] { "/", "/app.js", "/api.js", "/dom.js", "/render.js", "/app.css" })
+        foreach (var asset in new[] { "/", "/app.js", "/api.js", "/dom.js", "/render.js", "/state.js", "/status.js", "/session.js", "/queue.js",
+                     "/decisions.js", "/history.js", "/live.js", "/keyboard.js", "/escalations.js", "/app.css" })
         {
             using var response = await anonymous.GetAsync(asset);
             Assert.That((int)response.StatusCode, Is.EqualTo(200), asset);

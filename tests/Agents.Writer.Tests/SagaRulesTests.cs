@@ -43,7 +43,7 @@ public class SagaRulesTests : WriterFixture
     {
         _host = await WriterTestHost.StartAsync(Policies.Example);
         var forbidden = Proposals.SetCategory("T-2", "billing");
-        var confident = Proposals.AddTags("T-3", "billing,vip", confidence: 0.97);
+        var confident = Proposals.AddTags("T-3", "billing,vip", confidence: 0.97) with { Before = new Dictionary<string, string?> { ["tags"] = "billing" } };
         var unsure = Proposals.AddTags("T-4", "billing", confidence: 0.6);
         foreach (var p in new[] { forbidden, confident, unsure })
             await _host.ProposeAsync(p);
@@ -58,6 +58,21 @@ public class SagaRulesTests : WriterFixture
         var auto = (await _host.DetailAsync(confident.CorrelationId)).GetProperty("write");
         Assert.That(auto.GetProperty("decidedBy").GetString(), Is.EqualTo("policy"));
         Assert.That(await _host.CountAsync("FROM crm_journal"), Is.EqualTo(1), "only the auto-approved write reached the CRM");
+
+        // The API answers JSON values, not JSON inside strings: a client reads them without parsing twice.
+        var journal = await _host.Api.GetFromJsonAsync<JsonElement>("/journal");
+        Assert.Multiple(() =>
+        {
+            Assert.That(auto.GetProperty("classification").GetProperty("category").GetString(), Is.EqualTo("billing"));
+            Assert.That(auto.GetProperty("before").GetProperty("tags").GetString(), Is.EqualTo("billing"));
+            Assert.That(journal[0].GetProperty("changes").GetProperty("tags").GetString(), Is.EqualTo("billing,vip"));
+        });
+        // And the OpenAPI document says so to clients.
+        using var openapi = JsonDocument.Parse(await _host.Api.GetStringAsync("/openapi/v1.json"));
+        var summary = openapi.RootElement.GetProperty("components").GetProperty("schemas").EnumerateObject()
+            .Single(schema => schema.Name.EndsWith("WriteSummary", StringComparison.Ordinal)).Value.GetProperty("properties");
+        Assert.That(summary.GetProperty("before").GetRawText(), Does.Contain("additionalProperties"));
+        Assert.That(summary.GetProperty("classification").GetRawText(), Does.Contain("#/components/schemas/Classification"));
 
         // Approving a refused write is a clear error, and a second copy of it is a counted duplicate.
         var approve = await _host.Api.PostAsJsonAsync($"/approvals/{forbidden.CorrelationId}/approve", new { reason = "please" });

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agents.Contracts;
+using Agents.Writer.Crm;
 using Agents.Writer.Persistence;
 using Agents.Writer.Sagas;
 using MassTransit;
@@ -22,13 +23,20 @@ public static class ApprovalEndpoints
     /// <summary>The longest text an approver may send (a reply; the vendors take more, people should not).</summary>
     public const int MaxEditedText = 10_000;
 
+    /// <summary>
+    /// A write as the API answers it: what is stored as JSON text (changes, before, classification, notes) is answered
+    /// as JSON values, so a client reads them without parsing a string a second time.
+    /// </summary>
     public record WriteSummary(
         Guid Id, string State, string IdempotencyKey, string Source, string ExternalId, string Kind,
-        IReadOnlyDictionary<string, string> Changes, string Before, int RecordCount, string Subject, string Excerpt,
-        string? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
+        IReadOnlyDictionary<string, string> Changes, IReadOnlyDictionary<string, string?> Before, int RecordCount, string Subject, string Excerpt,
+        Classification? Classification, DateTimeOffset ProposedAt, DateTimeOffset ExpiresAt, int DuplicateCount,
         string? DecidedBy, string? DecisionReason, DateTimeOffset? DecidedAt, DateTimeOffset? AppliedAt, string? FailureReason,
         Guid? BatchId, string? BulkReason, string? Adapter, string ContentHash, int Generation, DateTimeOffset? TicketUpdatedAt,
         IReadOnlyList<string> Notes);
+
+    /// <summary>One write and its audit entries, oldest first.</summary>
+    public record WriteDetail(WriteSummary Write, IReadOnlyList<AuditEntry> History);
 
     public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
     {
@@ -43,7 +51,7 @@ public static class ApprovalEndpoints
                 .Take(Math.Clamp(limit ?? 200, 1, 1000))
                 .ToListAsync(ct);
             return Results.Ok(rows.Select(Summarize));
-        }).WithSummary("Writes in a state (default: awaiting approval), newest first.");
+        }).Produces<IEnumerable<WriteSummary>>().WithSummary("Writes in a state (default: awaiting approval), newest first.");
 
         group.MapGet("/{id:guid}", async (Guid id, WriterDbContext db, CancellationToken ct) =>
         {
@@ -51,8 +59,8 @@ public static class ApprovalEndpoints
             if (write is null)
                 return Results.Problem(statusCode: 404, title: "No such write.");
             var history = await db.Audit.AsNoTracking().Where(a => a.CorrelationId == id).OrderBy(a => a.Id).ToListAsync(ct);
-            return Results.Ok(new { write = Summarize(write), history });
-        });
+            return Results.Ok(new WriteDetail(Summarize(write), history));
+        }).Produces<WriteDetail>().ProducesProblem(404);
 
         group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
             Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
@@ -75,8 +83,9 @@ public static class ApprovalEndpoints
         group.MapBatches();
 
         app.MapGet("/journal", async (WriterDbContext db, int? limit, CancellationToken ct) =>
-                Results.Ok(await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct)))
-            .RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
+                Results.Ok((await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct))
+                    .Select(JournalRow.Of)))
+            .Produces<IEnumerable<JournalRow>>().RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
         return app;
     }
 
@@ -151,7 +160,7 @@ public static class ApprovalEndpoints
 
     private static WriteSummary Summarize(WriteApprovalState w) => new(
         w.CorrelationId, w.CurrentState, w.IdempotencyKey, w.Source, w.ExternalId, w.Kind,
-        ProposalContent.Changes(w.Changes), w.Before, w.RecordCount, w.Subject, w.Excerpt, w.Classification,
+        ProposalContent.Changes(w.Changes), ProposalContent.Before(w.Before), w.RecordCount, w.Subject, w.Excerpt, ProposalContent.Classification(w.Classification),
         w.ProposedAt, w.ExpiresAt, w.DuplicateCount, w.DecidedBy, w.DecisionReason, w.DecidedAt, w.AppliedAt, w.FailureReason,
         w.BatchId, w.BulkReason, w.Adapter, w.ContentHash, w.Generation, w.TicketUpdatedAt,
         w.Notes is null ? [] : System.Text.Json.JsonSerializer.Deserialize<List<string>>(w.Notes) ?? []);

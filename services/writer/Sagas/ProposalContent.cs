@@ -13,6 +13,10 @@ public static class ProposalContent
     public static IReadOnlyDictionary<string, string?> Before(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, string?>>(json, JsonSerializerOptions.Web) ?? [];
 
+    /// <summary>The classifier's verdict kept as JSON, or null when none was recorded.</summary>
+    public static Agents.Contracts.Classification? Classification(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<Agents.Contracts.Classification>(json, JsonSerializerOptions.Web);
+
     /// <summary>A proposal kept as JSON (the next generation of a write being applied).</summary>
     public static Agents.Contracts.ProposeWrite Proposal(string json) =>
         JsonSerializer.Deserialize<Agents.Contracts.ProposeWrite>(json, JsonSerializerOptions.Web)

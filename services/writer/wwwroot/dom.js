@@ -51,3 +51,6 @@ export function time(iso) {
 }
 
 export const formatDate = (iso) => absolute.format(new Date(iso));
+
+/** The page's element with this id. */
+export const $ = (id) => document.getElementById(id);

@@ -1,10 +1,8 @@
 // "Needs a person": the escalation inbox. A person claims a ticket (everyone sees who has it, live) and closes it
 // with a note. Every action is one API call; the writer's answer (a 409 naming who has it) is what the person is told.
 import { api, AuthError } from './api.js';
-import { h, hidden, time, ago } from './dom.js';
+import { $, h, hidden, time, ago } from './dom.js';
 import { classificationLine } from './render.js';
-
-const $ = (id) => document.getElementById(id);
 
 // Reasons in the order a person reads them; the writer files unknown ones under "other".
 const REASONS = {

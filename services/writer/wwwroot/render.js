@@ -1,22 +1,12 @@
 // Turns the writer's JSON into DOM. Pure functions of their input; app.js wires the buttons.
 import { h, hidden, time, formatDate } from './dom.js';
 
-/** The writer stores before/classification as JSON strings; a bad one must not break the page. */
-export function parseJson(text, fallback) {
-  if (text === null || text === undefined || text === '') return fallback;
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text) ?? fallback;
-  } catch {
-    return fallback;
-  }
-}
-
-export const classificationOf = (write) => parseJson(write.classification, null);
+/** The classifier's verdict: the API answers it as a JSON object (null when none was recorded). */
+export const classificationOf = (write) => write.classification ?? null;
 
 /** What changed, field by field: before and after side by side. */
 export function diffTable(write, captionId) {
-  const before = parseJson(write.before, {});
+  const before = write.before ?? {};
   const changes = write.changes ?? {};
   const fields = [...new Set([...Object.keys(changes), ...Object.keys(before)])].filter((f) => f in changes);
   const rows = fields.map((field) => {

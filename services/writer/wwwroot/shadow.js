@@ -1,9 +1,8 @@
 // The shadow report page: GET /shadow/report rendered per write kind. It only reads: graduating a kind is a change to
 // the policy file that a person makes (the suggested lines are shown to copy).
 import { api, token, AuthError, ApiError } from './api.js';
-import { h, clear } from './dom.js';
+import { $, h, clear } from './dom.js';
 
-const $ = (id) => document.getElementById(id);
 const pct = (x) => (x === null || x === undefined ? '–' : `${(x * 100).toFixed(1)} %`);
 
 function rate(stats) {
