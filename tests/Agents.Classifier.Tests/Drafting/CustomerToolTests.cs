@@ -92,7 +92,7 @@ public class CustomerToolTests(string crm) : ReadingFixture(crm)
 
         Assert.That(_llm.Requests[0].OfferedTools, Is.EqualTo(new[] { "get_ticket_history", "get_customer" }));
         var result = _llm.Requests[1].ToolResults.Select(r => r.Content).Single(c => c.Contains("other_tickets", StringComparison.Ordinal));
-        Assert.That(result, Does.Contain(ReadableTickets.OtherSubject).And.Contain($"\"{Vendor.OtherId}\""));
+        Assert.That(result, Does.Contain(ReadableTickets.OtherSubject).And.Contain(Vendor.OtherId));
         Assert.That(result, Does.Not.Contain("Someone else's"), "another requester's tickets are not this one's");
         Assert.That(result, Does.Not.Contain(PlantedKey), "the vendor's answer is redacted before the model reads it");
         Assert.That((draft.By, draft.Text), Is.EqualTo(("llm", Reply)));
