@@ -89,6 +89,8 @@ public static class ClassifierService
             ? policy.Reads.Where(r => r.Value.Allowed).Select(r => r.Key).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string> { ToolGrants.Tickets }));
         services.AddSingleton<IDraftTool, TicketHistoryTool>();
+        // Offered for the sources whose CRM reader is configured (AddCrmReaders); none in the replay's dry run.
+        services.AddSingleton<IDraftTool, CustomerTool>();
         services.AddSingleton<DraftToolbox>();
         services.AddSingleton(sp => new ReplyDrafter(
             sp.GetRequiredService<IOptions<ClassifierOptions>>(),

@@ -29,11 +29,13 @@ public sealed class TicketHydrator(IEnumerable<ICrmReader> readers, AgentPolicy 
             return new(ticket, null);
         if (!policy.MayRead(ReadPermissions.Tickets))
             return Unread(ticket, steps, "refused", $"{ReadPermissions.Tickets} is not allowed by the policy");
-        var candidates = readers.Where(r => r.Sources.Contains(ticket.Source)).ToList();
-        if (candidates.FirstOrDefault(r => r.MissingSettings is null) is not { } reader)
+        if (readers.ConfiguredFor(ticket.Source) is not { } reader)
+        {
+            var candidates = readers.Where(r => r.Sources.Contains(ticket.Source)).ToList();
             return Unread(ticket, steps, "unavailable", candidates.Count == 0
                 ? $"no CRM reader for source {ticket.Source}"
                 : string.Join("; ", candidates.Select(c => c.MissingSettings)));
+        }
 
         var hydration = options.Value.Hydration;
         for (var attempt = 1; ; attempt++)

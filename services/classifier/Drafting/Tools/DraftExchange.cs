@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
+using Agents.Crm.Reading;
 using Agents.ServiceDefaults.Redaction;
 using Microsoft.Extensions.AI;
 
@@ -89,6 +90,13 @@ public sealed class DraftExchange
             var result = await context.Function.InvokeAsync(context.Arguments, cancellationToken);
             _steps.Add("tool-call", outcome: "ok", latency: Stopwatch.GetElapsedTime(started), detail: name);
             return result;
+        }
+        catch (CrmReadException e)
+        {
+            // A refusal or failure of the CRM (401, 404, 429, 5xx): the draft goes on without it. The message names the
+            // vendor, the status and the path, never a credential (CrmReadException's promise).
+            _steps.Add("tool-call", outcome: "unavailable", latency: Stopwatch.GetElapsedTime(started), detail: $"{name}: {e.Message}");
+            return "Unavailable: the CRM could not be read just now. Write the reply without it.";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -18,6 +18,12 @@ public interface IDraftTool
     /// <summary>The read permission the policy must grant for the tool to be offered.</summary>
     string Permission { get; }
 
+    /// <summary>
+    /// The ticket sources the tool can read for (a CRM reader with its credentials configured), or null for every
+    /// source: a tool that could only fail for a ticket is not offered for it.
+    /// </summary>
+    IReadOnlySet<string>? Sources => null;
+
     /// <summary>The tool's answer about <paramref name="ticket"/>'s requester, as JSON (redacted by the caller).</summary>
     Task<object> ReadAsync(TicketReceived ticket, CancellationToken cancellationToken);
 }
