@@ -11,7 +11,7 @@ public static class OutcomeAssertions
     {
         var offenders = outcome.Offenders();
         var why = outcome.Explain();
-        if (offenders.Count > 0 || outcome.DeadLetters.Count > 0 || !outcome.CameToRest || outcome.LlmCalls > outcome.LlmCallLimit)
+        if (offenders.Count > 0 || outcome.DeadLetters.Count > 0 || !outcome.CameToRest || outcome.LlmCalls > outcome.LlmCallLimit || outcome.DraftCalls > outcome.LlmCallLimit)
         {
             // Once in the output (the assertion messages would repeat it per failed check), in full in the file.
             try
@@ -38,6 +38,7 @@ public static class OutcomeAssertions
             Assert.That(outcome.JournalMismatches, Is.Empty, "journal = applied writes, key for key\n" + why);
             Assert.That(outcome.DeadLetters.Select(d => d.ToString()), Is.Empty, "nothing given up on (no message in an _error or _skipped queue)\n" + why);
             Assert.That(outcome.LlmCalls, Is.LessThanOrEqualTo(outcome.LlmCallLimit), "LLM calls: no retry storm\n" + why);
+            Assert.That(outcome.DraftCalls, Is.LessThanOrEqualTo(outcome.LlmCallLimit), "LLM draft calls: no retry storm\n" + why);
         });
     }
 }

@@ -18,7 +18,8 @@ public sealed partial class ScenarioOutcome(
     int llmCalls,
     int senderRetries,
     bool autoApproval,
-    IReadOnlyList<DeadLetter>? deadLetters = null)
+    IReadOnlyList<DeadLetter>? deadLetters = null,
+    int draftCalls = 0)
 {
     /// <summary>
     /// Writes the classifier proposes for a ticket it does not escalate: set-priority and add-tags, and a drafted
@@ -27,7 +28,11 @@ public sealed partial class ScenarioOutcome(
     public const int WritesPerTicket = 2;
 
     public IReadOnlyList<DeliveryResult> Results => results;
+    /// <summary>Classification requests to the LLM.</summary>
     public int LlmCalls => llmCalls;
+
+    /// <summary>Drafting requests to the LLM (at most one per ticket written, like classification a few more after a fault).</summary>
+    public int DraftCalls => draftCalls;
     public WriteLedger Ledger => ledger;
 
     public IReadOnlySet<string> UniqueTickets { get; } = deliveries.Select(d => d.ExternalId).ToHashSet(StringComparer.Ordinal);
@@ -185,7 +190,7 @@ public sealed partial class ScenarioOutcome(
             .Select(g => $"{g.Key}×{g.Count()}")));
         text.AppendLine("write states: " + string.Join(", ", ledger.StateByKey.GroupBy(s => s.Value).Select(g => $"{g.Key}×{g.Count()}")));
         var escalated = escalations.Where(e => UniqueTickets.Contains(e.Key)).ToList();
-        text.AppendLine($"journal rows: {ledger.JournalRowsByKey.Values.Sum()} for {ledger.JournalRowsByKey.Count} keys; escalations seen: {escalated.Count} tickets, {escalated.Sum(e => e.Value)} messages; LLM calls: {llmCalls}");
+        text.AppendLine($"journal rows: {ledger.JournalRowsByKey.Values.Sum()} for {ledger.JournalRowsByKey.Count} keys; escalations seen: {escalated.Count} tickets, {escalated.Sum(e => e.Value)} messages; LLM calls: {llmCalls} to classify, {draftCalls} to draft");
         text.AppendLine(CameToRest ? "broker: at rest (queues empty, no traffic)" : "broker: NOT at rest: "
             + (Busy.Count == 0 ? "quiet for less than the window" : string.Join(", ", Busy)));
         if (DeadLetters.Count > 0)

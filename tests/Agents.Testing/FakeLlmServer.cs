@@ -64,6 +64,9 @@ public sealed record FakeLlmRequest(string Body, string? Authorization, DateTime
     public string SystemText => TextOf("system");
     public string UserText => TextOf("user");
 
+    /// <summary>A drafting request (the classifier's draft prompt), not a classification: counted apart by the tests.</summary>
+    public bool IsDraft => SystemText.Contains("You draft the first reply", StringComparison.Ordinal);
+
     /// <summary>The names of the functions the caller offered (<c>tools[].function.name</c>).</summary>
     public IReadOnlyList<string> OfferedTools => (Json["tools"]?.AsArray() ?? [])
         .Select(t => t?["function"]?["name"]?.GetValue<string>() ?? "").ToList();
