@@ -144,7 +144,10 @@ postgres_start() {
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
     ${as:-bash -c} "$PGBIN/initdb -D $dir/data -U postgres --pwfile=$dir/pw -A scram-sha-256 --no-sync -E UTF8 --locale=C.UTF-8" >/dev/null
   fi
-  ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -l $dir/server.log -w -s -o '-h 127.0.0.1 -p $port -k $dir -c max_connections=300 ${PG_EXTRA_OPTS:-}' start"
+  # On failure the server's own words (e.g. "could not bind … Address already in use") go with the error: the log
+  # usually lives in a throwaway folder that is gone by the time anyone looks.
+  ${as:-bash -c} "$PGBIN/pg_ctl -D $dir/data -l $dir/server.log -w -s -o '-h 127.0.0.1 -p $port -k $dir -c max_connections=300 ${PG_EXTRA_OPTS:-}' start" \
+    || { echo "PostgreSQL did not start on port $port; the end of $dir/server.log:" >&2; tail -n 20 "$dir/server.log" >&2; return 1; }
 }
 
 postgres_running() { # DIR: a server runs from DIR (a postmaster.pid left by a crash or reboot does not count)

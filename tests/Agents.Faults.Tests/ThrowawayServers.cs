@@ -43,7 +43,11 @@ public sealed class ThrowawayServers : IAsyncDisposable
                 Assert.Fail($"{why} {e.Message}");
             Assert.Ignore(why);
         }
-        var bases = Enumerable.Range(0, rabbitNodes).Select(n => 41000 + 1000 * n).Append(45000).Append(46000).ToArray();
+        // Every port of these servers (AMQP, management +10000, Erlang distribution +20000, PostgreSQL) lies below
+        // Linux's ephemeral range (32768–60999): the tests stop and restart them, and while one is down an outgoing
+        // connection (thousands of reconnect attempts during an outage) may be given its port as a local port, so the
+        // restart could not bind it. With 41000/45000 a PostgreSQL restart on 45544 failed that way once in CI.
+        var bases = Enumerable.Range(0, rabbitNodes).Select(n => 9000 + 1000 * n).Append(13000).Append(14000).ToArray();
         var ports = await ServerScripts.FreePortsAsync(bases);
         var starting = ThrowawayBroker.StartAsync(Path.Combine(directory, "rabbitmq"), ports.Take(rabbitNodes).ToList());
         var database = ThrowawayDatabase.StartAsync(Path.Combine(directory, "pg"), ports[rabbitNodes], standby ? ports[rabbitNodes + 1] : null);

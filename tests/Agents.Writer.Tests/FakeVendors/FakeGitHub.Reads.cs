@@ -68,6 +68,14 @@ public sealed partial class FakeGitHub
         return (200, JsonSerializer.Serialize(listed.Take(take).Select(i => Issue(list.Groups[1].Value + "/" + list.Groups[2].Value, i.Key[prefix.Length..]))));
     }
 
+    /// <summary>The issue's comments, those it came with and those posted to it: GitHub counts one list.</summary>
+    private int CommentCount(string repository, string number)
+    {
+        var written = Comments.GetValueOrDefault($"{repository}#{number}") ?? [];
+        lock (written)
+            return Text(repository, number).Comments.Count + written.Count;
+    }
+
     private GitHubIssueText Text(string repository, string number) =>
         Texts.GetValueOrDefault($"{repository}#{number}") ?? new GitHubIssueText("", "", "ghost", "open", DateTimeOffset.UnixEpoch);
 
@@ -78,7 +86,7 @@ public sealed partial class FakeGitHub
         {
             id = 2_000_000 + int.Parse(number, CultureInfo.InvariantCulture), number = int.Parse(number, CultureInfo.InvariantCulture),
             url = $"https://api.github.com/repos/{repository}/issues/{number}", title = text.Title, body = text.Body,
-            user = new { login = text.Author, type = "User" }, state = text.State, comments = text.Comments.Count,
+            user = new { login = text.Author, type = "User" }, state = text.State, comments = CommentCount(repository, number),
             labels = Issues[$"{repository}#{number}"].Select(name => new { name }), created_at = text.UpdatedAt, updated_at = text.UpdatedAt,
             author_association = "NONE",
         };
