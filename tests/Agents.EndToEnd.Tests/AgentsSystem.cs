@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 
