@@ -1,3 +1,4 @@
+using Agents.Sagas.Postgres;
 using Agents.ServiceDefaults;
 using Agents.ServiceDefaults.Security;
 using Agents.Writer.Approvals;
@@ -10,10 +11,12 @@ using Agents.Crm.Policy;
 using Agents.Writer.Policy;
 using Agents.Writer.Redrive;
 using Agents.Writer.Sagas;
+using Agents.Writer.Sagas.Activities;
 using Agents.Writer.Shadow;
 using Agents.Writer.Telemetry;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Agents.Writer;
 
@@ -37,6 +40,9 @@ public static class WriterService
         builder.Services.AddSingleton(WritePolicy.Load(Path.Combine(AppContext.BaseDirectory, writerOptions.PolicyFile)));
         builder.Services.AddSingleton<WriterMetrics>();
         builder.Services.AddSingleton<BulkGuardService>();
+        builder.Services.AddSingleton<BulkHold>();
+        // The writer's one clock (saga, sweepers, endpoints, adapters): a test registers its own to move time.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ExpirySweeper>();
         builder.Services.AddHostedService<RedriveSweeper>();
         builder.Services.AddHostedService<ShadowSettlementSweeper>();

@@ -62,22 +62,22 @@ public static class ApprovalEndpoints
             return Results.Ok(new WriteDetail(Summarize(write), history));
         }).Produces<WriteDetail>().ProducesProblem(404);
 
-        group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
             Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
             {
                 var edited = EditedChanges(write, body?.Body);
                 return bus.Publish(new ApproveWrite
                 {
-                    CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                    CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
                     EditedChanges = edited,
                     EditedContentHash = edited is null ? null : WriteContent.Edited(body!.ContentHash!, edited),
                 }, ct);
             }));
 
-        group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+        group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
             Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], (approver, _) => bus.Publish(new RejectWrite
             {
-                CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
             }, ct)));
 
         group.MapBatches();

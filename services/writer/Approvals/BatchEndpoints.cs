@@ -28,17 +28,17 @@ public static class BatchEndpoints
         }).WithSummary("Open bulk-review batches, oldest first, each with the contentHash a release or reject names.");
 
         group.MapPost("/batches/{batchId:guid}/release", (Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
-                WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+                WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
             DecideAsync(batchId, BatchDecisionConsumer.ReleasedDecision, body, versionRequired: true, db, ct, () => bus.Publish(new ReleaseBatch
             {
-                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
             }, ct)));
 
         group.MapPost("/batches/{batchId:guid}/reject", (Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
-                WriterDbContext db, IPublishEndpoint bus, CancellationToken ct) =>
+                WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
             DecideAsync(batchId, BatchDecisionConsumer.RejectedDecision, body, versionRequired: false, db, ct, () => bus.Publish(new RejectBatch
             {
-                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = DateTimeOffset.UtcNow,
+                BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
             }, ct)));
         return group;
     }

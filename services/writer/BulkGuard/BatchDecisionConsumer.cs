@@ -12,7 +12,7 @@ namespace Agents.Writer.BulkGuard;
 /// per-write messages leave through the in-memory outbox once this succeeded. A redelivered decision finds the batch
 /// closed the same way and sends again to writes still held (the saga ignores a second one).
 /// </summary>
-public sealed class BatchDecisionConsumer(IDbContextFactory<WriterDbContext> dbFactory, ILogger<BatchDecisionConsumer> logger) :
+public sealed class BatchDecisionConsumer(IDbContextFactory<WriterDbContext> dbFactory, TimeProvider clock, ILogger<BatchDecisionConsumer> logger) :
     IConsumer<ReleaseBatch>,
     IConsumer<RejectBatch>
 {
@@ -31,7 +31,7 @@ public sealed class BatchDecisionConsumer(IDbContextFactory<WriterDbContext> dbF
         DateTimeOffset decidedAt, string? named, bool versionRequired)
     {
         var decision = released ? ReleasedDecision : RejectedDecision;
-        var at = decidedAt == default ? DateTimeOffset.UtcNow : decidedAt;
+        var at = decidedAt == default ? clock.GetUtcNow() : decidedAt;
         await using var db = await dbFactory.CreateDbContextAsync(context.CancellationToken);
         await using var tx = await db.Database.BeginTransactionAsync(context.CancellationToken);
 

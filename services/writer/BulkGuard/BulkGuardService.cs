@@ -14,6 +14,7 @@ namespace Agents.Writer.BulkGuard;
 public sealed class BulkGuardService(
     IOptions<WriterOptions> options,
     IDbContextFactory<WriterDbContext> dbFactory,
+    TimeProvider clock,
     ILogger<BulkGuardService> logger)
 {
     private BulkGuardOptions Options => options.Value.BulkGuard;
@@ -58,7 +59,7 @@ public sealed class BulkGuardService(
         {
             var opened = await db.Database.SqlQuery<Guid>($"""
                 INSERT INTO bulk_batches ("BatchId", "Source", "Kind", "Reason", "OpenedAt")
-                VALUES ({Guid.NewGuid()}, {source}, {kind}, {reason}, {DateTimeOffset.UtcNow})
+                VALUES ({Guid.NewGuid()}, {source}, {kind}, {reason}, {clock.GetUtcNow()})
                 ON CONFLICT ("Source", "Kind") WHERE "ClosedAt" IS NULL DO NOTHING
                 RETURNING "BatchId" AS "Value"
                 """).ToListAsync(cancellationToken);

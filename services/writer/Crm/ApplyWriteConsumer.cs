@@ -19,7 +19,7 @@ namespace Agents.Writer.Crm;
 /// </summary>
 public sealed class ApplyWriteConsumer(
     CrmRoutes routes, IDbContextFactory<WriterDbContext> dbFactory, IOptions<WriterOptions> options, WriterMetrics metrics,
-    ILogger<ApplyWriteConsumer> logger) : IConsumer<ApplyWrite>
+    TimeProvider clock, ILogger<ApplyWriteConsumer> logger) : IConsumer<ApplyWrite>
 {
     private static readonly Func<WriterDbContext, Guid, Task<AttemptState?>> CurrentAttempt =
         EF.CompileAsyncQuery((WriterDbContext db, Guid id) =>
@@ -83,7 +83,7 @@ public sealed class ApplyWriteConsumer(
             Attempt = write.Attempt,
             IdempotencyKey = write.IdempotencyKey,
             Adapter = adapter.Name,
-            AppliedAt = DateTimeOffset.UtcNow,
+            AppliedAt = clock.GetUtcNow(),
         });
     }
 
@@ -99,13 +99,13 @@ public sealed class ApplyWriteConsumer(
         return current.Attempt != write.Attempt ? $"the write is on attempt {current.Attempt}" : null;
     }
 
-    private static WriteFailed Failed(ApplyWrite write, string reason, bool permanent) => new()
+    private WriteFailed Failed(ApplyWrite write, string reason, bool permanent) => new()
     {
         CorrelationId = write.CorrelationId,
         Attempt = write.Attempt,
         IdempotencyKey = write.IdempotencyKey,
         Reason = reason,
         Permanent = permanent,
-        FailedAt = DateTimeOffset.UtcNow,
+        FailedAt = clock.GetUtcNow(),
     };
 }

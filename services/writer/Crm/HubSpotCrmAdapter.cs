@@ -15,7 +15,7 @@ namespace Agents.Writer.Crm;
 /// unless the ticket's notes already hold this write's (<see cref="EscalationNote"/>), then the owner
 /// (<c>Crm:HubSpot:EscalationOwnerId</c>) and pipeline stage (<c>Crm:HubSpot:EscalationPipelineStage</c>) when set.
 /// </summary>
-public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options) : HttpCrmAdapter(http)
+public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<HubSpotOptions> options, TimeProvider clock) : HttpCrmAdapter(http)
 {
     private static readonly Dictionary<string, string> Priorities = new()
     {
@@ -126,7 +126,7 @@ public sealed partial class HubSpotCrmAdapter(IHttpClientFactory http, IOptions<
             {
                 properties = new Dictionary<string, string>
                 {
-                    ["hs_timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                    ["hs_timestamp"] = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
                     ["hs_note_body"] = html,
                 },
                 associations = new[]

@@ -9,7 +9,7 @@ namespace Agents.Writer.Crm;
 /// The default CRM: a table of applied writes, for any source (it touches no system outside).
 /// INSERT … ON CONFLICT DO NOTHING on (key, generation) makes re-applies no-ops.
 /// </summary>
-public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFactory) : ICrmAdapter
+public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFactory, TimeProvider clock) : ICrmAdapter
 {
     public string Name => "journal";
 
@@ -25,7 +25,7 @@ public sealed class JournalCrmAdapter(IDbContextFactory<WriterDbContext> dbFacto
         await db.Database.ExecuteSqlInterpolatedAsync($"""
             INSERT INTO crm_journal ("CorrelationId", "IdempotencyKey", "Generation", "Source", "ExternalId", "Kind", "Changes", "AppliedAt")
             VALUES ({write.CorrelationId}, {write.IdempotencyKey}, {write.Generation}, {write.Source}, {write.ExternalId}, {write.Kind},
-                    CAST({ProposalContent.ToJson(write.Changes)} AS jsonb), {DateTimeOffset.UtcNow})
+                    CAST({ProposalContent.ToJson(write.Changes)} AS jsonb), {clock.GetUtcNow()})
             ON CONFLICT ("IdempotencyKey", "Generation") DO NOTHING
             """, cancellationToken);
     }

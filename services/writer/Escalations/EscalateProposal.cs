@@ -12,7 +12,7 @@ namespace Agents.Writer.Escalations;
 /// </summary>
 public static class EscalateProposal
 {
-    public static ProposeWrite For(TicketEscalated escalation, Escalation row)
+    public static ProposeWrite For(TicketEscalated escalation, Escalation row, DateTimeOffset proposedAt)
     {
         var key = WriteKey.For(escalation.Source, escalation.ExternalId, WriteKinds.Escalate);
         return new ProposeWrite
@@ -33,7 +33,7 @@ public static class EscalateProposal
             Subject = escalation.Subject,
             Excerpt = escalation.Excerpt,
             Classification = escalation.Classification,
-            ProposedAt = DateTimeOffset.UtcNow,
+            ProposedAt = proposedAt,
         };
     }
 

@@ -23,12 +23,12 @@ public enum ClaimResult
 /// (the row decides, whichever writer instance they reach). A person claims an open escalation; closes one they hold,
 /// or an open one (claimed and closed at once); another person's claim or close is a conflict naming them.
 /// </summary>
-public sealed class EscalationClaims(WriterDbContext db)
+public sealed class EscalationClaims(WriterDbContext db, TimeProvider clock)
 {
     public async Task<(ClaimResult Result, Escalation? Row)> ClaimAsync(long id, string person, CancellationToken cancellationToken)
     {
         var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            UPDATE escalations SET "ClaimedBy" = {person}, "ClaimedAt" = {DateTimeOffset.UtcNow}, "Change" = nextval('escalation_changes')
+            UPDATE escalations SET "ClaimedBy" = {person}, "ClaimedAt" = {clock.GetUtcNow()}, "Change" = nextval('escalation_changes')
             WHERE "Id" = {id} AND "ClosedAt" IS NULL AND "ClaimedBy" IS NULL
             """, cancellationToken);
         var row = await FindAsync(id, cancellationToken);
@@ -41,7 +41,7 @@ public sealed class EscalationClaims(WriterDbContext db)
 
     public async Task<(ClaimResult Result, Escalation? Row)> CloseAsync(long id, string person, string note, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         var changed = await db.Database.ExecuteSqlInterpolatedAsync($"""
             UPDATE escalations SET "ClosedBy" = {person}, "ClosedAt" = {now}, "CloseNote" = {note},
                 "ClaimedBy" = coalesce("ClaimedBy", {person}), "ClaimedAt" = coalesce("ClaimedAt", {now}),

@@ -23,7 +23,7 @@ public enum InboxOutcome
 /// copies at once cannot both add a row (the unique index on ticket and generation would refuse the second anyway).
 /// A new row's <c>escalate</c> write is published before the commit: committed means proposed.
 /// </summary>
-public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory)
+public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory, TimeProvider clock)
 {
     // The advisory lock's first key: the two-integer key space of PostgreSQL's advisory locks, kept apart from the
     // sweepers' single 64-bit keys.
@@ -47,7 +47,7 @@ public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory
             .Where(e => e.Source == message.Source && e.ExternalId == message.ExternalId)
             .OrderByDescending(e => e.Generation)
             .ToListAsync(cancellationToken);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
 
         var latest = rows.FirstOrDefault();
         if (latest is not null && !ProposalVersion.IsNewer(message.TicketUpdatedAt, latest.TicketUpdatedAt))

@@ -10,13 +10,14 @@ namespace Agents.Writer.Escalations;
 /// confirmed, inside the inbox's transaction: the endpoint's outbox would send it after the commit, and a send failing
 /// then would leave a row whose CRM write was never proposed. A copy finds the row and proposes nothing again.
 /// </summary>
-public sealed class TicketEscalatedConsumer(EscalationInbox inbox, IBus bus, WriterMetrics metrics, ILogger<TicketEscalatedConsumer> logger)
+public sealed class TicketEscalatedConsumer(EscalationInbox inbox, IBus bus, WriterMetrics metrics, TimeProvider clock,
+    ILogger<TicketEscalatedConsumer> logger)
     : IConsumer<TicketEscalated>
 {
     public async Task Consume(ConsumeContext<TicketEscalated> context)
     {
         var message = context.Message;
-        var (outcome, row) = await inbox.RecordAsync(message, (row, ct) => bus.Publish(EscalateProposal.For(message, row), p =>
+        var (outcome, row) = await inbox.RecordAsync(message, (row, ct) => bus.Publish(EscalateProposal.For(message, row, clock.GetUtcNow()), p =>
         {
             p.ConversationId = context.ConversationId;
             p.InitiatorId = context.MessageId;

@@ -12,7 +12,8 @@ public sealed class ExpirySweeper(
     IDbContextFactory<WriterDbContext> dbFactory,
     IBus bus,
     IOptions<WriterOptions> options,
-    ILogger<ExpirySweeper> logger) : LockedSweeper(dbFactory, options, logger)
+    TimeProvider clock,
+    ILogger<ExpirySweeper> logger) : LockedSweeper(dbFactory, options, clock, logger)
 {
     /// <summary>The advisory lock the instance that sweeps holds.</summary>
     public static readonly long Lock = KeyFor("Agents.Writer.ExpirySweeper");

@@ -10,7 +10,7 @@ namespace Agents.Writer.Persistence;
 /// instances sweeping anyway (a lock lost with its connection) only publish messages the saga ignores the second time.
 /// </summary>
 public abstract class LockedSweeper(
-    IDbContextFactory<WriterDbContext> dbFactory, IOptions<WriterOptions> options, ILogger logger) : BackgroundService
+    IDbContextFactory<WriterDbContext> dbFactory, IOptions<WriterOptions> options, TimeProvider clock, ILogger logger) : BackgroundService
 {
     /// <summary>At most this many writes per sweep: what is left over goes out on the next tick.</summary>
     protected const int BatchSize = 2000;
@@ -58,7 +58,7 @@ public abstract class LockedSweeper(
         var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({LockKey}) AS \"Value\"").SingleAsync(cancellationToken);
         if (!locked)
             return 0;
-        var published = await SweepAsync(db, DateTimeOffset.UtcNow, cancellationToken);
+        var published = await SweepAsync(db, clock.GetUtcNow(), cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return published;
     }

@@ -18,7 +18,8 @@ public sealed class RedriveSweeper(
     IDbContextFactory<WriterDbContext> dbFactory,
     IBus bus,
     IOptions<WriterOptions> options,
-    ILogger<RedriveSweeper> logger) : LockedSweeper(dbFactory, options, logger)
+    TimeProvider clock,
+    ILogger<RedriveSweeper> logger) : LockedSweeper(dbFactory, options, clock, logger)
 {
     /// <summary>The advisory lock the instance that sweeps holds.</summary>
     public static readonly long Lock = KeyFor("Agents.Writer.RedriveSweeper");

@@ -1,3 +1,4 @@
+using Agents.Sagas.Postgres;
 using Agents.Writer.Persistence;
 using MassTransit;
 
@@ -15,7 +16,7 @@ public static class AuditExtensions
         {
             CorrelationId = context.Saga.CorrelationId,
             Generation = context.Saga.Generation,
-            At = DateTimeOffset.UtcNow,
+            At = context.Now(),
             Action = action,
             Actor = actor,
             Detail = detail,

@@ -14,7 +14,8 @@ public sealed class ShadowSettlementSweeper(
     IDbContextFactory<WriterDbContext> dbFactory,
     IOptions<WriterOptions> options,
     WriterMetrics metrics,
-    ILogger<ShadowSettlementSweeper> logger) : LockedSweeper(dbFactory, options, logger)
+    TimeProvider clock,
+    ILogger<ShadowSettlementSweeper> logger) : LockedSweeper(dbFactory, options, clock, logger)
 {
     public static readonly long Lock = KeyFor("Agents.Writer.ShadowSettlementSweeper");
 

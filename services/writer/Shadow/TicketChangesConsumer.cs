@@ -13,7 +13,7 @@ namespace Agents.Writer.Shadow;
 /// (a redelivered event adds nothing). A change that repeats what one of our writes applied to the ticket shortly
 /// before is that write's echo: kept, marked as ours, never counted as what people did.
 /// </summary>
-public sealed class TicketChangesConsumer(WriterDbContext db, IOptions<WriterOptions> options) : IConsumer<TicketReceived>
+public sealed class TicketChangesConsumer(WriterDbContext db, IOptions<WriterOptions> options, TimeProvider clock) : IConsumer<TicketReceived>
 {
     private static readonly string[] Written = [WriteStates.Applying, WriteStates.Applied];
 
@@ -34,7 +34,7 @@ public sealed class TicketChangesConsumer(WriterDbContext db, IOptions<WriterOpt
                 // A minute of slack: the vendor's clock is not ours.
                 (w.WrittenAt is null || changedAt >= w.WrittenAt.Value.AddMinutes(-1) && changedAt <= w.WrittenAt.Value + options.Value.Shadow.EchoWindow)
                 && IsEcho(change, ProposalContent.Changes(w.Changes)));
-            var receivedAt = DateTimeOffset.UtcNow;
+            var receivedAt = clock.GetUtcNow();
             // ON CONFLICT: the same delivery's change, redelivered or sent twice by the vendor, is one row.
             await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO ticket_changes ("Source", "ExternalId", "Field", "From", "To", "ChangedBy", "ChangedAt", "ReceivedAt", "DeliveryId", "OurWrite")

@@ -9,7 +9,7 @@ namespace Agents.Writer.Telemetry;
 /// writes pending approval, and escalations not closed yet.
 /// </summary>
 public sealed class PendingWritesMonitor(
-    IDbContextFactory<WriterDbContext> dbFactory, WriterMetrics metrics, ILogger<PendingWritesMonitor> logger) : BackgroundService
+    IDbContextFactory<WriterDbContext> dbFactory, WriterMetrics metrics, TimeProvider clock, ILogger<PendingWritesMonitor> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -24,11 +24,11 @@ public sealed class PendingWritesMonitor(
                 var pending = db.Writes.AsNoTracking().Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState));
                 var count = await pending.LongCountAsync(stoppingToken);
                 var oldest = count == 0 ? (DateTimeOffset?)null : await pending.MinAsync(w => (DateTimeOffset?)w.ProposedAt, stoppingToken);
-                metrics.SetPending(count, oldest is null ? TimeSpan.Zero : DateTimeOffset.UtcNow - oldest.Value);
+                metrics.SetPending(count, oldest is null ? TimeSpan.Zero : clock.GetUtcNow() - oldest.Value);
                 var open = db.Escalations.AsNoTracking().Where(e => e.ClosedAt == null);
                 var openCount = await open.LongCountAsync(stoppingToken);
                 var oldestOpen = openCount == 0 ? (DateTimeOffset?)null : await open.MinAsync(e => (DateTimeOffset?)e.EscalatedAt, stoppingToken);
-                metrics.SetOpenEscalations(openCount, oldestOpen is null ? TimeSpan.Zero : DateTimeOffset.UtcNow - oldestOpen.Value);
+                metrics.SetOpenEscalations(openCount, oldestOpen is null ? TimeSpan.Zero : clock.GetUtcNow() - oldestOpen.Value);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

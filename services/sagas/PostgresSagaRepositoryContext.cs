@@ -3,12 +3,12 @@ using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 /// <summary>
 /// One message's view of the saga table, inside the transaction the factory opened. The DbContext is carried as
 /// a payload so activities can add rows (the audit trail) that commit atomically with the saga's new state, and so is
-/// an <see cref="Persistence.AfterCommit"/> for what must wait for that commit.
+/// an <see cref="Postgres.AfterCommit"/> for what must wait for that commit.
 /// </summary>
 public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,

@@ -1,4 +1,4 @@
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 /// <summary>
 /// What may happen only once the saga's transaction has committed, such as counting a proposal: a first copy that

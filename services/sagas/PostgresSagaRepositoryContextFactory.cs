@@ -3,7 +3,7 @@ using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 /// <summary>
 /// Our saga repository on EF Core and Npgsql (MassTransit.EntityFrameworkCore is not available). Per message:

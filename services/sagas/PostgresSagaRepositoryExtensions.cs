@@ -3,7 +3,7 @@ using MassTransit.Configuration;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 public static class PostgresSagaRepositoryExtensions
 {

@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 /// <summary>
 /// SELECT … FOR UPDATE for a saga table, with table and column names read from the EF model so a mapping change

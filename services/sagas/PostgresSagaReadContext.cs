@@ -3,7 +3,7 @@ using MassTransit.Middleware;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 
-namespace Agents.Writer.Persistence;
+namespace Agents.Sagas.Postgres;
 
 /// <summary>Read-only access (no locks) behind ILoadSagaRepository / IQuerySagaRepository.</summary>
 public sealed class PostgresSagaReadContext<TSaga>(DbContext db, CancellationToken cancellationToken) :

@@ -7,34 +7,35 @@ namespace Agents.Writer.Sagas;
 /// The write's apply attempts: one ApplyWrite per attempt, results counted for the current attempt only, an attempt
 /// that ended without applying moving the write to its next one.
 /// </summary>
-public sealed partial class WriteApprovalStateMachine
+public static class ApplyAttempts
 {
     /// <summary>A decision starts an attempt; its number follows the last one, so copies of every earlier one are stale.</summary>
-    private static void StartAttempt(WriteApprovalState saga)
+    public static void StartAttempt<T>(this BehaviorContext<WriteApprovalState, T> ctx) where T : class
     {
-        saga.ApplyAttempt++;
-        saga.ApplyRequestedAt = DateTimeOffset.UtcNow;
+        ctx.Saga.ApplyAttempt++;
+        ctx.Saga.ApplyRequestedAt = ctx.Now();
     }
 
     /// <summary>
     /// The attempt ended without applying: recorded, and the write moves to its next attempt (late copies and results
     /// of this one are stale from now), which the re-drive sweeper sends once the attempt's time is up.
     /// </summary>
-    private void EndAttempt<T>(BehaviorContext<WriteApprovalState, T> ctx, string action, string reason) where T : class
+    public static void EndAttempt<T>(this BehaviorContext<WriteApprovalState, T> ctx, string action, string reason) where T : class
     {
         var saga = ctx.Saga;
         saga.FailureReason = reason;
-        saga.UpdatedAt = DateTimeOffset.UtcNow;
+        saga.UpdatedAt = ctx.Now();
         ctx.Audit(action, "system", $"attempt {saga.ApplyAttempt}: {reason}");
         saga.ApplyAttempt++;
-        _logger.LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
+        ctx.Log().LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
             saga.IdempotencyKey, action, reason);
     }
 
-    private static bool DecidedLongAgo(WriteApprovalState saga, TimeSpan giveUpAfter) =>
-        (saga.DecidedAt ?? saga.UpdatedAt) + giveUpAfter <= DateTimeOffset.UtcNow;
+    /// <summary>Decided longer ago than the writer waits for an apply (<see cref="WriterOptions.ApplyGiveUpAfter"/>).</summary>
+    public static bool DecidedLongAgo<T>(this BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
+        (ctx.Saga.DecidedAt ?? ctx.Saga.UpdatedAt) + ctx.WriterOptions().ApplyGiveUpAfter <= ctx.Now();
 
-    private static ApplyWrite ApplyWriteFor(WriteApprovalState saga) => new()
+    public static ApplyWrite ApplyWriteFor(WriteApprovalState saga) => new()
     {
         CorrelationId = saga.CorrelationId,
         Attempt = saga.ApplyAttempt,
