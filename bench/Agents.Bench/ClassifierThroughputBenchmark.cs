@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Agents.Contracts;
+using Agents.Harness;
+using Agents.Harness.Load;
 using Agents.Launcher;
-using Agents.Launcher.Load;
-using Agents.Testing;
 using Agents.Webhooks;
 
 namespace Agents.Bench;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Agents.Harness;
+using Agents.Harness.Load;
 using Agents.Launcher;
-using Agents.Launcher.Load;
-using Agents.Testing;
 using Agents.Webhooks;
 
 namespace Agents.Bench;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Agents.Contracts;
+using Agents.Harness.Load;
 using Agents.Launcher;
-using Agents.Launcher.Load;
 using Agents.Webhooks;
 using Npgsql;
 

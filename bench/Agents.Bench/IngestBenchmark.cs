@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.Ingest.Webhooks;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using Agents.Testing;
+using Agents.Harness;
 using RabbitMQ.Client;
 
 namespace Agents.Bench;

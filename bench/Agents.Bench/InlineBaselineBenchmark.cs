@@ -3,9 +3,9 @@ using System.Text.Json;
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
+using Agents.Harness;
+using Agents.Harness.Load;
 using Agents.Launcher;
-using Agents.Launcher.Load;
-using Agents.Testing;
 using Agents.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -125,7 +125,7 @@ public sealed class InlineBaselineBenchmark : IBenchmark
             {
                 builder.Configuration.AddInMemoryCollection(classifierSettings);
                 // The same rules file the classifier service reads.
-                builder.Configuration["Classifier:RulesFile"] = RepositoryLayout.ShippedRules;
+                builder.Configuration["Classifier:RulesFile"] = RepositoryPaths.ShippedRules;
                 builder.Services.AddClassifierCore(builder.Configuration);
                 // No cache: every webhook is classified, as the article's handler does.
                 builder.Services.AddSingleton<IClassificationCache, NoClassificationCache>();

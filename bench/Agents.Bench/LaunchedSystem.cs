@@ -1,5 +1,5 @@
+using Agents.Harness;
 using Agents.Launcher;
-using Agents.Testing;
 using Agents.Webhooks;
 
 namespace Agents.Bench;

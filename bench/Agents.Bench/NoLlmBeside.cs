@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Agents.Launcher.Load;
+using Agents.Harness.Load;
 using Agents.Webhooks;
 
 namespace Agents.Bench;

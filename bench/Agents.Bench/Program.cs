@@ -1,5 +1,6 @@
 using System.Reflection;
 using Agents.Bench;
+using Agents.Harness;
 
 // bench [--quick] [NAME …]: runs the named benchmarks (all when none is named); bench list: what exists.
 var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
@@ -8,8 +9,9 @@ var benchmarks = Assembly.GetExecutingAssembly().GetTypes()
     .OrderBy(b => b.Name, StringComparer.Ordinal)
     .ToList();
 
-if (args.Contains("list"))
+if (args.Contains("list") || args.Contains("--help") || args.Contains("-h"))
 {
+    Console.WriteLine("bench [--quick] [NAME …]: runs the named benchmarks (all when none is named); servers from AGENTS_TEST_*.");
     foreach (var b in benchmarks)
         Console.WriteLine($"{b.Name,-20} {b.Description}");
     return 0;
@@ -33,6 +35,15 @@ foreach (var benchmark in selected)
     var busy = await MachineCpu.WaitForQuietAsync(0.15, TimeSpan.FromSeconds(60), cts.Token);
     if (busy >= 0.15)
         Console.WriteLine($"(the machine did not get quiet before {benchmark.Name}: CPUs {busy:0%} busy)");
-    await benchmark.RunAsync(context, cts.Token);
+    try
+    {
+        await benchmark.RunAsync(context, cts.Token);
+    }
+    catch (MissingPrerequisiteException missing)
+    {
+        // No servers (or no ../shared/data file): say which, without a stack trace.
+        Console.Error.WriteLine($"{benchmark.Name}: {missing.Message}");
+        return 1;
+    }
 }
 return 0;

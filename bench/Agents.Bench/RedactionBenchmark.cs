@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Agents.Harness;
+using Agents.Harness.Canaries;
 using Agents.ServiceDefaults.Redaction;
-using Agents.Testing;
-using Agents.Testing.Canaries;
 
 namespace Agents.Bench;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

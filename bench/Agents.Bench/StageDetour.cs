@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Agents.Testing;
+using Agents.Harness;
 using RabbitMQ.Client;
 
 namespace Agents.Bench;

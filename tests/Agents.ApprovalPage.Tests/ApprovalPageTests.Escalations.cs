@@ -1,5 +1,5 @@
 using Agents.EndToEnd.Tests;
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Playwright;
 using NUnit.Framework;
 using static Microsoft.Playwright.Assertions;

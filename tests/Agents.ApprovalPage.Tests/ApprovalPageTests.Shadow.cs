@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.EndToEnd.Tests;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,7 @@
 using Agents.Classifier.Rules;
 using Agents.Contracts;
 using Agents.EndToEnd.Tests;
+using Agents.Harness;
 using Agents.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

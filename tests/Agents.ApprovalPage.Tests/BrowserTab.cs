@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Playwright;
 using NUnit.Framework;
 

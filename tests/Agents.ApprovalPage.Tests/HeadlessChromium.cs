@@ -1,4 +1,4 @@
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Playwright;
 using NUnit.Framework;
 

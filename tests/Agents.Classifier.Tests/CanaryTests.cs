@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.ServiceDefaults;
 using Agents.Testing;

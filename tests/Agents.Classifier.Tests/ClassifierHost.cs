@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Agents.Classifier.Persistence;
+using Agents.Harness;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 
 namespace Agents.Classifier.Tests;
 

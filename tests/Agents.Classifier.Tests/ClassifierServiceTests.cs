@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier.Llm;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;

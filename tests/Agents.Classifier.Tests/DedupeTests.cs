@@ -1,3 +1,4 @@
+using Agents.Harness;
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;

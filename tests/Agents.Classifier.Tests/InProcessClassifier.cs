@@ -4,7 +4,7 @@ using Agents.Classifier.Llm;
 using Agents.Classifier.Persistence;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.Replay;

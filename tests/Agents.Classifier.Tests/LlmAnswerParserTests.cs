@@ -1,5 +1,5 @@
 using Agents.Classifier.Llm;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Agents.Classifier.Llm;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;

@@ -1,5 +1,5 @@
+using Agents.Harness;
 using Agents.Replay;
-using Agents.Testing;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
 

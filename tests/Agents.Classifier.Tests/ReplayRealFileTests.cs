@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using Agents.Harness;
 using Agents.Replay;
-using Agents.Testing;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;

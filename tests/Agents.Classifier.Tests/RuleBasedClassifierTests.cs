@@ -1,5 +1,5 @@
 using Agents.Classifier.Rules;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;

@@ -1,7 +1,7 @@
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Replay;
 using Agents.ServiceDefaults.Shadow;
-using Agents.Testing;
 using Microsoft.Extensions.Configuration;
 using NUnit.Framework;
 

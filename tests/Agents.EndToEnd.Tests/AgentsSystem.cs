@@ -3,10 +3,10 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 
@@ -23,18 +23,19 @@ public sealed class AgentsSystem : IAsyncDisposable
     /// <summary>The operator's token for ingest's quarantine and the classifier's step log.</summary>
     public const string OperatorToken = "olga-operator-token-2c9d";
 
-    private AgentsSystem(IsolatedBroker broker, IsolatedDatabase database, RunningService writer, RunningService classifier, RunningService ingest)
+    private readonly IsolatedServers _servers;
+
+    private AgentsSystem(IsolatedServers servers, RunningService writer, RunningService classifier, RunningService ingest)
     {
-        Broker = broker;
-        Database = database;
+        _servers = servers;
         Writer = writer;
         Classifier = classifier;
         Ingest = ingest;
         writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
     }
 
-    public IsolatedBroker Broker { get; }
-    public IsolatedDatabase Database { get; }
+    public IsolatedBroker Broker => _servers.Broker;
+    public IsolatedDatabase Database => _servers.Database;
     public RunningService Writer { get; }
     public RunningService Classifier { get; }
     public RunningService Ingest { get; }
@@ -42,12 +43,11 @@ public sealed class AgentsSystem : IAsyncDisposable
     /// <param name="bulkGuardOff">True: no bulk review, for a replay whose hundreds of writes a minute are the point.</param>
     public static async Task<AgentsSystem> StartAsync(bool bulkGuardOff = false)
     {
-        var broker = await IsolatedBroker.CreateAsync();
-        var database = await IsolatedDatabase.CreateAsync();
+        var servers = await IsolatedServers.CreateAsync();
         var settings = new SystemSettings
         {
-            Broker = broker.Settings,
-            ConnectionString = database.ConnectionString,
+            Broker = servers.Broker.Settings,
+            ConnectionString = servers.Database.ConnectionString,
             ApproverName = "alice",
             ApproverToken = ApproverToken,
             BulkGuardOff = bulkGuardOff,
@@ -61,7 +61,7 @@ public sealed class AgentsSystem : IAsyncDisposable
             sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
         var ingest = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
             sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
-        return new AgentsSystem(broker, database, writer, classifier, ingest);
+        return new AgentsSystem(servers, writer, classifier, ingest);
     }
 
     public Task<HttpResponseMessage> SendGenericAsync(string body, string webhookId) =>
@@ -75,7 +75,6 @@ public sealed class AgentsSystem : IAsyncDisposable
         await Ingest.DisposeAsync();
         await Classifier.DisposeAsync();
         await Writer.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Database.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 }

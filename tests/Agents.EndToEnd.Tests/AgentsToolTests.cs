@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Agents.Cli;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Replay;
 using Agents.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.EndToEnd.Tests;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Agents.Testing;
+using Agents.Harness;
 
 namespace Agents.EndToEnd.Tests;
 

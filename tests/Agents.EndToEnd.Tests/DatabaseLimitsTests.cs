@@ -1,9 +1,9 @@
 using Agents.Classifier;
 using Agents.Classifier.Persistence;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 using Microsoft.AspNetCore.Builder;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Replay;
 using Agents.Testing;
 using NUnit.Framework;

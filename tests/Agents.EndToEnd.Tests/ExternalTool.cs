@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.EndToEnd.Tests;

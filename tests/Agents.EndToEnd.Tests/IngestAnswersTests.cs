@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest;
 using Agents.Testing;
 using NUnit.Framework;

@@ -1,5 +1,5 @@
+using Agents.Harness;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 using Microsoft.EntityFrameworkCore;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.ServiceDefaults;
 using Agents.Testing;
 using Agents.Writer;

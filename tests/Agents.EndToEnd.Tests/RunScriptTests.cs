@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using Agents.Harness;
 using Agents.Testing;
 using NUnit.Framework;
 

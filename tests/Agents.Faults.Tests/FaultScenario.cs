@@ -1,5 +1,5 @@
-using Agents.Launcher.Load;
-using Agents.Testing;
+using Agents.Harness;
+using Agents.Harness.Load;
 using Agents.Webhooks;
 using Npgsql;
 using RabbitMQ.Client.Exceptions;

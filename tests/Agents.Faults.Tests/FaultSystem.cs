@@ -1,5 +1,5 @@
+using Agents.Harness;
 using Agents.Launcher;
-using Agents.Testing;
 using Npgsql;
 
 namespace Agents.Faults.Tests;

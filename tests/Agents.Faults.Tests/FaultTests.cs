@@ -82,9 +82,9 @@ public sealed class FaultTests
         var scenario = Scenario("llm");
         var outcome = await scenario.RunAsync(async () =>
         {
-            _system.Llm.Mode = Agents.Testing.FakeLlmMode.ServerError;
+            _system.Llm.Mode = Agents.Harness.FakeLlmMode.ServerError;
             await Task.Delay(TimeSpan.FromSeconds(15));
-            _system.Llm.Mode = Agents.Testing.FakeLlmMode.Answer;
+            _system.Llm.Mode = Agents.Harness.FakeLlmMode.Answer;
         }, faultAfterShare: 0.2);
         await AssertHeldAsync(scenario, outcome);
     }

@@ -1,5 +1,5 @@
 using System.Net;
-using Agents.Testing;
+using Agents.Harness;
 
 namespace Agents.Faults.Tests;
 

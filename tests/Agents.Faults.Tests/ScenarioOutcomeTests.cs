@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Agents.Launcher.Load;
+using Agents.Harness.Load;
 using Agents.Webhooks;
 
 namespace Agents.Faults.Tests;

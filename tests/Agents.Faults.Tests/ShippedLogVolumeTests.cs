@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
+using Agents.Harness;
+using Agents.Harness.Load;
 using Agents.Launcher;
-using Agents.Launcher.Load;
-using Agents.Testing;
 using Agents.Webhooks;
 
 namespace Agents.Faults.Tests;

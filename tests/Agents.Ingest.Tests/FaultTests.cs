@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Agents.Harness;
 using Agents.Ingest.Quarantine;
 using Agents.ServiceDefaults;
 using Agents.Testing;

@@ -1,6 +1,6 @@
-using Agents.Ingest.Normalization;
 using Agents.Contracts;
-using Agents.Testing;
+using Agents.Harness;
+using Agents.Ingest.Normalization;
 using NUnit.Framework;
 
 namespace Agents.Ingest.Tests;

@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
-using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,10 +19,11 @@ public sealed class IngestHost : IAsyncDisposable
 {
     public const string OperatorToken = "oscar-operator-token-9d2c";
 
-    private IngestHost(IsolatedBroker broker, IsolatedDatabase database, RunningService service, BusProbe probe, ErrorLog errors)
+    private readonly IsolatedServers _servers;
+
+    private IngestHost(IsolatedServers servers, RunningService service, BusProbe probe, ErrorLog errors)
     {
-        Broker = broker;
-        Database = database;
+        _servers = servers;
         Service = service;
         Probe = probe;
         Errors = errors;
@@ -30,8 +31,8 @@ public sealed class IngestHost : IAsyncDisposable
         Operator.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorToken);
     }
 
-    public IsolatedBroker Broker { get; }
-    public IsolatedDatabase Database { get; }
+    public IsolatedBroker Broker => _servers.Broker;
+    public IsolatedDatabase Database => _servers.Database;
     public RunningService Service { get; }
     public BusProbe Probe { get; }
     public ErrorLog Errors { get; }
@@ -41,9 +42,8 @@ public sealed class IngestHost : IAsyncDisposable
     /// <summary>Starts ingest; <paramref name="settings"/> override the defaults (all secrets, one operator, high rate limits).</summary>
     public static async Task<IngestHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, bool migrate = true, bool waitUntilReady = true)
     {
-        var broker = await IsolatedBroker.CreateAsync();
-        var database = await IsolatedDatabase.CreateAsync();
-        var probe = await BusProbe.StartAsync(broker, typeof(TicketReceived));
+        var servers = await IsolatedServers.CreateAsync();
+        var probe = await BusProbe.StartAsync(servers.Broker, typeof(TicketReceived));
         var defaults = VendorRequests.Settings();
         defaults["Ingest:Operators:0:Name"] = "oscar";
         defaults["Ingest:Operators:0:Token"] = OperatorToken;
@@ -51,13 +51,13 @@ public sealed class IngestHost : IAsyncDisposable
         defaults["Ingest:RateLimit:UnverifiedPerSecond"] = "100000";
         defaults["Ingest:RateLimit:UnverifiedBurst"] = "100000";
         var errors = new ErrorLog();
-        var service = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, defaults, settings ?? new Dictionary<string, string?>()],
+        var service = await RunningService.StartAsync(IngestService.Build, [servers.Broker.Settings, servers.Database.Settings, defaults, settings ?? new Dictionary<string, string?>()],
             async sp =>
             {
                 sp.GetRequiredService<ILoggerFactory>().AddProvider(errors);
                 if (migrate) await DatabaseMigration.MigrateAsync<IngestDbContext>(sp);
             }, waitUntilReady);
-        return new IngestHost(broker, database, service, probe, errors);
+        return new IngestHost(servers, service, probe, errors);
     }
 
     public Task<HttpResponseMessage> SendAsync(string source, string body, string? eventId = null, DateTimeOffset? at = null) =>
@@ -76,8 +76,7 @@ public sealed class IngestHost : IAsyncDisposable
         Operator.Dispose();
         await Service.DisposeAsync();
         await Probe.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Database.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 }
 

@@ -4,11 +4,11 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Ingest.Normalization;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Verification;
 using Agents.Ingest.Webhooks;
-using Agents.Testing;
 using NUnit.Framework;
 
 namespace Agents.Ingest.Tests;

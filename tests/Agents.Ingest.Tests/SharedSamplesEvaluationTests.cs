@@ -1,4 +1,4 @@
-using Agents.Testing;
+using Agents.Harness;
 using NUnit.Framework;
 
 namespace Agents.Ingest.Tests;

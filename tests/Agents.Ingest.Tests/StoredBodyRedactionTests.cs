@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Agents.Harness;
 using Agents.Ingest.Quarantine;
 using Agents.Ingest.Webhooks;
-using Agents.Testing;
 using NUnit.Framework;
 
 namespace Agents.Ingest.Tests;

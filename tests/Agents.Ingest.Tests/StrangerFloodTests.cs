@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Agents.Harness;
 using Agents.Testing;
 using NUnit.Framework;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Agents.Testing;
+using Agents.Harness;
 
 namespace Agents.Ingest.Tests;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Agents.Harness;
 using Agents.Testing;
 
 namespace Agents.ServiceDefaults.Tests;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Agents.Harness;
 using Agents.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;

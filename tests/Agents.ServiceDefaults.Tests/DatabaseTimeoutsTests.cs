@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Agents.Harness;
 using Agents.ServiceDefaults.Redelivery;
-using Agents.Testing;
 using Npgsql;
 
 namespace Agents.ServiceDefaults.Tests;

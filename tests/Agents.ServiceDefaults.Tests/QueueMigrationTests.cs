@@ -1,3 +1,4 @@
+using Agents.Harness;
 using Agents.ServiceDefaults.Queues;
 using Agents.Testing;
 using RabbitMQ.Client;

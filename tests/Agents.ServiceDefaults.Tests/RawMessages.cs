@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Agents.Testing;
+using Agents.Harness;
 using RabbitMQ.Client;
 
 namespace Agents.ServiceDefaults.Tests;

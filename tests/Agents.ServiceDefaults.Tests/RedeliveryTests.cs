@@ -1,3 +1,4 @@
+using Agents.Harness;
 using Agents.ServiceDefaults.Redelivery;
 using Agents.Testing;
 

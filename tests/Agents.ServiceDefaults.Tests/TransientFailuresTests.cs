@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Agents.Harness;
 using Agents.ServiceDefaults.Redelivery;
-using Agents.Testing;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

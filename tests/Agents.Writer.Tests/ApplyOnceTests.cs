@@ -1,5 +1,5 @@
 using Agents.Contracts;
-using Agents.Testing;
+using Agents.Harness;
 using Agents.Writer.Sagas;
 using Agents.Writer.Tests.FakeVendors;
 using MassTransit;

@@ -1,4 +1,4 @@
-using Agents.Testing;
+using Agents.Harness;
 using MassTransit;
 
 namespace Agents.Writer.Tests;

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Testing;
 using MassTransit;
 using NUnit.Framework;

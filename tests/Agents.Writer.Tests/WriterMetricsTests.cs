@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Agents.Harness;
 using Agents.Testing;
 using Agents.Writer.Sagas;
 using Agents.Writer.Telemetry;

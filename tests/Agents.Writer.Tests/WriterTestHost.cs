@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.ServiceDefaults;
 using Agents.Testing;
 using Agents.Writer.Persistence;
@@ -18,25 +19,25 @@ public sealed class WriterTestHost : IAsyncDisposable
 
     private readonly string _policyPath;
 
-    private WriterTestHost(IsolatedBroker broker, IsolatedDatabase database, RunningService writer, string policyPath)
+    private readonly IsolatedServers _servers;
+
+    private WriterTestHost(IsolatedServers servers, RunningService writer, string policyPath)
     {
-        Broker = broker;
-        Database = database;
+        _servers = servers;
         Writer = writer;
         _policyPath = policyPath;
         writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
     }
 
-    public IsolatedBroker Broker { get; }
-    public IsolatedDatabase Database { get; }
+    public IsolatedBroker Broker => _servers.Broker;
+    public IsolatedDatabase Database => _servers.Database;
     public RunningService Writer { get; }
     public HttpClient Api => Writer.Client;
 
     public static async Task<WriterTestHost> StartAsync(string? policy = null, IReadOnlyDictionary<string, string?>? settings = null,
         Action<WebApplicationBuilder>? configure = null)
     {
-        var broker = await IsolatedBroker.CreateAsync();
-        var database = await IsolatedDatabase.CreateAsync();
+        var servers = await IsolatedServers.CreateAsync();
         var policyPath = Policies.WriteToTempFile(policy ?? Policies.Shipped);
         var own = new Dictionary<string, string?>
         {
@@ -45,9 +46,9 @@ public sealed class WriterTestHost : IAsyncDisposable
             ["Writer:PolicyFile"] = policyPath,
         };
         var writer = await RunningService.StartAsync((args, o) => WriterService.Build(args, o, configure),
-            [broker.Settings, database.Settings, own, settings ?? new Dictionary<string, string?>()],
+            [servers.Broker.Settings, servers.Database.Settings, own, settings ?? new Dictionary<string, string?>()],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-        return new WriterTestHost(broker, database, writer, policyPath);
+        return new WriterTestHost(servers, writer, policyPath);
     }
 
     public Task ProposeAsync(ProposeWrite proposal) => Writer.Services.GetRequiredService<IBus>().Publish(proposal);
@@ -71,8 +72,7 @@ public sealed class WriterTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Writer.DisposeAsync();
-        await Broker.DisposeAsync();
-        await Database.DisposeAsync();
+        await _servers.DisposeAsync();
         File.Delete(_policyPath);
     }
 }

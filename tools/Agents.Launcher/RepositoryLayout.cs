@@ -11,9 +11,6 @@ public static class RepositoryLayout
     public static string Configuration { get; } =
         typeof(RepositoryLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
-    /// <summary>The classifier's shipped rules file (the one its build copies next to the service).</summary>
-    public static string ShippedRules => Path.Combine(Root, "services", "classifier", "rules.json");
-
     public static string BinFolder(ServiceKind kind, string? configuration = null) =>
         Path.Combine(Root, "services", kind.Folder(), "bin", configuration ?? Configuration, "net10.0");
 

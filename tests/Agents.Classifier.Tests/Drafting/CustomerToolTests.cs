@@ -3,7 +3,7 @@ using Agents.Classifier.Drafting.Tools;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
 using Agents.Crm.Policy;
-using Agents.Testing;
+using Agents.Harness;
 using Agents.Writer.Tests.FakeVendors;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;

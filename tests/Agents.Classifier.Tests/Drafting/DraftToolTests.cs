@@ -4,7 +4,7 @@ using Agents.Classifier.Drafting.Tools;
 using Agents.Classifier.History;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 

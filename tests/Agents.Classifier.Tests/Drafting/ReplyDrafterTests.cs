@@ -1,7 +1,7 @@
 using Agents.Classifier.Drafting;
 using Agents.Classifier.Pipeline;
 using Agents.Contracts;
-using Agents.Testing;
+using Agents.Harness;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 

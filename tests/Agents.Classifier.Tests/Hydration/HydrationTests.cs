@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.Harness;
 using Agents.Testing;
 using Agents.Writer.Tests.FakeVendors;
 using MassTransit;

@@ -1,3 +1,4 @@
+using Agents.Harness.Canaries;
 using Agents.ServiceDefaults.Redaction;
 using Agents.Testing.Canaries;
 using NUnit.Framework;

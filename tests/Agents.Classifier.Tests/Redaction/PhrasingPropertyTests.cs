@@ -1,5 +1,5 @@
+using Agents.Harness.Canaries;
 using Agents.ServiceDefaults.Redaction;
-using Agents.Testing.Canaries;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests.Redaction;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
+using Agents.Harness;
+using Agents.Harness.Canaries;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;

@@ -1,6 +1,6 @@
+using Agents.Harness;
 using Agents.Replay;
 using Agents.ServiceDefaults.Redaction;
-using Agents.Testing;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests.Redaction;

@@ -1,4 +1,4 @@
-using Agents.Testing;
+using Agents.Harness;
 
 namespace Agents.EndToEnd.Tests.Kubernetes;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Agents.Testing;
+using Agents.Harness;
 using Npgsql;
 using NUnit.Framework;
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Agents.Harness;
+using Agents.Harness.Canaries;
 
 namespace Agents.Testing.Canaries;
 

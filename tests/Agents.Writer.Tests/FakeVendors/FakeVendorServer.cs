@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-using Agents.Testing;
+using Agents.Harness;
 
 namespace Agents.Writer.Tests.FakeVendors;
 

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>A PostgreSQL database of its own for one test, dropped afterwards.</summary>
 public sealed class IsolatedDatabase : IAsyncDisposable

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace Agents.Testing.Canaries;
+namespace Agents.Harness.Canaries;
 
 /// <summary>
 /// Random secret values in the shapes people and vendors really use: human passwords, PINs and one-time codes,

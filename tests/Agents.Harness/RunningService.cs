@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>One of our services running in the test process on a real Kestrel port.</summary>
 public sealed class RunningService : IAsyncDisposable

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>What the fake LLM does with the next call.</summary>
 public enum FakeLlmMode

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// A PostgreSQL of the fixture's own, which the fault tests stop and start: one server, or a primary with a

@@ -1,4 +1,4 @@
-namespace Agents.Testing.Canaries;
+namespace Agents.Harness.Canaries;
 
 /// <summary>
 /// How customers write secrets into tickets, in English, German, Spanish, French and Portuguese: sentence shapes

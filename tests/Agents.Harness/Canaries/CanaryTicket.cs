@@ -1,4 +1,4 @@
-namespace Agents.Testing.Canaries;
+namespace Agents.Harness.Canaries;
 
 /// <summary>
 /// A ticket with secrets planted in it: <see cref="Secrets"/> are the exact values that must never reach a prompt,

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>scripts/servers.sh from the tests: the same functions a person uses to start and stop the servers.</summary>
 public static class ServerScripts

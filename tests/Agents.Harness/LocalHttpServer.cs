@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// A minimal Kestrel app on a free loopback port: the local stand-ins for vendors we cannot run here (the LLM, the

@@ -1,6 +1,6 @@
 using Agents.Webhooks;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// Webhooks spread evenly over a time, a slice a second, each slice sent on time whatever became of the ones before

@@ -1,8 +1,7 @@
-using NUnit.Framework;
 using Testcontainers.PostgreSql;
 using Testcontainers.RabbitMq;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>Where the real RabbitMQ and PostgreSQL for this test run are.</summary>
 public sealed record ServerEndpoints(
@@ -11,8 +10,8 @@ public sealed record ServerEndpoints(
 
 /// <summary>
 /// Finds the servers once per test process: the ones named by AGENTS_TEST_* variables (started by scripts/test),
-/// else throwaway containers where a Docker engine runs. With neither, tests are skipped locally and FAIL under
-/// CI=true: a missing server must never pass as a green run.
+/// else throwaway containers where a Docker engine runs. With neither, a <see cref="MissingPrerequisiteException"/>:
+/// tests are skipped locally and FAIL under CI=true, since a missing server must never pass as a green run.
 /// </summary>
 public static class TestServers
 {
@@ -27,10 +26,7 @@ public static class TestServers
         if (servers is not null)
             return servers;
         const string why = "No RabbitMQ/PostgreSQL: set AGENTS_TEST_RABBITMQ_HOST and AGENTS_TEST_POSTGRES (scripts/test does), or run a Docker engine.";
-        if (RunningUnderCi)
-            Assert.Fail(why);
-        Assert.Ignore(why);
-        throw new InvalidOperationException(why);
+        throw MissingPrerequisiteException.Raise(why, mustFail: RunningUnderCi);
     }
 
     private static async Task<ServerEndpoints?> ResolveAsync()

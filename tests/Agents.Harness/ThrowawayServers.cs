@@ -1,11 +1,8 @@
-using Agents.Testing;
-using NUnit.Framework;
-
-namespace Agents.Faults.Tests;
+namespace Agents.Harness;
 
 /// <summary>
 /// A RabbitMQ and a PostgreSQL of this fixture's own (scripts/servers.sh), never the shared ones: the fault tests
-/// stop and start them. One node and one server, or, for the tests of running on more than one machine, a
+/// stop and start them (<see cref="IsolatedServers"/> is the pair on the shared ones). One node and one server, or, for the tests of running on more than one machine, a
 /// three-node RabbitMQ cluster and a primary with a synchronous standby.
 /// </summary>
 public sealed class ThrowawayServers : IAsyncDisposable
@@ -39,9 +36,7 @@ public sealed class ThrowawayServers : IAsyncDisposable
         catch (InvalidOperationException e)
         {
             const string why = "RabbitMQ/PostgreSQL binaries are missing and could not be installed; the fault tests need servers of their own.";
-            if (TestServers.RunningUnderCi)
-                Assert.Fail($"{why} {e.Message}");
-            Assert.Ignore(why);
+            throw MissingPrerequisiteException.Raise(TestServers.RunningUnderCi ? $"{why} {e.Message}" : why, TestServers.RunningUnderCi);
         }
         // Every port of these servers (AMQP, management +10000, Erlang distribution +20000, PostgreSQL) lies below
         // Linux's ephemeral range (32768–60999): the tests stop and restart them, and while one is down an outgoing

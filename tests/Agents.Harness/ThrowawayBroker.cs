@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// A RabbitMQ of the fixture's own, which the fault tests stop and start: one node, or a cluster of several on this

@@ -1,6 +1,6 @@
 using Agents.Launcher;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// The settings of a whole system (ingest, classifier, writer) as the tests and the benchmarks run it, spelled in one

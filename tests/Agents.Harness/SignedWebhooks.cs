@@ -1,6 +1,6 @@
 using Agents.Webhooks;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>Requests signed the way a Standard Webhooks sender signs them, with the tests' secret unless told otherwise.</summary>
 public static class SignedWebhooks

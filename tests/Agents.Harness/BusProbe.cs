@@ -3,7 +3,7 @@ using System.Text;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// A queue of the test's own, bound to the exchange MassTransit publishes a message type to, that records every

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Agents.Webhooks;
 
-namespace Agents.Launcher.Load;
+namespace Agents.Harness.Load;
 
 /// <summary>
 /// A stream of generic-source ticket webhooks for load and fault runs: unique tickets, every Nth one urgent (the

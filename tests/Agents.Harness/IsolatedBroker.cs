@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Agents.Testing;
+namespace Agents.Harness;
 
 /// <summary>
 /// A queue as the management API shows it: name, type, declared arguments (as text), messages in it, and whether it

@@ -1,4 +1,4 @@
-namespace Agents.Testing.Canaries;
+namespace Agents.Harness.Canaries;
 
 /// <summary>
 /// Our own canary set, independent of <c>dev.jsonl</c>: every phrasing of <see cref="CanaryPhrasings"/> several
