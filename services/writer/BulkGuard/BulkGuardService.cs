@@ -19,10 +19,10 @@ public sealed class BulkGuardService(
 {
     private BulkGuardOptions Options => options.Value.BulkGuard;
 
-    // Asked for every new proposal: compiled once rather than translated by EF per call.
-    private static readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> BatchIsOpen =
-        EF.CompileAsyncQuery((WriterDbContext db, string source, string kind, CancellationToken _) =>
-            db.Batches.Any(b => b.Source == source && b.Kind == kind && b.ClosedAt == null));
+    // Not an EF compiled query: one is bound to the first model it ran with, and the saga's transitions also run on
+    // EF's in-memory provider (SagaTransitionTests) in the same test process. EF caches the translation per model.
+    private static Task<bool> BatchIsOpen(WriterDbContext db, string source, string kind, CancellationToken cancellationToken) =>
+        db.Batches.AnyAsync(b => b.Source == source && b.Kind == kind && b.ClosedAt == null, cancellationToken);
 
     /// <summary>The reason to hold a proposal that touches too many records, or null.</summary>
     public string? RecordLimitReason(int recordCount) =>
