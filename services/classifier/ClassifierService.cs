@@ -43,7 +43,7 @@ public static class ClassifierService
         var app = builder.Build();
         app.MapOpenApi();
         app.MapAgentsHealth();
-        app.MapTicketSteps();
+        app.MapClassifierApi();
         return app;
     }
 

@@ -51,8 +51,7 @@ public static class IngestService
         var app = builder.Build();
         app.MapAgentsHealth();
         app.MapOpenApi();
-        app.MapWebhooks();
-        app.MapQuarantine();
+        app.MapIngestApi();
         return app;
     }
 

@@ -87,10 +87,7 @@ public static class WriterService
         app.UseAuthorization();
         app.MapAgentsHealth();
         app.MapOpenApi();
-        app.MapApprovals();
-        app.MapApprovalPage();
-        app.MapEscalations();
-        app.MapShadowReport();
+        app.MapWriterApi();
         return app;
     }
 

@@ -147,8 +147,9 @@ public class ClassifierServiceTests
 
         // Described for API clients as ingest's and the writer's endpoints are (no token needed to read the document).
         using var anonymousClient = new HttpClient { BaseAddress = classifier.Client.BaseAddress };
-        var openapi = await anonymousClient.GetStringAsync("/openapi/v1.json");
-        Assert.That(openapi, Does.Contain("/tickets/{source}/{externalId}/steps").And.Contain("\"401\"").And.Contain("\"404\""));
+        var document = await OpenApiResponses.ReadAsync(anonymousClient);
+        Assert.That(document.Describe("GET /tickets/{source}/{externalId}/steps"),
+            Is.EqualTo("GET /tickets/{source}/{externalId}/steps: 200+body 401+body 404+body"), "each answer with its body");
     }
 
     [Test]

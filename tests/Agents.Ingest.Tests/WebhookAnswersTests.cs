@@ -265,4 +265,19 @@ public class WebhookAnswersTests : SharedIngestFixture
         Assert.That(openapi, Does.Contain("/webhooks/{source}").And.Contain("\"429\"").And.Contain("\"503\"").And.Contain("/quarantine/{id}/replay")
             .And.Contain("X-Front-Challenge").And.Contain("Atlassian Document Format"));
     }
+
+    [Test]
+    public async Task Openapi_lists_each_routes_real_status_codes_and_bodies()
+    {
+        var document = await OpenApiResponses.ReadAsync(_host.Client);
+        string[] expected =
+        [
+            "POST /webhooks/{source}: 200+body 202+body 400+body 401+body 404+body 413+body 415+body 422+body 429+body 503+body",
+            "GET /quarantine: 200+body 401+body",
+            "GET /quarantine/unverified: 200+body 401+body",
+            "GET /quarantine/{id}: 200+body 401+body 404+body",
+            "POST /quarantine/{id}/replay: 200+body 401+body 404+body 409+body",
+        ];
+        Assert.That(document.DescribeAsExpected(expected), Is.EqualTo(expected));
+    }
 }

@@ -5,6 +5,7 @@ using System.Text.Unicode;
 using Agents.Ingest.Persistence;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Ingest.Quarantine;
@@ -16,25 +17,12 @@ namespace Agents.Ingest.Quarantine;
 /// after their signature was verified (400, 415, 422, 429, 503). Rows kept by earlier versions before verification
 /// replay only with <c>?force=true</c>, which records the operator who vouched for them; a truncated body cannot be
 /// replayed. Requests that never proved who sent them are not here: <c>GET /quarantine/unverified</c> shows the
-/// bounded sample kept of them, which cannot be replayed.
+/// bounded sample kept of them, which cannot be replayed. Routes: <see cref="IngestApi"/>.
 /// </summary>
 public static class QuarantineEndpoints
 {
-    public static IEndpointRouteBuilder MapQuarantine(this IEndpointRouteBuilder app)
-    {
-        var group = app.MapGroup("/quarantine").WithTags("Quarantine").RequireAuthorization();
-        group.MapGet("/", List).WithSummary("Refused deliveries, newest first.")
-            .Produces<List<QuarantineSummary>>().ProducesProblem(401);
-        group.MapGet("/unverified", Unverified).WithSummary("The sample of requests refused before they proved who sent them, newest first.")
-            .Produces<List<UnverifiedSummary>>().ProducesProblem(401);
-        group.MapGet("/{id:long}", Get).WithSummary("One refused delivery with its body and headers.")
-            .Produces<QuarantineDetail>().ProducesProblem(401).ProducesProblem(404);
-        group.MapPost("/{id:long}/replay", Replay).WithSummary("Runs the stored body through normalization and publish again.")
-            .Produces<ReplayAnswer>().ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
-        return app;
-    }
-
-    private static async Task<IResult> List(IDbContextFactory<IngestDbContext> contexts, string? source, string? reason,
+    /// <summary>GET /quarantine: refused deliveries, newest first.</summary>
+    public static async Task<Ok<List<QuarantineSummary>>> ListAsync(IDbContextFactory<IngestDbContext> contexts, string? source, string? reason,
         int? limit, long? before, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -46,26 +34,28 @@ public static class QuarantineEndpoints
             .Select(q => new QuarantineSummary(q.Id, q.Source, q.Reason, q.StatusCode, q.Detail, q.BodySize, q.BodyTruncated,
                 q.SignatureVerified, q.ReceivedAt, q.ReplayedAt, q.ReplayResult))
             .ToListAsync(cancellationToken);
-        return Results.Ok(rows);
+        return TypedResults.Ok(rows);
     }
 
-    private static async Task<IResult> Unverified(IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
+    /// <summary>GET /quarantine/unverified: the sample of unverified requests, newest first.</summary>
+    public static async Task<Ok<List<UnverifiedSummary>>> UnverifiedAsync(IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.Unverified.AsNoTracking().OrderByDescending(u => u.ReceivedAt).ToListAsync(cancellationToken);
-        return Results.Ok(rows.Select(u => new UnverifiedSummary(u.Source, u.StatusCode, u.Reason, u.Detail, u.ClientAddress,
+        return TypedResults.Ok(rows.Select(u => new UnverifiedSummary(u.Source, u.StatusCode, u.Reason, u.Detail, u.ClientAddress,
             JsonSerializer.Deserialize<Dictionary<string, string>>(u.Headers) ?? [], Utf8.IsValid(u.Body) ? Encoding.UTF8.GetString(u.Body) : null,
             Utf8.IsValid(u.Body) ? null : Convert.ToBase64String(u.Body), u.BodySize, u.ReceivedAt)).ToList());
     }
 
-    private static async Task<IResult> Get(long id, IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
+    /// <summary>GET /quarantine/{id}: one refused delivery with its body and headers.</summary>
+    public static async Task<Results<Ok<QuarantineDetail>, ProblemHttpResult>> GetAsync(long id, IDbContextFactory<IngestDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Quarantine.AsNoTracking().FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
         if (row is null)
-            return Results.Problem(statusCode: 404, title: "No such quarantined delivery.");
+            return TypedResults.Problem(statusCode: 404, title: "No such quarantined delivery.");
         var text = Utf8.IsValid(row.Body);
-        return Results.Ok(new QuarantineDetail(
+        return TypedResults.Ok(new QuarantineDetail(
             new QuarantineSummary(row.Id, row.Source, row.Reason, row.StatusCode, row.Detail, row.BodySize, row.BodyTruncated,
                 row.SignatureVerified, row.ReceivedAt, row.ReplayedAt, row.ReplayResult),
             JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [],
@@ -74,7 +64,8 @@ public static class QuarantineEndpoints
             row.ReplayedBy));
     }
 
-    private static async Task<IResult> Replay(long id, bool? force, HttpContext http, IDbContextFactory<IngestDbContext> contexts,
+    /// <summary>POST /quarantine/{id}/replay[?force=true].</summary>
+    public static async Task<Results<Ok<ReplayAnswer>, ProblemHttpResult>> ReplayAsync(long id, bool? force, HttpContext http, IDbContextFactory<IngestDbContext> contexts,
         IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline, TimeProvider clock, ILogger<QuarantinedWebhook> logger)
     {
         var cancellationToken = http.RequestAborted;
@@ -82,15 +73,15 @@ public static class QuarantineEndpoints
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var row = await db.Quarantine.FirstOrDefaultAsync(q => q.Id == id, cancellationToken);
         if (row is null)
-            return Results.Problem(statusCode: 404, title: "No such quarantined delivery.");
+            return TypedResults.Problem(statusCode: 404, title: "No such quarantined delivery.");
         if (row.BodyTruncated)
-            return Results.Problem(statusCode: 409, title: "Only the start of this body was kept; it cannot be replayed.");
+            return TypedResults.Problem(statusCode: 409, title: "Only the start of this body was kept; it cannot be replayed.");
         if (!row.SignatureVerified && force != true)
-            return Results.Problem(statusCode: 409, title: "This body was refused before its signature was checked.",
+            return TypedResults.Problem(statusCode: 409, title: "This body was refused before its signature was checked.",
                 detail: "Replay it only if you know where it came from: POST …/replay?force=true (recorded with your name).");
         var source = sources.Named(row.Source);
         if (source is null)
-            return Results.Problem(statusCode: 409, title: $"Source '{row.Source}' is not known to this ingest.");
+            return TypedResults.Problem(statusCode: 409, title: $"Source '{row.Source}' is not known to this ingest.");
 
         var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(row.Headers) ?? [];
         var request = new WebhookRequest(source.Name, "POST", $"replay:/webhooks/{source.Name}", row.Body, headers, clock.GetUtcNow());
@@ -103,7 +94,7 @@ public static class QuarantineEndpoints
         await db.SaveChangesAsync(CancellationToken.None);
         logger.LogInformation("Operator {Operator} replayed quarantined {Source} webhook {QuarantineId}{Forced}: {Status}",
             operatorName, row.Source, row.Id, force == true ? " (forced)" : "", answer.Status);
-        return Results.Ok(answer);
+        return TypedResults.Ok(answer);
     }
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Agents.Ingest.Webhooks;
 using System.Globalization;
 
@@ -18,7 +19,7 @@ public sealed class UnverifiedRequests(WebhookBudgets budgets, UnverifiedSample 
 
     /// <param name="source">The source named in the path (for an unknown one, the stranger's text).</param>
     /// <param name="metricSource">The source as a metric tag: a known name or <c>unknown</c>, never the stranger's text.</param>
-    public IResult Refuse(HttpContext http, string source, string metricSource, int status, string reason, string title, string detail,
+    public ProblemHttpResult Refuse(HttpContext http, string source, string metricSource, int status, string reason, string title, string detail,
         IReadOnlyDictionary<string, string> headers, byte[] body, long bodySize, DateTimeOffset receivedAt)
     {
         if (!budgets.TryStranger(http, out var wait))
@@ -26,7 +27,7 @@ public sealed class UnverifiedRequests(WebhookBudgets budgets, UnverifiedSample 
             metrics.Unverified(metricSource, OverBudget);
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             http.Response.Headers.RetryAfter = seconds;
-            return Results.Problem(statusCode: 429, title: "Too many unverified requests from this address.", detail: $"Retry after {seconds} seconds.");
+            return TypedResults.Problem(statusCode: 429, title: "Too many unverified requests from this address.", detail: $"Retry after {seconds} seconds.");
         }
         metrics.Unverified(metricSource, reason);
         var address = WebhookBudgets.AddressKey(http.Connection.RemoteIpAddress);
@@ -35,6 +36,6 @@ public sealed class UnverifiedRequests(WebhookBudgets budgets, UnverifiedSample 
             logger.LogWarning("Refused {Source} webhook from {Address} with {Status}: {Detail} ({NotKept} other unverified requests refused since the last one logged)",
                 metricSource, address, status, detail, notKept);
         }
-        return Results.Problem(statusCode: status, title: title, detail: detail);
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail);
     }
 }

@@ -3,38 +3,22 @@ using Agents.Ingest.Quarantine;
 using Agents.Ingest.Sources;
 using Agents.Ingest.Unverified;
 using Agents.Ingest.Verification;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WebhookResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Accepted<Agents.Ingest.Webhooks.WebhookAnswer>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Agents.Ingest.Webhooks.WebhookAnswer>,
+    // Front's handshake answer is 200 too; kept untyped in the document, where 200 names the usual answer.
+    Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<Agents.Ingest.Webhooks.ChallengeAnswer>,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Agents.Ingest.Webhooks;
 
+/// <summary>The webhook handler (route: <see cref="IngestApi"/>).</summary>
 public static class WebhookEndpoints
 {
-    public static IEndpointRouteBuilder MapWebhooks(this IEndpointRouteBuilder app)
-    {
-        app.MapPost("/webhooks/{source}", Receive)
-            .WithTags("Webhooks")
-            .WithSummary("Receives a vendor webhook; 202 once the broker has confirmed the ticket.")
-            .WithDescription("Sources: generic, zendesk, freshdesk, groove, intercom, front, jira, github, hubspot. "
-                + "The body is the vendor's JSON (application/json), signed as the README describes per source. "
-                + "200 for a recognised duplicate or an event that carries no ticket (nothing published). "
-                + "Front's validation request (X-Front-Challenge, signed like its events) gets 200 {\"challenge\":\"<the header's value>\"} "
-                + "once its signature is verified; nothing is published or quarantined. "
-                + "Jira descriptions and comments in Atlassian Document Format are converted to plain text. "
-                + "A request that has not proven who sent it (401, 404, 413) is not stored; over its address's budget for such requests it gets 429.")
-            .Produces<WebhookAnswer>(StatusCodes.Status202Accepted)
-            .Produces<WebhookAnswer>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        return app;
-    }
-
-    private static async Task<IResult> Receive(
+    /// <summary>POST /webhooks/{source}: verify, then publish (202), acknowledge (200) or refuse with a problem.</summary>
+    public static async Task<WebhookResult> ReceiveAsync(
         string source, HttpContext http, IEnumerable<IWebhookSource> sources, WebhookPipeline pipeline, QuarantineStore quarantine,
         UnverifiedRequests strangers, WebhookBudgets budgets, IngestMetrics metrics, IOptions<IngestOptions> options, TimeProvider clock,
         ILogger<WebhookRequest> logger)
@@ -79,7 +63,7 @@ public static class WebhookEndpoints
         if (adapter.Challenge(request) is { } challenge)
         {
             logger.LogInformation("Answered the {Source} webhook validation challenge", adapter.Name);
-            return Answer(metrics, adapter.Name, Results.Json(new ChallengeAnswer(challenge)));
+            return Answer(metrics, adapter.Name, (WebhookResult)TypedResults.Json(new ChallengeAnswer(challenge)));
         }
 
         var result = await pipeline.RunAsync(adapter, request, cancellationToken);
@@ -90,11 +74,11 @@ public static class WebhookEndpoints
         if (result.Status == StatusCodes.Status200OK && !result.Duplicate)
             logger.LogInformation("{Source} webhook acknowledged without a ticket: {Note}", adapter.Name, result.Reason);
         return Answer(metrics, adapter.Name, result.Status == StatusCodes.Status202Accepted
-            ? Results.Json(new WebhookAnswer(result.Published, false, null, result.Tickets, result.Warnings), statusCode: 202)
-            : Results.Ok(new WebhookAnswer(0, result.Duplicate, result.Reason)));
+            ? TypedResults.Accepted((string?)null, new WebhookAnswer(result.Published, false, null, result.Tickets, result.Warnings))
+            : (WebhookResult)TypedResults.Ok(new WebhookAnswer(0, result.Duplicate, result.Reason)));
 
         // A verified delivery refused: kept in quarantine, where an operator can read and replay it.
-        async Task<IResult> RefuseAsync(int status, string reason, WebhookRequest refused)
+        async Task<WebhookResult> RefuseAsync(int status, string reason, WebhookRequest refused)
         {
             logger.LogWarning("Refused {Source} webhook with {Status}: {Reason}", refused.Source, status, reason);
             await quarantine.KeepAsync(QuarantineEntry.From(refused, QuarantineReasons.For(status), status, reason), CancellationToken.None);
@@ -104,15 +88,15 @@ public static class WebhookEndpoints
                 429 => "Too many requests for this source.",
                 _ => "The webhook was refused.",
             };
-            return Answer(metrics, refused.Source, Results.Problem(statusCode: status, title: title,
+            return Answer(metrics, refused.Source, (WebhookResult)TypedResults.Problem(statusCode: status, title: title,
                 detail: status == 503 ? "Kept in quarantine as deferred; the retry will be accepted once the broker is back." : reason));
         }
     }
 
-    private static IResult Answer(IngestMetrics metrics, string source, IResult result)
+    private static WebhookResult Answer(IngestMetrics metrics, string source, WebhookResult answer)
     {
-        metrics.Answered(source, result is IStatusCodeHttpResult { StatusCode: { } code } ? code : 200);
-        return result;
+        metrics.Answered(source, answer.Result is IStatusCodeHttpResult { StatusCode: { } code } ? code : 200);
+        return answer;
     }
 
     private static bool IsJson(string? contentType)

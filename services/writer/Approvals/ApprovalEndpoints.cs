@@ -4,12 +4,17 @@ using Agents.Writer.Crm;
 using Agents.Writer.Persistence;
 using Agents.Writer.Sagas;
 using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DecisionResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Microsoft.AspNetCore.Http.HttpResults.Accepted<Agents.Writer.Approvals.ApprovalEndpoints.DecisionPublished>,
+    Microsoft.AspNetCore.Http.HttpResults.Ok<Agents.Writer.Approvals.ApprovalEndpoints.DecisionRepeated>,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult>;
 
 namespace Agents.Writer.Approvals;
 
 /// <summary>
-/// The approval API. It reads the saga table, but every decision goes on the bus as ApproveWrite/RejectWrite:
+/// The approval API's handlers (routes: <see cref="WriterApi"/>). It reads the saga table, but every decision goes on the bus as ApproveWrite/RejectWrite:
 /// the saga alone changes state, whichever writer instance receives it.
 /// </summary>
 public static class ApprovalEndpoints
@@ -38,56 +43,60 @@ public static class ApprovalEndpoints
     /// <summary>One write and its audit entries, oldest first.</summary>
     public record WriteDetail(WriteSummary Write, IReadOnlyList<AuditEntry> History);
 
-    public static IEndpointRouteBuilder MapApprovals(this IEndpointRouteBuilder app)
+    /// <summary>The answer when a decision is on the bus: the saga takes it from there.</summary>
+    public record DecisionPublished(Guid Id, string State);
+
+    /// <summary>The answer when the same decision was already taken on the version named: nothing changed.</summary>
+    public record DecisionRepeated(Guid Id, string State, string ContentHash, string Note);
+
+    /// <summary>GET /approvals: writes in a state (default: awaiting approval), newest first.</summary>
+    public static async Task<Ok<IEnumerable<WriteSummary>>> ListAsync(WriterDbContext db, string? state, int? limit, CancellationToken ct)
     {
-        var group = app.MapGroup("/approvals").RequireAuthorization().WithTags("Approvals");
+        var wanted = state ?? WriteStates.AwaitingApproval;
+        var rows = await db.Writes.AsNoTracking()
+            .Where(w => wanted == "all" || w.CurrentState == wanted)
+            .OrderByDescending(w => w.ProposedAt)
+            .Take(Math.Clamp(limit ?? 200, 1, 1000))
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(Summarize));
+    }
 
-        group.MapGet("/", async (WriterDbContext db, string? state, int? limit, CancellationToken ct) =>
+    /// <summary>GET /approvals/{id}: one write and its audit entries.</summary>
+    public static async Task<Results<Ok<WriteDetail>, ProblemHttpResult>> GetAsync(Guid id, WriterDbContext db, CancellationToken ct)
+    {
+        var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
+        if (write is null)
+            return TypedResults.Problem(statusCode: 404, title: "No such write.");
+        var history = await db.Audit.AsNoTracking().Where(a => a.CorrelationId == id).OrderBy(a => a.Id).ToListAsync(ct);
+        return TypedResults.Ok(new WriteDetail(Summarize(write), history));
+    }
+
+    /// <summary>POST /approvals/{id}/approve: publishes ApproveWrite, with the approver's edited text if any.</summary>
+    public static Task<DecisionResult> ApproveAsync(Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus,
+        TimeProvider clock, CancellationToken ct) =>
+        Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
         {
-            var wanted = state ?? WriteStates.AwaitingApproval;
-            var rows = await db.Writes.AsNoTracking()
-                .Where(w => wanted == "all" || w.CurrentState == wanted)
-                .OrderByDescending(w => w.ProposedAt)
-                .Take(Math.Clamp(limit ?? 200, 1, 1000))
-                .ToListAsync(ct);
-            return Results.Ok(rows.Select(Summarize));
-        }).Produces<IEnumerable<WriteSummary>>().WithSummary("Writes in a state (default: awaiting approval), newest first.");
-
-        group.MapGet("/{id:guid}", async (Guid id, WriterDbContext db, CancellationToken ct) =>
-        {
-            var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
-            if (write is null)
-                return Results.Problem(statusCode: 404, title: "No such write.");
-            var history = await db.Audit.AsNoTracking().Where(a => a.CorrelationId == id).OrderBy(a => a.Id).ToListAsync(ct);
-            return Results.Ok(new WriteDetail(Summarize(write), history));
-        }).Produces<WriteDetail>().ProducesProblem(404);
-
-        group.MapPost("/{id:guid}/approve", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-            Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
-            {
-                var edited = EditedChanges(write, body?.Body);
-                return bus.Publish(new ApproveWrite
-                {
-                    CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
-                    EditedChanges = edited,
-                    EditedContentHash = edited is null ? null : WriteContent.Edited(body!.ContentHash!, edited),
-                }, ct);
-            }));
-
-        group.MapPost("/{id:guid}/reject", (Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-            Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], (approver, _) => bus.Publish(new RejectWrite
+            var edited = EditedChanges(write, body?.Body);
+            return bus.Publish(new ApproveWrite
             {
                 CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
-            }, ct)));
+                EditedChanges = edited,
+                EditedContentHash = edited is null ? null : WriteContent.Edited(body!.ContentHash!, edited),
+            }, ct);
+        });
 
-        group.MapBatches();
+    /// <summary>POST /approvals/{id}/reject: publishes RejectWrite.</summary>
+    public static Task<DecisionResult> RejectAsync(Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus,
+        TimeProvider clock, CancellationToken ct) =>
+        Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], (approver, _) => bus.Publish(new RejectWrite
+        {
+            CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
+        }, ct));
 
-        app.MapGet("/journal", async (WriterDbContext db, int? limit, CancellationToken ct) =>
-                Results.Ok((await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct))
-                    .Select(JournalRow.Of)))
-            .Produces<IEnumerable<JournalRow>>().RequireAuthorization().WithTags("Approvals").WithSummary("Writes the journal adapter applied.");
-        return app;
-    }
+    /// <summary>GET /journal: the writes the journal adapter applied, newest first.</summary>
+    public static async Task<Ok<IEnumerable<JournalRow>>> JournalAsync(WriterDbContext db, int? limit, CancellationToken ct) =>
+        TypedResults.Ok((await db.Journal.AsNoTracking().OrderByDescending(j => j.Id).Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct))
+            .Select(JournalRow.Of));
 
     /// <summary>
     /// Answers from the write's current state: 202 the decision is on the bus; 200 it was already taken this way on
@@ -98,39 +107,39 @@ public static class ApprovalEndpoints
     /// waiting write that names no version. The saga checks the version again under its row lock: a change between
     /// this check and the decision's arrival refuses it there (audited), so nothing unseen is applied either way.
     /// </summary>
-    private static async Task<IResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
+    private static async Task<DecisionResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
         CancellationToken ct, string verb, string[] alreadyDone, Func<string, WriteApprovalState, Task> publish)
     {
         var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
         if (write is null)
-            return Results.Problem(statusCode: 404, title: "No such write.");
+            return TypedResults.Problem(statusCode: 404, title: "No such write.");
         if (alreadyDone.Contains(write.CurrentState))
             return AlreadyDecided(id, body?.ContentHash, versionRequired, verb, write);
         if (write.CurrentState == WriteStates.HeldForBulkReview)
-            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is held for bulk review.",
+            return TypedResults.Problem(statusCode: 409, title: $"Cannot {verb}: the write is held for bulk review.",
                 detail: $"Release or reject its batch as a whole: POST /approvals/batches/{write.BatchId}/release or /reject.",
                 extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["batchId"] = write.BatchId });
         if (write.CurrentState != WriteStates.AwaitingApproval)
-            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
+            return TypedResults.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
                 detail: "Only a write awaiting approval can be decided.",
                 extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState });
         if (versionRequired && string.IsNullOrWhiteSpace(body?.ContentHash))
-            return Results.Problem(statusCode: 400, title: $"Name the version you {verb}.",
+            return TypedResults.Problem(statusCode: 400, title: $"Name the version you {verb}.",
                 detail: $"Send the contentHash of the write as you reviewed it (GET /approvals/{id} shows it): a write can change while it waits.");
         if (body?.ContentHash is { } named && named != write.ContentHash)
-            return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write changed since you saw it.",
+            return TypedResults.Problem(statusCode: 409, title: $"Cannot {verb}: the write changed since you saw it.",
                 detail: $"You saw version {WriteContent.Short(named)}; it is now {WriteContent.Short(write.ContentHash)}. Nothing was applied: review the current version (in 'current') and decide again.",
                 extensions: new Dictionary<string, object?> { ["state"] = write.CurrentState, ["contentHash"] = write.ContentHash, ["current"] = Summarize(write) });
 
         if (body?.Body is { } text && (verb != "approve" || !WriteKinds.Texts.Contains(write.Kind)))
-            return Results.Problem(statusCode: 400, title: $"Only the text of a reply or a note can be edited, and only when approving.",
+            return TypedResults.Problem(statusCode: 400, title: $"Only the text of a reply or a note can be edited, and only when approving.",
                 detail: $"This is a {write.Kind} write: send no 'body'.");
         if (body?.Body is { } edit && (edit.Trim().Length == 0 || edit.Length > MaxEditedText))
-            return Results.Problem(statusCode: 400, title: "The edited text must not be empty or longer than 10000 characters.",
+            return TypedResults.Problem(statusCode: 400, title: "The edited text must not be empty or longer than 10000 characters.",
                 detail: "Nothing was decided: fix the text and approve again.");
 
         await publish(user.Identity!.Name!, write);
-        return Results.Accepted($"/approvals/{id}", new { id, state = "decision published" });
+        return TypedResults.Accepted($"/approvals/{id}", new DecisionPublished(id, "decision published"));
     }
 
     /// <summary>The write's changes with the approver's text, or null when they left it as proposed.</summary>
@@ -147,11 +156,11 @@ public static class ApprovalEndpoints
     /// The same decision again: 200 when it names the version decided (or, for a rejection, none), else 409. The
     /// content hash is the write's identity for the approver, so "approve what I saw" twice is one decision.
     /// </summary>
-    private static IResult AlreadyDecided(Guid id, string? named, bool versionRequired, string verb, WriteApprovalState write)
+    private static DecisionResult AlreadyDecided(Guid id, string? named, bool versionRequired, string verb, WriteApprovalState write)
     {
         if (named == write.ContentHash || named is null && !versionRequired)
-            return Results.Ok(new { id, state = write.CurrentState, contentHash = write.ContentHash, note = "Already decided this way; nothing changed." });
-        return Results.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
+            return TypedResults.Ok(new DecisionRepeated(id, write.CurrentState, write.ContentHash, "Already decided this way; nothing changed."));
+        return TypedResults.Problem(statusCode: 409, title: $"Cannot {verb}: the write is {write.CurrentState}.",
             detail: named is null
                 ? $"It was decided on version {WriteContent.Short(write.ContentHash)}; name that version to confirm the decision."
                 : $"It was decided on version {WriteContent.Short(write.ContentHash)}, not {WriteContent.Short(named)}; nothing changed.",

@@ -1,25 +1,21 @@
 using System.Net.ServerSentEvents;
-using Agents.Writer.Persistence;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Agents.Writer.Approvals;
 
 /// <summary>
 /// How the approval page learns that the queue changed: a server-sent event stream, and the same version as a
-/// plain GET for clients that poll. Both carry only counters, never ticket content.
+/// plain GET for clients that poll. Both carry only counters, never ticket content (routes: <see cref="WriterApi"/>).
 /// </summary>
 public static class ApprovalEventsEndpoints
 {
-    public static RouteGroupBuilder MapApprovalEvents(this RouteGroupBuilder group, ApprovalChangeFeed feed)
-    {
-        group.MapGet("/events", (CancellationToken ct) =>
-            TypedResults.ServerSentEvents(Events(feed, ct)))
-            .WithSummary("Server-sent events: \"changed\" with the queue version whenever it changes, \"ping\" while idle.");
+    /// <summary>GET /approvals/events: "changed" with the queue version whenever it changes, "ping" while idle.</summary>
+    public static ServerSentEventsResult<QueueVersion?> Stream(ApprovalChangeFeed feed, CancellationToken ct) =>
+        TypedResults.ServerSentEvents(Events(feed, ct));
 
-        group.MapGet("/changes", async (CancellationToken ct) => Results.Ok(await feed.ReadAsync(ct)))
-            .WithSummary("The queue version now, for clients that poll instead of streaming.");
-        return group;
-    }
+    /// <summary>GET /approvals/changes: the queue version now.</summary>
+    public static async Task<Ok<QueueVersion>> NowAsync(ApprovalChangeFeed feed, CancellationToken ct) =>
+        TypedResults.Ok(await feed.ReadAsync(ct));
 
     private static async IAsyncEnumerable<SseItem<QueueVersion?>> Events(ApprovalChangeFeed feed,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Agents.Writer.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.FileProviders;
 
@@ -7,7 +8,8 @@ namespace Agents.Writer.Approvals;
 
 /// <summary>
 /// The approval page: static files from wwwroot (no auth, no secrets in them) with a strict
-/// Content-Security-Policy, and the few endpoints the page needs beyond the approval API (authenticated).
+/// Content-Security-Policy, and the few endpoints the page needs beyond the approval API (authenticated; routes:
+/// <see cref="WriterApi"/>).
 /// </summary>
 public static class ApprovalPage
 {
@@ -40,20 +42,19 @@ public static class ApprovalPage
         return app;
     }
 
-    /// <summary>The endpoints the page needs that the approval API lacks, under /approvals, authenticated.</summary>
-    public static WebApplication MapApprovalPage(this WebApplication app)
+    /// <summary>Who the page's token belongs to: the approver's name.</summary>
+    public record Approver(string? Name);
+
+    /// <summary>GET /approvals/me: the page's sign-in check.</summary>
+    public static Ok<Approver> Me(ClaimsPrincipal user) => TypedResults.Ok(new Approver(user.Identity!.Name));
+
+    /// <summary>The one change feed the page's event stream and poll read, stopped with the application.</summary>
+    public static ApprovalChangeFeed ChangeFeed(WebApplication app)
     {
         var options = app.Configuration.GetSection(ApprovalPageOptions.Section).Get<ApprovalPageOptions>() ?? new();
-        var feed = new ApprovalChangeFeed(
+        return new ApprovalChangeFeed(
             app.Services.GetRequiredService<IDbContextFactory<WriterDbContext>>(), options,
             app.Services.GetRequiredService<ILogger<ApprovalChangeFeed>>(), app.Lifetime.ApplicationStopping);
-
-        var group = app.MapGroup("/approvals").RequireAuthorization().WithTags("Approval page");
-        group.MapGet("/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity!.Name }))
-            .WithSummary("The approver the token belongs to (the page's sign-in check).");
-        group.MapApprovalEvents(feed);
-        group.MapTicketHistory();
-        return app;
     }
 
     /// <summary>

@@ -19,8 +19,10 @@ public sealed class BulkGuardService(
 {
     private BulkGuardOptions Options => options.Value.BulkGuard;
 
-    // Asked for every new proposal: compiled once rather than translated by EF per call.
-    private static readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> BatchIsOpen =
+    // Asked for every new proposal: compiled once per guard (a singleton) rather than translated by EF per call. Not
+    // static: a compiled query is bound to the first model it runs on, and a process may hold two (the saga's
+    // in-memory transition tests beside a PostgreSQL writer failed with "executed with a different model").
+    private readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> BatchIsOpen =
         EF.CompileAsyncQuery((WriterDbContext db, string source, string kind, CancellationToken _) =>
             db.Batches.Any(b => b.Source == source && b.Kind == kind && b.ClosedAt == null));
 

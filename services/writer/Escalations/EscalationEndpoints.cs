@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Agents.Writer.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Writer.Escalations;
@@ -8,7 +9,7 @@ namespace Agents.Writer.Escalations;
 /// <summary>
 /// The escalation inbox's API (an approver's token): the list, newest and most urgent first, filtered by state, reason
 /// and source; one escalation; claim and close. Claims and closes change the row (a person's work, not a CRM write):
-/// they need no saga, and the conditional UPDATE settles two people clicking at once.
+/// they need no saga, and the conditional UPDATE settles two people clicking at once. Routes: <see cref="WriterApi"/>.
 /// </summary>
 public static class EscalationEndpoints
 {
@@ -25,87 +26,88 @@ public static class EscalationEndpoints
         string? ClaimedBy, DateTimeOffset? ClaimedAt, string? ClosedBy, DateTimeOffset? ClosedAt, string? CloseNote,
         string? Link, CrmWrite? CrmWrite);
 
-    public static IEndpointRouteBuilder MapEscalations(this IEndpointRouteBuilder app)
+    /// <summary>GET /escalations: filtered by state (default active), reason and source.</summary>
+    public static async Task<Results<Ok<List<EscalationSummary>>, ProblemHttpResult>> ListAsync(string? state, string? reason, string? source,
+        int? limit, WriterDbContext db, TicketLinks links, CancellationToken ct)
     {
-        var group = app.MapGroup("/escalations").RequireAuthorization().WithTags("Escalations");
-
-        group.MapGet("/", async (string? state, string? reason, string? source, int? limit, WriterDbContext db, TicketLinks links, CancellationToken ct) =>
+        var wanted = string.IsNullOrWhiteSpace(state) ? EscalationStates.Active : state.Trim().ToLowerInvariant();
+        var all = db.Escalations.AsNoTracking();
+        var rows = wanted switch
         {
-            var wanted = string.IsNullOrWhiteSpace(state) ? EscalationStates.Active : state.Trim().ToLowerInvariant();
-            var all = db.Escalations.AsNoTracking();
-            var rows = wanted switch
-            {
-                EscalationStates.Active => all.Where(e => e.ClosedAt == null),
-                EscalationStates.Open => all.Where(e => e.ClosedAt == null && e.ClaimedBy == null),
-                EscalationStates.Claimed => all.Where(e => e.ClosedAt == null && e.ClaimedBy != null),
-                EscalationStates.Closed => all.Where(e => e.ClosedAt != null),
-                "all" => all,
-                _ => null,
-            };
-            if (rows is null)
-                return Results.Problem(statusCode: 400, title: $"Unknown state '{state}'.",
-                    detail: "Use active (open or claimed, the default), open, claimed, closed or all.");
-            if (!string.IsNullOrWhiteSpace(reason))
-                rows = rows.Where(e => e.ReasonKind == reason.Trim());
-            if (!string.IsNullOrWhiteSpace(source))
-                rows = rows.Where(e => e.Source == source.Trim().ToLowerInvariant());
-            // Closed: most recently closed first. Otherwise the most urgent first, and the newest within a priority.
-            rows = wanted == EscalationStates.Closed
-                ? rows.OrderByDescending(e => e.ClosedAt).ThenByDescending(e => e.Id)
-                : rows.OrderBy(e => e.PriorityRank).ThenByDescending(e => e.EscalatedAt).ThenByDescending(e => e.Id);
-            var page = await rows.Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct);
-            return Results.Ok(await SummarizeAsync(page, db, links, ct));
-        }).WithSummary("Escalations (default: open and claimed), most urgent and newest first; filter by state, reason and source.");
-
-        group.MapGet("/{id:long}", async (long id, WriterDbContext db, TicketLinks links, CancellationToken ct) =>
-        {
-            var row = await db.Escalations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
-            return row is null ? NotFound() : Results.Ok((await SummarizeAsync([row], db, links, ct))[0]);
-        }).WithSummary("One escalation.");
-
-        group.MapPost("/{id:long}/claim", async (long id, ClaimsPrincipal user, EscalationClaims claims, WriterDbContext db, TicketLinks links, CancellationToken ct) =>
-        {
-            var me = user.Identity!.Name!;
-            var (result, row) = await claims.ClaimAsync(id, me, ct);
-            return result switch
-            {
-                ClaimResult.NotFound => NotFound(),
-                ClaimResult.Conflict when row!.ClosedAt is not null => Conflict(row, $"Closed by {row.ClosedBy}.",
-                    $"{row.ClosedBy} closed it at {row.ClosedAt:O}: {row.CloseNote}"),
-                ClaimResult.Conflict => Conflict(row!, $"Claimed by {row!.ClaimedBy}.",
-                    $"{row.ClaimedBy} has had it since {row.ClaimedAt:O}: ask them, or pick another one."),
-                _ => Results.Ok((await SummarizeAsync([row!], db, links, ct))[0]),
-            };
-        }).WithSummary("Claims an open escalation for the caller: 409 naming the holder when another person has it.");
-
-        group.MapPost("/{id:long}/close", async (long id, Close? body, ClaimsPrincipal user, EscalationClaims claims, WriterDbContext db, TicketLinks links,
-            CancellationToken ct) =>
-        {
-            var note = body?.Note?.Trim() ?? "";
-            if (note.Length == 0)
-                return Results.Problem(statusCode: 400, title: "Say what was done.",
-                    detail: "Send {\"note\": \"…\"}: the note is what the next person reads about this ticket.");
-            if (note.Length > NoteLength)
-                return Results.Problem(statusCode: 400, title: $"The note is longer than {NoteLength} characters.");
-            var me = user.Identity!.Name!;
-            var (result, row) = await claims.CloseAsync(id, me, note, ct);
-            return result switch
-            {
-                ClaimResult.NotFound => NotFound(),
-                ClaimResult.Conflict when row!.ClosedAt is not null => Conflict(row, $"Already closed by {row.ClosedBy}.",
-                    $"{row.ClosedBy} closed it at {row.ClosedAt:O}: {row.CloseNote}"),
-                ClaimResult.Conflict => Conflict(row!, $"Claimed by {row!.ClaimedBy}.",
-                    $"{row.ClaimedBy} has had it since {row.ClaimedAt:O}: only they can close it."),
-                _ => Results.Ok((await SummarizeAsync([row!], db, links, ct))[0]),
-            };
-        }).WithSummary("Closes an escalation the caller holds (or an open one) with a note: 409 naming the holder when another person has it.");
-        return app;
+            EscalationStates.Active => all.Where(e => e.ClosedAt == null),
+            EscalationStates.Open => all.Where(e => e.ClosedAt == null && e.ClaimedBy == null),
+            EscalationStates.Claimed => all.Where(e => e.ClosedAt == null && e.ClaimedBy != null),
+            EscalationStates.Closed => all.Where(e => e.ClosedAt != null),
+            "all" => all,
+            _ => null,
+        };
+        if (rows is null)
+            return TypedResults.Problem(statusCode: 400, title: $"Unknown state '{state}'.",
+                detail: "Use active (open or claimed, the default), open, claimed, closed or all.");
+        if (!string.IsNullOrWhiteSpace(reason))
+            rows = rows.Where(e => e.ReasonKind == reason.Trim());
+        if (!string.IsNullOrWhiteSpace(source))
+            rows = rows.Where(e => e.Source == source.Trim().ToLowerInvariant());
+        // Closed: most recently closed first. Otherwise the most urgent first, and the newest within a priority.
+        rows = wanted == EscalationStates.Closed
+            ? rows.OrderByDescending(e => e.ClosedAt).ThenByDescending(e => e.Id)
+            : rows.OrderBy(e => e.PriorityRank).ThenByDescending(e => e.EscalatedAt).ThenByDescending(e => e.Id);
+        var page = await rows.Take(Math.Clamp(limit ?? 200, 1, 1000)).ToListAsync(ct);
+        return TypedResults.Ok(await SummarizeAsync(page, db, links, ct));
     }
 
-    private static IResult NotFound() => Results.Problem(statusCode: 404, title: "No such escalation.");
+    /// <summary>GET /escalations/{id}.</summary>
+    public static async Task<Results<Ok<EscalationSummary>, ProblemHttpResult>> GetAsync(long id, WriterDbContext db, TicketLinks links,
+        CancellationToken ct)
+    {
+        var row = await db.Escalations.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, ct);
+        return row is null ? NotFound() : TypedResults.Ok((await SummarizeAsync([row], db, links, ct))[0]);
+    }
 
-    private static IResult Conflict(Escalation row, string title, string detail) =>
-        Results.Problem(statusCode: 409, title: title, detail: detail, extensions: new Dictionary<string, object?>
+    /// <summary>POST /escalations/{id}/claim.</summary>
+    public static async Task<Results<Ok<EscalationSummary>, ProblemHttpResult>> ClaimAsync(long id, ClaimsPrincipal user, EscalationClaims claims,
+        WriterDbContext db, TicketLinks links, CancellationToken ct)
+    {
+        var me = user.Identity!.Name!;
+        var (result, row) = await claims.ClaimAsync(id, me, ct);
+        return result switch
+        {
+            ClaimResult.NotFound => NotFound(),
+            ClaimResult.Conflict when row!.ClosedAt is not null => Conflict(row, $"Closed by {row.ClosedBy}.",
+                $"{row.ClosedBy} closed it at {row.ClosedAt:O}: {row.CloseNote}"),
+            ClaimResult.Conflict => Conflict(row!, $"Claimed by {row!.ClaimedBy}.",
+                $"{row.ClaimedBy} has had it since {row.ClaimedAt:O}: ask them, or pick another one."),
+            _ => TypedResults.Ok((await SummarizeAsync([row!], db, links, ct))[0]),
+        };
+    }
+
+    /// <summary>POST /escalations/{id}/close with a note.</summary>
+    public static async Task<Results<Ok<EscalationSummary>, ProblemHttpResult>> CloseAsync(long id, Close? body, ClaimsPrincipal user,
+        EscalationClaims claims, WriterDbContext db, TicketLinks links, CancellationToken ct)
+    {
+        var note = body?.Note?.Trim() ?? "";
+        if (note.Length == 0)
+            return TypedResults.Problem(statusCode: 400, title: "Say what was done.",
+                detail: "Send {\"note\": \"…\"}: the note is what the next person reads about this ticket.");
+        if (note.Length > NoteLength)
+            return TypedResults.Problem(statusCode: 400, title: $"The note is longer than {NoteLength} characters.");
+        var me = user.Identity!.Name!;
+        var (result, row) = await claims.CloseAsync(id, me, note, ct);
+        return result switch
+        {
+            ClaimResult.NotFound => NotFound(),
+            ClaimResult.Conflict when row!.ClosedAt is not null => Conflict(row, $"Already closed by {row.ClosedBy}.",
+                $"{row.ClosedBy} closed it at {row.ClosedAt:O}: {row.CloseNote}"),
+            ClaimResult.Conflict => Conflict(row!, $"Claimed by {row!.ClaimedBy}.",
+                $"{row.ClaimedBy} has had it since {row.ClaimedAt:O}: only they can close it."),
+            _ => TypedResults.Ok((await SummarizeAsync([row!], db, links, ct))[0]),
+        };
+    }
+
+    private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: 404, title: "No such escalation.");
+
+    private static ProblemHttpResult Conflict(Escalation row, string title, string detail) =>
+        TypedResults.Problem(statusCode: 409, title: title, detail: detail, extensions: new Dictionary<string, object?>
         {
             ["state"] = row.State, ["claimedBy"] = row.ClaimedBy, ["claimedAt"] = row.ClaimedAt, ["closedBy"] = row.ClosedBy, ["closedAt"] = row.ClosedAt,
         });
