@@ -14,7 +14,7 @@ namespace Agents.Writer.Sagas;
 /// the write is being applied it waits for that (queued). Anything else for a decided key → a duplicate, no change.
 /// Every event is handled in every state, so no message ends in an error queue for arriving "late".
 /// Only transitions live here: what needs the writer's services (policy, routes, bulk guard) runs in activities
-/// resolved per message (<see cref="Activities"/>), and the steps they share in <see cref="WriteSteps"/>.
+/// resolved per message (<see cref="Activities"/>), and so do audit rows and metrics (<c>.Audit</c>, <c>.Count</c>).
 /// </summary>
 public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
 {
