@@ -2,8 +2,9 @@ namespace Agents.Sagas.Postgres;
 
 /// <summary>
 /// What may happen only once the saga's transaction has committed, such as counting a proposal: a first copy that
-/// loses the race to another instance rolls back and is retried, and must not have been counted on the way. Each
-/// attempt of a message gets its own (a payload of its repository context), so a rolled-back attempt's work is dropped.
+/// loses the race to another instance rolls back and is retried, and must not have been counted on the way. Scoped:
+/// each attempt of a message runs in a scope of its own (MassTransit creates it inside the endpoint's retry filter),
+/// so a rolled-back attempt's actions are dropped with its scope.
 /// </summary>
 public sealed class AfterCommit
 {
@@ -11,11 +12,17 @@ public sealed class AfterCommit
 
     public void Add(Action action) => (_actions ??= []).Add(action);
 
-    internal void Run()
+    /// <summary>Whether anything waits for a commit (the repository checks it is handed a scope not used before).</summary>
+    public bool Pending => _actions is { Count: > 0 };
+
+    /// <summary>Runs what waited for the commit, once: the repository calls it after committing, a test after its own save.</summary>
+    public void Run()
     {
-        if (_actions is null)
+        var actions = _actions;
+        _actions = null;
+        if (actions is null)
             return;
-        foreach (var action in _actions)
+        foreach (var action in actions)
             action();
     }
 }

@@ -6,9 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Agents.Sagas.Postgres;
 
 /// <summary>
-/// One message's view of the saga table, inside the transaction the factory opened. The DbContext is carried as
-/// a payload so activities can add rows (the audit trail) that commit atomically with the saga's new state, and so is
-/// an <see cref="Postgres.AfterCommit"/> for what must wait for that commit.
+/// One message's view of the saga table, inside the transaction the factory opened on the message scope's DbContext:
+/// activities that resolve the same scoped DbContext add rows (the audit trail) that commit atomically with the saga's
+/// new state.
 /// </summary>
 public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     ConsumeContextScope<TMessage>,
@@ -23,22 +23,12 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     private readonly string _lockSql;
 
     public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory)
-        : this(db, context, factory, new AfterCommit())
+        : base(context)
     {
-    }
-
-    private PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory,
-        AfterCommit afterCommit)
-        : base(context, db, afterCommit)
-    {
-        AfterCommit = afterCommit;
         _db = db;
         _factory = factory;
         _lockSql = SagaLockStatement.For<TSaga>(db);
     }
-
-    /// <summary>Run by the factory once this message's transaction committed.</summary>
-    internal AfterCommit AfterCommit { get; }
 
     public void Dispose() => _inUse.Dispose();
 

@@ -6,14 +6,17 @@ using Microsoft.EntityFrameworkCore;
 namespace Agents.Sagas.Postgres;
 
 /// <summary>
-/// Our saga repository on EF Core and Npgsql (MassTransit.EntityFrameworkCore is not available). Per message:
-/// a fresh DbContext, a READ COMMITTED transaction, the saga row loaded with SELECT … FOR UPDATE, commit after
-/// the state machine ran. Two instances racing on a new key both find no row (PostgreSQL cannot lock a row that
-/// does not exist yet); the primary key lets one INSERT win, the loser's 23505 rolls back and the endpoint's
-/// retry runs the message again, this time finding the row and waiting on its lock.
+/// Our saga repository on EF Core and Npgsql (MassTransit.EntityFrameworkCore is not available). Per message: the
+/// message scope's DbContext (the one activities resolve too, so their rows commit with the saga), a READ COMMITTED
+/// transaction, the saga row loaded with SELECT … FOR UPDATE, commit after the state machine ran, then what waited
+/// for the commit (<see cref="AfterCommit"/>). Two instances racing on a new key both find no row (PostgreSQL cannot
+/// lock a row that does not exist yet); the primary key lets one INSERT win, the loser's 23505 rolls back and the
+/// endpoint's retry runs the message again, in a new scope with a new DbContext, this time finding the row and waiting
+/// on its lock.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
-    IDbContextFactory<TDbContext> dbContextFactory,
+    TDbContext db,
+    AfterCommit afterCommit,
     ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory) :
     ISagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>,
@@ -30,19 +33,17 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var db = await BeginAsync(context.CancellationToken);
-        await using var tx = db.Database.CurrentTransaction!;
+        await using var tx = await BeginAsync(context.CancellationToken);
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
         await next.Send(repositoryContext);
         await tx.CommitAsync(context.CancellationToken);
-        repositoryContext.AfterCommit.Run();
+        afterCommit.Run();
     }
 
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        await using var db = await BeginAsync(context.CancellationToken);
-        await using var tx = db.Database.CurrentTransaction!;
+        await using var tx = await BeginAsync(context.CancellationToken);
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
 
         var ids = await db.Set<TSaga>().AsNoTracking().Where(query.FilterExpression)
@@ -58,41 +59,31 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
 
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         await tx.CommitAsync(context.CancellationToken);
-        repositoryContext.AfterCommit.Run();
+        afterCommit.Run();
     }
 
     /// <summary>
-    /// A fresh context in a READ COMMITTED transaction (FOR UPDATE is all the isolation the saga needs). Without EF's
-    /// automatic savepoints: a failed statement fails the whole message, which the endpoint's retry runs again from
-    /// the start, so a savepoint around each SaveChanges would only cost two round trips per message.
+    /// A READ COMMITTED transaction (FOR UPDATE is all the isolation the saga needs) on a DbContext no attempt used
+    /// before. A context an attempt left behind (its lost INSERT still tracked as Added, a row it loaded tracked with
+    /// values since changed, an open transaction) would fail every retry the same way or act on stale rows, so it is
+    /// refused: the scope is created per attempt, inside the retry filter, and an endpoint scope outside it
+    /// (UseMessageScope before UseMessageRetry) would break that. Without EF's automatic savepoints: a failed
+    /// statement fails the whole attempt anyway, so a savepoint around each SaveChanges would only cost round trips.
     /// </summary>
-    private async Task<TDbContext> BeginAsync(CancellationToken cancellationToken)
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
     {
-        var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
-        try
-        {
-            db.Database.AutoSavepointsEnabled = false;
-            await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return db;
-        }
-        catch
-        {
-            await db.DisposeAsync();
-            throw;
-        }
+        if (db.Database.CurrentTransaction is not null || afterCommit.Pending || db.ChangeTracker.Entries().Any())
+            throw new InvalidOperationException(
+                $"The saga's {typeof(TDbContext).Name} was used before this message's transaction: each attempt of a message needs a scope of its own.");
+        db.Database.AutoSavepointsEnabled = false;
+        return await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
     }
 
     public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
-        ExecuteReadOnly(ctx => asyncMethod(ctx), cancellationToken);
+        asyncMethod(new PostgresSagaReadContext<TSaga>(db, cancellationToken));
 
     public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
         where T : class =>
-        ExecuteReadOnly(ctx => asyncMethod(ctx), cancellationToken);
-
-    private async Task<T> ExecuteReadOnly<T>(Func<PostgresSagaReadContext<TSaga>, Task<T>> method, CancellationToken cancellationToken)
-    {
-        await using var db = await dbContextFactory.CreateDbContextAsync(cancellationToken);
-        return await method(new PostgresSagaReadContext<TSaga>(db, cancellationToken));
-    }
+        asyncMethod(new PostgresSagaReadContext<TSaga>(db, cancellationToken));
 }

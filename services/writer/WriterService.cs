@@ -40,7 +40,10 @@ public static class WriterService
         builder.Services.AddSingleton(WritePolicy.Load(Path.Combine(AppContext.BaseDirectory, writerOptions.PolicyFile)));
         builder.Services.AddSingleton<WriterMetrics>();
         builder.Services.AddSingleton<BulkGuardService>();
-        builder.Services.AddSingleton<BulkHold>();
+        // The saga's activities write through these, on the message scope's WriterDbContext (one per attempt).
+        builder.Services.AddScoped<BulkHold>();
+        builder.Services.AddScoped<WriteAudit>();
+        builder.Services.AddScoped<WriteCounts>();
         // The writer's one clock (saga, sweepers, endpoints, adapters): a test registers its own to move time.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ExpirySweeper>();
@@ -49,7 +52,8 @@ public static class WriterService
         builder.Services.AddHostedService<PendingWritesMonitor>();
         var connectionString = builder.Configuration.GetConnectionString("Db")
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
-        // Pooled: the saga repository takes a fresh context per message, so a context's set-up cost is per message.
+        // Pooled: every message scope (each attempt of a saga message) and request takes a context, so a context's
+        // set-up cost is per message. The saga repository and its activities share the scope's one.
         builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(WriterConnectionString.Tune(connectionString)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 

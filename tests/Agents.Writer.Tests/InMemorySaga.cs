@@ -57,9 +57,12 @@ public sealed class InMemorySaga : IAsyncDisposable
         services.AddSingleton(WritePolicy.Parse(policy));
         services.AddSingleton<WriterMetrics>();
         services.AddSingleton<BulkGuardService>();
-        services.AddSingleton<BulkHold>();
         services.AddDbContextFactory<WriterDbContext>(o => o.UseInMemoryDatabase(database));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
+        services.AddScoped<AfterCommit>();
+        services.AddScoped<BulkHold>();
+        services.AddScoped<WriteAudit>();
+        services.AddScoped<WriteCounts>();
         services.AddCrmAdapters(configuration);
         services.AddSingleton<Transactions>();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2031, 3, 14, 9, 0, 0, TimeSpan.Zero)));
@@ -139,19 +142,19 @@ public sealed class InMemorySaga : IAsyncDisposable
     }
 
     /// <summary>
-    /// What the PostgreSQL repository gives each message: the saga's DbContext and its commit hook, saved and run
-    /// once the state machine is done with the message, as the real transaction commits.
+    /// What the PostgreSQL repository does for each message: the message scope's DbContext (the one the activities
+    /// wrote to) saved and what waited for the commit run, once the state machine is done with the message.
     /// </summary>
-    private sealed class SagaTransaction<T>(WriterDbContext db, Transactions transactions) : IFilter<ConsumeContext<T>> where T : class
+    private sealed class SagaTransaction<T>(WriterDbContext db, AfterCommit afterCommit, Transactions transactions) : IFilter<ConsumeContext<T>>
+        where T : class
     {
         public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
         {
-            context.GetOrAddPayload(() => db);
-            context.GetOrAddPayload(() => new AfterCommit());
             try
             {
                 await next.Send(context);
                 await db.SaveChangesAsync(context.CancellationToken);
+                afterCommit.Run();
                 transactions.End(context.MessageId, null);
             }
             catch (Exception e)

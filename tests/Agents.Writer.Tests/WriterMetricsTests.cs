@@ -61,16 +61,7 @@ public class WriterMetricsTests : WriterFixture
     [Test]
     public async Task First_copies_racing_on_two_writers_are_counted_once_each()
     {
-        var outcomes = new ConcurrentDictionary<string, long>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Name == WriterMetrics.MeterName && instrument.Name == "agents.writer.proposals")
-                l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            outcomes.AddOrUpdate(string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")), value, (_, n) => n + value));
-        listener.Start();
+        using var outcomes = new ProposalOutcomes();
 
         // 200 proposals of one kind at once: the bulk guard would hold most of them, and this test counts holds.
         var guardOff = new Dictionary<string, string?> { ["Writer:BulkGuard:MaxProposalsPerMinute"] = "0" };
@@ -87,14 +78,14 @@ public class WriterMetricsTests : WriterFixture
 
             await Eventually.Until(() => _host.Database.ScalarAsync<long>("SELECT coalesce(sum(\"DuplicateCount\"), 0) FROM write_approvals"),
                 n => n == keys * (copies - 1), TimeSpan.FromSeconds(60), "every copy handled");
-            await Eventually.Until(() => Task.FromResult(outcomes.GetValueOrDefault("outcome=duplicate")), n => n == keys * (copies - 1),
+            await Eventually.Until(() => Task.FromResult(outcomes["duplicate"]), n => n == keys * (copies - 1),
                 TimeSpan.FromSeconds(10), "the duplicates counted");
             Assert.That(await _host.CountAsync("FROM write_approvals WHERE \"CurrentState\" = 'AwaitingApproval'"), Is.EqualTo(keys));
             Assert.Multiple(() =>
             {
-                Assert.That(outcomes.GetValueOrDefault("outcome=held"), Is.EqualTo(keys),
+                Assert.That(outcomes["held"], Is.EqualTo(keys),
                     "one hold per key: a first copy that lost the race and was retried is not counted again");
-                Assert.That(outcomes.GetValueOrDefault("outcome=duplicate"), Is.EqualTo(keys * (copies - 1)));
+                Assert.That(outcomes["duplicate"], Is.EqualTo(keys * (copies - 1)));
             });
         }
         finally

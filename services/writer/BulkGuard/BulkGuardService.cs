@@ -22,7 +22,7 @@ public sealed class BulkGuardService(
     // Asked for every new proposal: compiled once per guard (a singleton) rather than translated by EF per call. Not
     // static: a compiled query is bound to the first model it runs on, and a process may hold two (the saga's
     // in-memory transition tests beside a PostgreSQL writer failed with "executed with a different model").
-    private readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> BatchIsOpen =
+    private readonly Func<WriterDbContext, string, string, CancellationToken, Task<bool>> _batchIsOpen =
         EF.CompileAsyncQuery((WriterDbContext db, string source, string kind, CancellationToken _) =>
             db.Batches.Any(b => b.Source == source && b.Kind == kind && b.ClosedAt == null));
 
@@ -39,7 +39,7 @@ public sealed class BulkGuardService(
     {
         if (RecordLimitReason(recordCount) is { } tooBig)
             return tooBig;
-        if (await BatchIsOpen(db, source, kind, cancellationToken))
+        if (await _batchIsOpen(db, source, kind, cancellationToken))
             return $"a batch of {kind} from {source} is open for review";
         if (Options.MaxProposalsPerMinute <= 0)
             return null;

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Writer.Sagas.Activities;
 using MassTransit;
 
 namespace Agents.Writer.Sagas;
@@ -16,20 +17,27 @@ public static class ApplyAttempts
         ctx.Saga.ApplyRequestedAt = ctx.Now();
     }
 
+    /// <summary>Starts an attempt and sends its ApplyWrite (the endpoint's in-memory outbox holds it until the message is handled and committed).</summary>
+    public static EventActivityBinder<WriteApprovalState, T> StartApplying<T>(this EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
+        binder.Then(ctx => ctx.StartAttempt()).Publish(ctx => ApplyWriteFor(ctx.Saga));
+
     /// <summary>
-    /// The attempt ended without applying: recorded, and the write moves to its next attempt (late copies and results
-    /// of this one are stale from now), which the re-drive sweeper sends once the attempt's time is up.
+    /// The attempt ended without applying: recorded (audited as <paramref name="action"/>), and the write moves to its
+    /// next attempt (late copies and results of this one are stale from now), which the re-drive sweeper sends once the
+    /// attempt's time is up.
     /// </summary>
-    public static void EndAttempt<T>(this BehaviorContext<WriteApprovalState, T> ctx, string action, string reason) where T : class
-    {
-        var saga = ctx.Saga;
-        saga.FailureReason = reason;
-        saga.UpdatedAt = ctx.Now();
-        ctx.Audit(action, "system", $"attempt {saga.ApplyAttempt}: {reason}");
-        saga.ApplyAttempt++;
-        ctx.Log().LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
-            saga.IdempotencyKey, action, reason);
-    }
+    public static EventActivityBinder<WriteApprovalState, T> EndAttempt<T>(this EventActivityBinder<WriteApprovalState, T> binder,
+        string action, Func<BehaviorContext<WriteApprovalState, T>, string> reason) where T : class =>
+        binder.Audit(action, ctx => AuditNote.System($"attempt {ctx.Saga.ApplyAttempt}: {reason(ctx)}"))
+            .Then(ctx =>
+            {
+                var saga = ctx.Saga;
+                saga.FailureReason = reason(ctx);
+                saga.UpdatedAt = ctx.Now();
+                saga.ApplyAttempt++;
+                ctx.Log().LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
+                    saga.IdempotencyKey, action, saga.FailureReason);
+            });
 
     /// <summary>Decided longer ago than the writer waits for an apply (<see cref="WriterOptions.ApplyGiveUpAfter"/>).</summary>
     public static bool DecidedLongAgo<T>(this BehaviorContext<WriteApprovalState, T> ctx) where T : class =>

@@ -14,7 +14,7 @@ namespace Agents.Writer.Sagas;
 /// the write is being applied it waits for that (queued). Anything else for a decided key → a duplicate, no change.
 /// Every event is handled in every state, so no message ends in an error queue for arriving "late".
 /// Only transitions live here: what needs the writer's services (policy, routes, bulk guard) runs in activities
-/// resolved per message (<see cref="Activities"/>), and the steps they share in <see cref="WriteSteps"/>.
+/// resolved per message (<see cref="Activities"/>), and so do audit rows and metrics (<c>.Audit</c>, <c>.Count</c>).
 /// </summary>
 public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApprovalState>
 {
@@ -53,11 +53,8 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         Event(() => RedriveDue, e => e.CorrelateById(m => m.Message.CorrelationId));
 
         Initially(Route(When(Proposed)
-            .Then(ctx =>
-            {
-                ctx.Hold(ctx.Message);
-                ctx.Audit("proposed", "system", $"{ctx.Message.Kind} {ProposalContent.ToJson(ctx.Message.Changes)}");
-            })
+            .Then(ctx => ctx.Hold(ctx.Message))
+            .Audit("proposed", ctx => AuditNote.System($"{ctx.Message.Kind} {ProposalContent.ToJson(ctx.Message.Changes)}"))
             .Activity(x => x.OfType<DecideWrite<ProposeWrite>>())));
 
         // Where an activity changes what another filter would read (the content, the generation), one When per event
@@ -66,85 +63,68 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         During([AwaitingApproval, HeldForBulkReview],
             When(Proposed).IfElse(ctx => ctx.Relation() == ProposalRelation.SameContent,
                 same => same.Then(ctx =>
-                {
-                    ctx.Saga.DuplicateCount++;
-                    ctx.Saga.TicketUpdatedAt = ProposalVersion.Newest(ctx.Message.TicketUpdatedAt, ctx.Saga.TicketUpdatedAt);
-                    ctx.CountProposal("duplicate");
-                }),
+                    {
+                        ctx.Saga.DuplicateCount++;
+                        ctx.Saga.TicketUpdatedAt = ProposalVersion.Newest(ctx.Message.TicketUpdatedAt, ctx.Saga.TicketUpdatedAt);
+                    })
+                    .Count("duplicate"),
                 other => other.IfElse(ctx => ctx.Relation() == ProposalRelation.Older,
-                    older => older.Then(ctx => ctx.Stale("the write holds a proposal from a newer version")),
-                    newer => newer.Then(ctx =>
+                    older => older.Stale("the write holds a proposal from a newer version"),
+                    newer => newer
+                        .Audit("superseded", ctx => AuditNote.System($"was {ctx.Saga.Changes}, now {ProposalContent.ToJson(ctx.Message.Changes)}"))
+                        .Then(ctx =>
                         {
-                            var previous = ctx.Saga.Changes;
                             ctx.Hold(ctx.Message);
                             ctx.Saga.SupersededCount++;
-                            ctx.Audit("superseded", "system", $"was {previous}, now {ctx.Saga.Changes}");
-                            ctx.CountProposal("superseded");
                         })
+                        .Count("superseded")
                         .Activity(x => x.OfType<HoldSupersededOverLimit>())
                         .If(ctx => ctx.RouteOf() == WriteRoute.BulkHeld, held => held.TransitionTo(HeldForBulkReview)))),
             When(ExpiryDue, ctx => ctx.Saga.ExpiresAt <= ctx.Now())
                 .Then(ctx =>
                 {
                     ctx.Saga.UpdatedAt = ctx.Now();
-                    ctx.Audit("expired", "system", $"no decision by {ctx.Saga.ExpiresAt:O}");
                     ctx.Log().LogInformation("Write {IdempotencyKey} expired without a decision", ctx.Saga.IdempotencyKey);
                 })
+                .Audit("expired", ctx => AuditNote.System($"no decision by {ctx.Saga.ExpiresAt:O}"))
                 .TransitionTo(Expired));
 
         // A decision names the version it was taken on: one taken on a version superseded since is refused, audited
         // with the version it named, and the write waits for a decision on what it says now.
         During(AwaitingApproval,
             When(ApprovalReceived, ctx => ctx.Message.ContentHash == ctx.Saga.ContentHash && ApproverEdits.Refusal(ctx.Saga, ctx.Message) is null)
-                .Then(ctx =>
-                {
-                    ctx.Decide(ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
-                    if (ctx.Message.EditedChanges is { } edited)
-                    {
-                        ctx.Audit("edited", ctx.Message.Approver, ApproverEdits.Detail(ctx.Saga.Changes, edited), ctx.Message.EditedContentHash);
-                        ctx.Saga.Changes = ProposalContent.ToJson(edited);
-                    }
-                    ctx.Audit("approved", ctx.Message.Approver, ctx.Message.Reason, ctx.Message.EditedContentHash ?? ctx.Message.ContentHash);
-                    ctx.StartAttempt();
-                })
-                .Publish(ctx => ApplyAttempts.ApplyWriteFor(ctx.Saga))
+                .Activity(x => x.OfType<AcceptApproval>())
+                .StartApplying()
                 .TransitionTo(Applying),
             When(ApprovalReceived, ctx => ctx.Message.ContentHash == ctx.Saga.ContentHash && ApproverEdits.Refusal(ctx.Saga, ctx.Message) is not null)
-                .Then(ctx =>
-                {
-                    ctx.Audit("refused", ctx.Message.Approver, $"approve refused: {ApproverEdits.Refusal(ctx.Saga, ctx.Message)}; nothing done",
-                        ctx.Message.EditedContentHash);
-                    ctx.Log().LogWarning("Approval by {Approver} refused for write {IdempotencyKey}: its edits are not allowed",
-                        ctx.Message.Approver, ctx.Saga.IdempotencyKey);
-                }),
+                .Audit("refused", ctx => new(ctx.Message.Approver,
+                    $"approve refused: {ApproverEdits.Refusal(ctx.Saga, ctx.Message)}; nothing done", ctx.Message.EditedContentHash))
+                .Then(ctx => ctx.Log().LogWarning("Approval by {Approver} refused for write {IdempotencyKey}: its edits are not allowed",
+                    ctx.Message.Approver, ctx.Saga.IdempotencyKey)),
             When(ApprovalReceived, ctx => ctx.Message.ContentHash != ctx.Saga.ContentHash)
-                .Then(ctx => ctx.RefuseStaleDecision(ctx.Message.Approver, "approve", ctx.Message.ContentHash)),
+                .RefuseStaleDecision(ctx => new(ctx.Message.Approver, "approve", ctx.Message.ContentHash)),
             When(RejectionReceived, ctx => ctx.Message.ContentHash is null || ctx.Message.ContentHash == ctx.Saga.ContentHash)
-                .Then(ctx =>
-                {
-                    ctx.Decide(ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
-                    ctx.Audit("rejected", ctx.Message.Approver, ctx.Message.Reason, ctx.Saga.ContentHash);
-                })
+                .Then(ctx => ctx.Decide(ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt))
+                .CountDecision()
+                .Audit("rejected", ctx => new(ctx.Message.Approver, ctx.Message.Reason, ctx.Saga.ContentHash))
                 .TransitionTo(Rejected),
             When(RejectionReceived, ctx => ctx.Message.ContentHash is not null && ctx.Message.ContentHash != ctx.Saga.ContentHash)
-                .Then(ctx => ctx.RefuseStaleDecision(ctx.Message.Approver, "reject", ctx.Message.ContentHash)));
+                .RefuseStaleDecision(ctx => new(ctx.Message.Approver, "reject", ctx.Message.ContentHash)));
 
         // Held writes are decided as a batch only: one-by-one approval is what the guard exists to stop.
         During(HeldForBulkReview,
-            When(ApprovalReceived).Then(ctx => ctx.RefuseDecision(ctx.Message.Approver, "approve")),
-            When(RejectionReceived).Then(ctx => ctx.RefuseDecision(ctx.Message.Approver, "reject")),
+            When(ApprovalReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "approve")),
+            When(RejectionReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "reject")),
             Route(When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released && ctx.Message.ContentHash == ctx.Saga.ContentHash)
-                .Then(ctx => ctx.Audit("released", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}", ctx.Message.ContentHash))
+                .Audit("released", ctx => new(ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}", ctx.Message.ContentHash))
                 .Activity(x => x.OfType<DecideReleasedWrite>())),
             When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && ctx.Message.Released && ctx.Message.ContentHash != ctx.Saga.ContentHash)
-                .Then(ctx => ctx.RefuseStaleDecision(ctx.Message.Approver, $"release (batch {ctx.Message.BatchId})", ctx.Message.ContentHash))
+                .RefuseStaleDecision(ctx => new(ctx.Message.Approver, $"release (batch {ctx.Message.BatchId})", ctx.Message.ContentHash))
                 .Activity(x => x.OfType<HoldChangedAfterRelease>()),
             When(BatchDecided, ctx => ctx.Message.BatchId == ctx.Saga.BatchId && !ctx.Message.Released)
-                .Then(ctx =>
-                {
-                    ctx.Decide(ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt);
-                    ctx.Audit("rejected", ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}");
-                })
+                .Then(ctx => ctx.Decide(ctx.Message.Approver, ctx.Message.Reason, ctx.Message.DecidedAt))
+                .CountDecision()
+                .Audit("rejected", ctx => new(ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}"))
                 .TransitionTo(Rejected));
 
         // One decision, one ApplyWrite: a result counts only for the attempt the write is on. An attempt that ended
@@ -159,43 +139,38 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                     ctx.Saga.AppliedAt = ctx.Message.AppliedAt;
                     ctx.Saga.FailureReason = null;
                     ctx.Saga.UpdatedAt = ctx.Now();
-                    ctx.Audit("applied", "system", ctx.Message.Adapter);
                 })
+                .Audit("applied", ctx => AuditNote.System(ctx.Message.Adapter))
                 .TransitionTo(Applied)),
             QueuedGeneration(When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && ctx.Message.Permanent)
-                .Then(ctx => ctx.Fail(ctx.Message.Reason))
+                .Fail(ctx => ctx.Message.Reason)
                 .TransitionTo(Failed)),
             When(CrmFailed, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !ctx.Message.Permanent)
-                .Then(ctx => ctx.EndAttempt("apply_deferred", ctx.Message.Reason)),
+                .EndAttempt("apply_deferred", ctx => ctx.Message.Reason),
             When(CrmFaulted, ctx => ctx.Message.Message.Attempt == ctx.Saga.ApplyAttempt)
-                .Then(ctx => ctx.EndAttempt("apply_faulted", string.Join("; ", ctx.Message.Exceptions.Select(e => e.Message)))),
+                .EndAttempt("apply_faulted", ctx => string.Join("; ", ctx.Message.Exceptions.Select(e => e.Message))),
             QueuedGeneration(When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && ctx.DecidedLongAgo())
-                .Then(ctx => ctx.Fail($"not applied within {ctx.WriterOptions().ApplyGiveUpAfter} of its decision; last: {ctx.Saga.FailureReason ?? "no answer from the CRM adapter"}"))
+                .Fail(ctx => $"not applied within {ctx.WriterOptions().ApplyGiveUpAfter} of its decision; last: {ctx.Saga.FailureReason ?? "no answer from the CRM adapter"}")
                 .TransitionTo(Failed)),
             When(RedriveDue, ctx => ctx.Message.Attempt == ctx.Saga.ApplyAttempt && !ctx.DecidedLongAgo())
-                .Then(ctx =>
-                {
-                    ctx.Saga.ApplyRequestedAt = ctx.Now();
-                    ctx.Audit("redriven", "system", $"attempt {ctx.Saga.ApplyAttempt} sent again" +
-                        (ctx.Saga.FailureReason is { } last ? $"; last: {last}" : "; its ApplyWrite was not answered"));
-                })
+                .Audit("redriven", ctx => AuditNote.System($"attempt {ctx.Saga.ApplyAttempt} sent again" +
+                    (ctx.Saga.FailureReason is { } last ? $"; last: {last}" : "; its ApplyWrite was not answered")))
+                .Then(ctx => ctx.Saga.ApplyRequestedAt = ctx.Now())
                 .Publish(ctx => ApplyAttempts.ApplyWriteFor(ctx.Saga)));
 
         // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else. Not
         // even in Applying: a second ApplyWrite would be a second CRM call. An ApplyWrite lost with an instance that
         // died between committing the decision and publishing is the re-drive sweeper's to send again.
-        During(Applying, When(Proposed).Then(WriteGenerations.ProposedWhileApplying));
+        During(Applying, When(Proposed).ProposedWhileApplying());
         During([Applied, Rejected, Failed, Expired, Refused, Shadowed],
-            When(Proposed).IfElse(ctx => ctx.Relation() == ProposalRelation.Newer,
-                newer => Route(newer.Then(ctx => ctx.OpenGeneration(ctx.Message)).Activity(x => x.OfType<DecideWrite<ProposeWrite>>())),
-                other => other.Then(ctx => ctx.Duplicate(ctx.Message))));
+            When(Proposed).IfElse(ctx => ctx.Relation() == ProposalRelation.Newer, NextGeneration, other => other.Duplicate()));
 
         // Approving twice is harmless (nothing is sent again), so is rejecting twice; any other decision on a closed
         // write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
         During([Applying, Applied], Ignore(ApprovalReceived));
         During(Rejected, Ignore(RejectionReceived));
-        During([Rejected, Failed, Expired, Refused, Shadowed], When(ApprovalReceived).Then(ctx => ctx.RefuseDecision(ctx.Message.Approver, "approve")));
-        During([Applying, Applied, Failed, Expired, Refused, Shadowed], When(RejectionReceived).Then(ctx => ctx.RefuseDecision(ctx.Message.Approver, "reject")));
+        During([Rejected, Failed, Expired, Refused, Shadowed], When(ApprovalReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "approve")));
+        During([Applying, Applied, Failed, Expired, Refused, Shadowed], When(RejectionReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "reject")));
 
         // Late or repeated messages of the machinery itself: nothing to do.
         During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(BatchDecided));
@@ -210,14 +185,15 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
         binder
             .If(ctx => ctx.RouteOf() == WriteRoute.Refused, b => b.TransitionTo(Refused))
             .If(ctx => ctx.RouteOf() == WriteRoute.BulkHeld, b => b.TransitionTo(HeldForBulkReview))
-            .If(ctx => ctx.RouteOf() == WriteRoute.AutoApproved,
-                b => b.Then(ctx => ctx.StartAttempt()).Publish(ctx => ApplyAttempts.ApplyWriteFor(ctx.Saga)).TransitionTo(Applying))
+            .If(ctx => ctx.RouteOf() == WriteRoute.AutoApproved, b => b.StartApplying().TransitionTo(Applying))
             .If(ctx => ctx.RouteOf() == WriteRoute.Held, b => b.TransitionTo(AwaitingApproval))
             .If(ctx => ctx.RouteOf() == WriteRoute.Shadowed, b => b.TransitionTo(Shadowed));
 
     /// <summary>After the write leaves Applying: the proposal kept meanwhile, if any, opens the next generation.</summary>
     private EventActivityBinder<WriteApprovalState, T> QueuedGeneration<T>(EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
-        Route(binder.If(ctx => ctx.Saga.NextProposal is not null, next => next
-            .Then(ctx => ctx.OpenGeneration(ctx.Saga.TakeQueued()))
-            .Activity(x => x.OfType<DecideWrite<T>>())));
+        binder.If(ctx => ctx.Saga.NextProposal is not null, NextGeneration);
+
+    /// <summary>A proposal of a newer ticket version opens the write's next generation, decided like a new one.</summary>
+    private EventActivityBinder<WriteApprovalState, T> NextGeneration<T>(EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
+        Route(binder.Activity(x => x.OfType<OpenGeneration<T>>()).Activity(x => x.OfType<DecideWrite<T>>()));
 }

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Writer.Sagas.Activities;
 using MassTransit;
 
 namespace Agents.Writer.Sagas;
@@ -32,6 +33,7 @@ public static class WriteSteps
         saga.UpdatedAt = now;
     }
 
+    /// <summary>Takes the decision into the write; the machine counts it next (<see cref="Activities.RecordSteps.CountDecision{T}"/>).</summary>
     public static void Decide<T>(this BehaviorContext<WriteApprovalState, T> ctx, string approver, string? reason, DateTimeOffset decidedAt)
         where T : class
     {
@@ -40,32 +42,46 @@ public static class WriteSteps
         saga.DecisionReason = reason;
         saga.DecidedAt = decidedAt == default ? ctx.Now() : decidedAt;
         saga.UpdatedAt = ctx.Now();
-        ctx.CountDecision(saga.DecidedAt.Value - saga.ProposedAt);
     }
 
-    public static void Fail<T>(this BehaviorContext<WriteApprovalState, T> ctx, string reason) where T : class
-    {
-        ctx.Saga.FailureReason = reason;
-        ctx.Saga.UpdatedAt = ctx.Now();
-        ctx.Audit("failed", "system", reason);
-    }
+    /// <summary>The write failed for good: why, audited.</summary>
+    public static EventActivityBinder<WriteApprovalState, T> Fail<T>(this EventActivityBinder<WriteApprovalState, T> binder,
+        Func<BehaviorContext<WriteApprovalState, T>, string> reason) where T : class =>
+        binder.Then(ctx =>
+            {
+                ctx.Saga.FailureReason = reason(ctx);
+                ctx.Saga.UpdatedAt = ctx.Now();
+            })
+            .Audit("failed", ctx => AuditNote.System(ctx.Saga.FailureReason));
 
-    public static void RefuseDecision<T>(this BehaviorContext<WriteApprovalState, T> ctx, string approver, string verb) where T : class
-    {
-        var where = ctx.Saga.CurrentState == nameof(WriteApprovalStateMachine.HeldForBulkReview)
-            ? $"held for bulk review in batch {ctx.Saga.BatchId}: decide the batch"
-            : $"already {ctx.Saga.CurrentState}";
-        ctx.Audit("refused", approver, $"{verb} on a write {where}");
-        ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}", verb, approver, ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState);
-    }
+    /// <summary>A decision the write's state does not take (a closed write, or one held in a batch): refused, audited.</summary>
+    public static EventActivityBinder<WriteApprovalState, T> RefuseDecision<T>(this EventActivityBinder<WriteApprovalState, T> binder,
+        Func<BehaviorContext<WriteApprovalState, T>, Refusal> refusal) where T : class =>
+        binder.Audit("refused", ctx =>
+            {
+                var (approver, verb, _) = refusal(ctx);
+                var where = ctx.Saga.CurrentState == nameof(WriteApprovalStateMachine.HeldForBulkReview)
+                    ? $"held for bulk review in batch {ctx.Saga.BatchId}: decide the batch"
+                    : $"already {ctx.Saga.CurrentState}";
+                return new AuditNote(approver, $"{verb} on a write {where}");
+            })
+            .Then(ctx => ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}",
+                refusal(ctx).Verb, refusal(ctx).Approver, ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState));
 
-    public static void RefuseStaleDecision<T>(this BehaviorContext<WriteApprovalState, T> ctx, string approver, string verb, string? named)
-        where T : class
-    {
-        var detail = named is null
-            ? $"{verb} names no version of the write: nothing done"
-            : $"{verb} of version {WriteContent.Short(named)} refused: the write is now {WriteContent.Short(ctx.Saga.ContentHash)} (changed since it was seen); nothing done";
-        ctx.Audit("refused", approver, detail, named);
-        ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: it changed since it was seen", verb, approver, ctx.Saga.IdempotencyKey);
-    }
+    /// <summary>A decision taken on a version of the write superseded since (or naming none): refused, audited with the version it named.</summary>
+    public static EventActivityBinder<WriteApprovalState, T> RefuseStaleDecision<T>(this EventActivityBinder<WriteApprovalState, T> binder,
+        Func<BehaviorContext<WriteApprovalState, T>, Refusal> refusal) where T : class =>
+        binder.Audit("refused", ctx =>
+            {
+                var (approver, verb, named) = refusal(ctx);
+                return new AuditNote(approver, named is null
+                    ? $"{verb} names no version of the write: nothing done"
+                    : $"{verb} of version {WriteContent.Short(named)} refused: the write is now {WriteContent.Short(ctx.Saga.ContentHash)} (changed since it was seen); nothing done",
+                    named);
+            })
+            .Then(ctx => ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: it changed since it was seen",
+                refusal(ctx).Verb, refusal(ctx).Approver, ctx.Saga.IdempotencyKey));
 }
+
+/// <summary>A decision refused: who took it, what it was (approve, reject, release), the version it named.</summary>
+public readonly record struct Refusal(string Approver, string Verb, string? Named = null);

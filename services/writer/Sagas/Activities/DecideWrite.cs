@@ -1,6 +1,7 @@
 using Agents.Contracts;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
+using Agents.Writer.Persistence;
 using Agents.Writer.Policy;
 using Agents.Writer.Shadow;
 using MassTransit;
@@ -16,8 +17,8 @@ namespace Agents.Writer.Sagas.Activities;
 /// (refused where it would be refused, held where it would be held) and ends Shadowed instead of being approved or
 /// shown to a person: switching it to approve changes nothing else.
 /// </summary>
-public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold,
-    IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
+public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold, WriterDbContext db,
+    WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
     IStateMachineActivity<WriteApprovalState, TMessage>
     where TMessage : class
 {
@@ -51,30 +52,30 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
         if (route.Adapter is null)
             return Refuse(ctx, "system", route.Refusal!);
         saga.Adapter = route.Adapter.Name;
-        if (NewProposal && await guard.ReasonToHoldAsync(ctx.WriterDb(), saga.Source, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
+        if (NewProposal && await guard.ReasonToHoldAsync(db, saga.Source, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
         {
             await bulkHold.JoinAsync(ctx, reason);
             return WriteRoute.BulkHeld;
         }
         if (decision.Verdict == PolicyVerdict.Shadowed)
         {
-            ctx.Decide("policy", decision.Reason, ctx.Now());
-            ctx.Audit("shadowed", "policy", decision.Reason);
-            ctx.WriterDb().ShadowProposals.Add(ShadowProposal.Of(saga));
+            Decide(ctx, "policy", decision.Reason);
+            audit.Add(saga, "shadowed", "policy", decision.Reason);
+            db.ShadowProposals.Add(ShadowProposal.Of(saga));
             if (NewProposal)
-                ctx.CountProposal("shadowed");
+                counts.Proposal("shadowed");
             return WriteRoute.Shadowed;
         }
         if (decision.Verdict == PolicyVerdict.AutoApproved)
         {
-            ctx.Decide("policy", decision.Reason, ctx.Now());
-            ctx.Audit("approved", "policy", decision.Reason);
+            Decide(ctx, "policy", decision.Reason);
+            audit.Add(saga, "approved", "policy", decision.Reason);
             if (NewProposal)
-                ctx.CountProposal("auto_approved");
+                counts.Proposal("auto_approved");
             return WriteRoute.AutoApproved;
         }
         if (NewProposal)
-            ctx.CountProposal("held");
+            counts.Proposal("held");
         // The one line per write held, so as short as it can be read: a drafted note made it three per ticket, and
         // the shipped logs stay within 500 bytes a ticket (ShippedLogVolumeTests); the category names the approval.
         logger.LogInformation("Held {IdempotencyKey}", saga.IdempotencyKey);
@@ -83,11 +84,17 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
 
     private WriteRoute Refuse(BehaviorContext<WriteApprovalState, TMessage> ctx, string actor, string reason)
     {
-        ctx.Decide(actor, reason, ctx.Now());
-        ctx.Audit("refused", actor, reason);
-        ctx.CountProposal("refused");
+        Decide(ctx, actor, reason);
+        audit.Add(ctx.Saga, "refused", actor, reason);
+        counts.Proposal("refused");
         logger.LogWarning("Write {IdempotencyKey} refused: {Reason}", ctx.Saga.IdempotencyKey, reason);
         return WriteRoute.Refused;
+    }
+
+    private void Decide(BehaviorContext<WriteApprovalState, TMessage> ctx, string actor, string reason)
+    {
+        ctx.Decide(actor, reason, ctx.Now());
+        counts.Decision(ctx.Saga);
     }
 
     public Task Faulted<TException>(BehaviorExceptionContext<WriteApprovalState, TMessage, TException> context,
@@ -99,9 +106,9 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
 }
 
 /// <summary>A write a person released from its batch: decided like a new one, without the guard that held it.</summary>
-public sealed class DecideReleasedWrite(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold,
-    IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
-    DecideWrite<BatchWriteDecided>(policy, routes, guard, bulkHold, options, logger)
+public sealed class DecideReleasedWrite(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold, WriterDbContext db,
+    WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
+    DecideWrite<BatchWriteDecided>(policy, routes, guard, bulkHold, db, audit, counts, options, logger)
 {
     protected override bool NewProposal => false;
 }
