@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Agents.Contracts;
 using Agents.Harness;
 using Agents.Harness.Load;
@@ -8,10 +9,13 @@ using Agents.Webhooks;
 namespace Agents.Bench;
 
 /// <summary>
-/// One classifier instance with the LLM stub at a fixed 500 ms, at concurrency 1, 4, 16 and 32 (RabbitMq__ConcurrentMessageLimit):
-/// tickets classified per second against the ceiling concurrency ÷ latency (goal at 32, issue #18: ≥ 90 %). Tickets
-/// go in through ingest (fast next to 500 ms); a probe on the TicketClassified exchange counts what comes out. Then,
-/// at 32, tickets the LLM is not asked about arriving beside LLM-bound ones (<see cref="NoLlmBeside"/>).
+/// One classifier instance with the LLM stub at a fixed 500 ms, at concurrency 1, 4, 16 and 32 (RabbitMq__ConcurrentMessageLimit),
+/// with drafting on (shipped) and off (classification only, the setting of issue #18's goal: ≥ 90 % of the ceiling at
+/// 32): tickets classified per second against the ceiling, concurrency ÷ (LLM calls per ticket × latency), the calls
+/// counted by the fake server. Beside it the peak and mean LLM calls in flight: what of the configured concurrency
+/// reached the model. Tickets go in through ingest (fast next to 500 ms); a probe on the TicketClassified exchange
+/// counts what comes out. Then, at 32, tickets the LLM is not asked about arriving beside LLM-bound ones
+/// (<see cref="NoLlmBeside"/>).
 /// </summary>
 public sealed class ClassifierThroughputBenchmark : IBenchmark
 {
@@ -30,37 +34,56 @@ public sealed class ClassifierThroughputBenchmark : IBenchmark
         // the sending), so with four the ratio could not pass 80 % whatever the classifier did.
         var rounds = 10;
 
-        Console.WriteLine();
-        Console.WriteLine($"== classifier throughput, one instance, LLM stub at {LlmLatency.TotalMilliseconds:0} ms, {rounds} LLM latencies' worth of tickets per setting");
-        Console.WriteLine($"{"concurrency",-12} {"tickets",8} {"per sec",10} {"ceiling c/latency",18} {"of ceiling",11}");
-        foreach (var concurrency in new[] { 1, 4, 16, 32 })
+        foreach (var drafts in new[] { true, false })
         {
-            var settings = new Dictionary<string, string?>(InlineBaselineBenchmark.LlmSettings(llm))
+            Console.WriteLine();
+            Console.WriteLine($"== classifier throughput, one instance, LLM stub at {LlmLatency.TotalMilliseconds:0} ms, {rounds} LLM latencies' worth of tickets per setting, "
+                + (drafts ? "drafting on (shipped)" : "drafting off (Classifier:Drafts:Enabled=false)"));
+            Console.WriteLine($"{"concurrency",-12} {"tickets",8} {"per sec",10} {"calls/ticket",13} {"ceiling",8} {"of ceiling",11} {"peak in flight",15} {"mean in flight",15} {"cpu ms/ticket",14}");
+            foreach (var concurrency in new[] { 1, 4, 16, 32 })
             {
-                ["RabbitMq:ConcurrentMessageLimit"] = concurrency.ToString(),
-            };
-            var classifier = await system.Launcher.AddInstanceAsync(ServiceKind.Classifier, cancellationToken, settings);
-            try
-            {
-                var sender = system.Sender(32);
-                // Warm-up: one round at this concurrency.
-                await ClassifyAsync(sender, probe, $"cw{concurrency}", concurrency, cancellationToken);
-                var tickets = concurrency * rounds;
-                var elapsed = await ClassifyAsync(sender, probe, $"c{concurrency}", tickets, cancellationToken);
-                var perSecond = tickets / elapsed.TotalSeconds;
-                var ceiling = concurrency / LlmLatency.TotalSeconds;
-                Console.WriteLine(FormattableString.Invariant(
-                    $"{concurrency,-12} {tickets,8} {perSecond,10:0.0} {ceiling,18:0.0} {perSecond / ceiling,10:0%}{(concurrency == 32 ? "   (goal >= 90%)" : "")}"));
-                if (concurrency == 32)
-                    await NoLlmBeside.RunAsync(system, ceiling, context.Quick, cancellationToken);
-            }
-            finally
-            {
-                await system.Launcher.StopAsync(classifier);
+                var settings = new Dictionary<string, string?>(InlineBaselineBenchmark.LlmSettings(llm))
+                {
+                    ["RabbitMq:ConcurrentMessageLimit"] = concurrency.ToString(CultureInfo.InvariantCulture),
+                    ["Classifier:Drafts:Enabled"] = drafts ? "true" : "false",
+                };
+                var classifier = await system.Launcher.AddInstanceAsync(ServiceKind.Classifier, cancellationToken, settings);
+                try
+                {
+                    var sender = system.Sender(32);
+                    // Warm-up: one round at this concurrency.
+                    await ClassifyAsync(sender, probe, $"cw{concurrency}{(drafts ? "d" : "")}", concurrency, cancellationToken);
+                    var tickets = concurrency * rounds;
+                    var calls = llm.CallCount;
+                    var cpu = ProcessCpu.Milliseconds(classifier.ProcessId);
+                    llm.ResetPeakInFlight();
+                    var elapsed = await ClassifyAsync(sender, probe, $"c{concurrency}{(drafts ? "d" : "")}", tickets, cancellationToken);
+                    Console.WriteLine(Row(concurrency, tickets, elapsed, llm.CallCount - calls, llm.PeakInFlight,
+                        (ProcessCpu.Milliseconds(classifier.ProcessId) - cpu) / tickets));
+                    if (concurrency == 32 && drafts)
+                        await NoLlmBeside.RunAsync(system, concurrency / (2 * LlmLatency.TotalSeconds), context.Quick, cancellationToken);
+                }
+                finally
+                {
+                    await system.Launcher.StopAsync(classifier);
+                }
             }
         }
     }
 
+    /// <summary>
+    /// One setting's line. The ceiling counts the calls each ticket made (a drafted ticket makes two, one after the
+    /// other); the mean in flight is the calls' total time over the run's (each call holds its 500 ms).
+    /// </summary>
+    private static string Row(int concurrency, int tickets, TimeSpan elapsed, int calls, int peakInFlight, double cpuPerTicket)
+    {
+        var perSecond = tickets / elapsed.TotalSeconds;
+        var callsPerTicket = (double)calls / tickets;
+        var ceiling = concurrency / (callsPerTicket * LlmLatency.TotalSeconds);
+        var meanInFlight = calls * LlmLatency.TotalSeconds / elapsed.TotalSeconds;
+        return FormattableString.Invariant(
+            $"{concurrency,-12} {tickets,8} {perSecond,10:0.0} {callsPerTicket,13:0.00} {ceiling,8:0.0} {perSecond / ceiling,10:0%} {peakInFlight,15} {meanInFlight,15:0.0} {cpuPerTicket,14:0.0}{(concurrency == 32 ? "   (goal >= 90%)" : "")}");
+    }
     /// <summary>Sends <paramref name="tickets"/> webhooks and waits until as many more TicketClassified were seen.</summary>
     private static async Task<TimeSpan> ClassifyAsync(WebhookSender sender, BusProbe probe, string prefix, int tickets, CancellationToken cancellationToken)
     {

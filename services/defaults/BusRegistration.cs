@@ -80,8 +80,10 @@ public static class BusRegistration
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
                 });
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-                if (options.PrefetchCount is { } prefetch)
-                    cfg.PrefetchCount = prefetch;
+                // Always set: MassTransit derives the prefetch from a limit set on an endpoint's definition only. With
+                // the limit set here, for the bus, an endpoint kept MassTransit's default prefetch (16 on up to 8
+                // cores), and the broker never handed it more than 16 messages, whatever the limit (issue #18).
+                cfg.PrefetchCount = options.EffectivePrefetchCount;
                 // MassTransit gives _error and _skipped queues their endpoint's arguments; they keep its type only.
                 cfg.SendTopology.ConfigureErrorSettings = StripDeadLettering;
                 cfg.SendTopology.ConfigureDeadLetterSettings = StripDeadLettering;

@@ -23,11 +23,18 @@ public sealed class RabbitMqOptions
     public int ConcurrentMessageLimit { get; set; } = 16;
 
     /// <summary>
-    /// Messages the broker hands each endpoint ahead of time, per instance; unset: MassTransit's (the concurrent limit
-    /// × 1.2). Kept close to the limit on purpose: a consumer that dies returns every message it held, and on a quorum
+    /// Messages the broker hands each endpoint ahead of time, per instance; unset: <see cref="EffectivePrefetchCount"/>.
+    /// Kept close to the limit on purpose: a consumer that dies returns every message it held, and on a quorum
     /// queue each of them has one delivery more counted against <see cref="DeliveryLimit"/>.
     /// </summary>
     public ushort? PrefetchCount { get; set; }
+
+    /// <summary>
+    /// <see cref="PrefetchCount"/>, or the concurrent limit × 1.2 (MassTransit's rule for an endpoint's own limit): a
+    /// few messages ready when a slot frees, and never fewer than the slots, or the extra slots stay idle.
+    /// </summary>
+    public ushort EffectivePrefetchCount =>
+        PrefetchCount ?? (ushort)Math.Clamp(ConcurrentMessageLimit * 12L / 10, 1, ushort.MaxValue);
 
     /// <summary>
     /// What kind of queue every endpoint, its <c>_error</c> queue and the redelivery queues are (all services of a

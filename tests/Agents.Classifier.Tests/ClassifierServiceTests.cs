@@ -105,6 +105,33 @@ public class ClassifierServiceTests
         Assert.That(await _broker.DeadLetteredAsync(), Is.Zero, "no ticket went to an error queue");
     }
 
+    /// <summary>
+    /// Issue #18: the configured concurrency is what reaches the LLM. MassTransit derives the prefetch from a limit set
+    /// on an endpoint's definition only; ours is set for the bus, and the broker handed each endpoint MassTransit's
+    /// default of 16 messages (up to 8 cores), so any limit above 16 was 16 in fact.
+    /// </summary>
+    [Test]
+    public async Task Thirty_two_tickets_arriving_together_have_thirty_two_llm_calls_in_flight_at_concurrency_32()
+    {
+        const int concurrency = 32;
+        // Long enough that every ticket's call starts before the first ones end, even on a loaded machine.
+        _llm.Delay = TimeSpan.FromSeconds(4);
+        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm, new Dictionary<string, string?>
+        {
+            ["RabbitMq:ConcurrentMessageLimit"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Classifier:Llm:Timeout"] = "00:00:30",
+            ["Classifier:Drafts:Enabled"] = "false", // one call per ticket: the peak is the tickets in hand
+        });
+        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        var bus = classifier.Services.GetRequiredService<IBus>();
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => bus.Publish(Ticket($"par-{i}", $"Ticket {i}: the nightly export fails with an error."))));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= concurrency, TimeSpan.FromSeconds(30), "every ticket classified");
+
+        Assert.That(_llm.CallCount, Is.EqualTo(concurrency), "one call per ticket");
+        Assert.That(_llm.PeakInFlight, Is.EqualTo(concurrency), "every ticket's call in flight at once, no more than the limit");
+    }
+
     [Test]
     public async Task The_step_log_tells_what_happened_to_a_ticket_to_operators_only()
     {

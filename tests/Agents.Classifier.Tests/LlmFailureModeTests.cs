@@ -82,7 +82,7 @@ public class LlmFailureModeTests
         Assert.That(Mine(), Has.Count.EqualTo(tickets), "one verdict per ticket");
         // A ticket the rules classify confidently is also drafted, and its draft call meets the same failure (or the
         // breaker it opened): one classification call per ticket, at most one draft call, never a second attempt.
-        var drafts = _llm.Requests.Count(r => r.IsDraft);
+        var drafts = _llm.DraftCallCount;
         Assert.That(_llm.CallCount - drafts, Is.EqualTo(tickets), "exactly one classification call per ticket: no retry of the message, no second attempt");
         Assert.That(drafts, Is.LessThanOrEqualTo(tickets), "at most one draft call per ticket");
         Assert.That(await _broker.DeadLetteredAsync(), Is.Zero, "nothing in an _error queue");

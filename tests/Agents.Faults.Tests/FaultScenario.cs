@@ -55,7 +55,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
         var startedAt = DateTimeOffset.UtcNow;
         var deliveries = TicketDeliveries.Create(prefix, TicketCount);
         var llmBefore = system.Llm.CallCount;
-        var draftsBefore = system.Llm.Requests.Count(r => r.IsDraft);
+        var draftsBefore = system.Llm.DraftCallCount;
         var sender = new WebhookSender(system.IngestUrls,
             (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15,
             recordAttempts: true);
@@ -80,7 +80,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
             var atRest = quiet.Observe(await system.Queues.TryDepthsAsync(), DateTime.UtcNow);
             var last = atRest || DateTime.UtcNow > deadline;
             // Drafting asks the LLM once more per ticket it writes: counted apart, so a classification storm still shows.
-            var drafts = system.Llm.Requests.Count(r => r.IsDraft) - draftsBefore;
+            var drafts = system.Llm.DraftCallCount - draftsBefore;
             try
             {
                 outcome = new ScenarioOutcome(deliveries, results, await system.Escalations.DrainAsync(),

@@ -106,7 +106,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
     private readonly ConcurrentQueue<FakeLlmMode> _script = new();
     private int _calls;
+    private int _draftCalls;
     private int _inFlight;
+    private int _peakInFlight;
     private volatile FakeLlmMode _mode = FakeLlmMode.Answer;
     private long _delayTicks;
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
@@ -175,8 +177,20 @@ public sealed class FakeLlmServer : IAsyncDisposable
     /// <summary>Calls received so far (including ones that failed or hang).</summary>
     public int CallCount => Volatile.Read(ref _calls);
 
+    /// <summary>Of <see cref="CallCount"/>, the drafting calls (<see cref="FakeLlmRequest.IsDraft"/>).</summary>
+    public int DraftCallCount => Volatile.Read(ref _draftCalls);
+
     /// <summary>Calls being answered right now (a hanging call stays in flight).</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// The most calls in flight at once since the start or the last <see cref="ResetPeakInFlight"/>: how much of a
+    /// caller's configured concurrency actually reached the model (issue #18).
+    /// </summary>
+    public int PeakInFlight => Volatile.Read(ref _peakInFlight);
+
+    /// <summary>Starts a new <see cref="PeakInFlight"/> from the calls in flight now.</summary>
+    public void ResetPeakInFlight() => Interlocked.Exchange(ref _peakInFlight, InFlight);
 
     /// <summary>Every call received, in arrival order.</summary>
     public IReadOnlyList<FakeLlmRequest> Requests => _requests.ToArray();
@@ -190,12 +204,14 @@ public sealed class FakeLlmServer : IAsyncDisposable
             _script.Enqueue(mode);
     }
 
-    /// <summary>Forgets recorded calls and scripted modes (not <see cref="Mode"/>, <see cref="Answer"/> or delays).</summary>
+    /// <summary>Forgets recorded calls, counts and scripted modes (not <see cref="Mode"/>, <see cref="Answer"/> or delays).</summary>
     public void ClearRecorded()
     {
         _requests.Clear();
         _script.Clear();
         Interlocked.Exchange(ref _calls, 0);
+        Interlocked.Exchange(ref _draftCalls, 0);
+        ResetPeakInFlight();
     }
 
     public static async Task<FakeLlmServer> StartAsync(Func<FakeLlmRequest, string>? answer = null)
@@ -231,7 +247,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
             DateTimeOffset.UtcNow);
         _requests.Enqueue(request);
         Interlocked.Increment(ref _calls);
-        Interlocked.Increment(ref _inFlight);
+        if (IsDraft(request))
+            Interlocked.Increment(ref _draftCalls);
+        RaisePeak(Interlocked.Increment(ref _inFlight));
         try
         {
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
@@ -317,6 +335,26 @@ public sealed class FakeLlmServer : IAsyncDisposable
         {
             Interlocked.Decrement(ref _inFlight);
         }
+    }
+
+    // A body that is not JSON (a test's garbage request) is no draft: it is answered as before, not with a 500.
+    private static bool IsDraft(FakeLlmRequest request)
+    {
+        try
+        {
+            return request.IsDraft;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private void RaisePeak(int inFlight)
+    {
+        var peak = Volatile.Read(ref _peakInFlight);
+        while (inFlight > peak && Interlocked.CompareExchange(ref _peakInFlight, inFlight, peak) is var seen && seen != peak)
+            peak = seen;
     }
 
     private static Task Error(HttpContext http, int status, string message, string type, string? code)
