@@ -25,7 +25,7 @@ public sealed class EndToEndStages
 
     public EndToEndStages(LaunchedSystem system) => _system = system;
 
-    private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker);
+    private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker, "ticket-received");
 
     private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker);
 
