@@ -25,8 +25,8 @@ public sealed class ReplyDrafter(
     LlmClient? llm = null)
 {
     // A template's verdict depends on its text and language only, and the file is fixed at start, so each is checked
-    // once: the check (language detection, redaction, the forbidden promises) ran for every ticket without an LLM,
-    // about a tenth of the classifier's CPU per ticket (issue #18). At most one entry per template and language.
+    // once: the check (language detection, redaction, the forbidden promises) ran for every ticket without an LLM
+    // (issue #18: CPU per ticket). At most one entry per template and language.
     private readonly ConcurrentDictionary<(string Template, string Language), IReadOnlyList<string>> _templateRefusals = new();
 
     public bool Enabled => options.Value.Drafts.Enabled;
