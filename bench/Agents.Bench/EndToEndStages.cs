@@ -123,21 +123,21 @@ public sealed class EndToEndStages
 
     private async Task<T> MeasuredAsync<T>(string workload, int tickets, Func<Task<T>> run)
     {
-        var before = CpuNow();
+        var (before, jitBefore) = (CpuNow(), JitNow());
         var round = await run();
-        var after = CpuNow();
+        var (after, jitAfter) = (CpuNow(), JitNow());
         if (!_cpu.TryGetValue(workload, out var rounds))
             _cpu[workload] = rounds = [];
-        rounds.Add(after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets));
+        var perTicket = after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets);
+        perTicket[Jit] = ProcessCpu.JitUsed(jitBefore, jitAfter) / tickets;
+        rounds.Add(perTicket);
         return round;
     }
 
-    private Dictionary<string, double> CpuNow()
-    {
-        var cpu = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
-        cpu[Jit] = _system.Launcher.Instances.Sum(i => ProcessCpu.JitMilliseconds(i.ProcessId));
-        return cpu;
-    }
+    private Dictionary<string, double> CpuNow() => Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+
+    private Dictionary<string, double> JitNow() => _system.Launcher.Instances
+        .SelectMany(i => ProcessCpu.JitThreads(i.ProcessId)).ToDictionary(t => t.Key, t => t.Value);
 
     private async Task<int> RowsAsync(string prefix, CancellationToken cancellationToken)
     {
