@@ -25,7 +25,7 @@ public sealed class EndToEndStages
 
     public EndToEndStages(LaunchedSystem system) => _system = system;
 
-    private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker);
+    private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker, "ticket-received");
 
     private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker);
 
@@ -123,21 +123,21 @@ public sealed class EndToEndStages
 
     private async Task<T> MeasuredAsync<T>(string workload, int tickets, Func<Task<T>> run)
     {
-        var before = CpuNow();
+        var (before, jitBefore) = (CpuNow(), JitNow());
         var round = await run();
-        var after = CpuNow();
+        var (after, jitAfter) = (CpuNow(), JitNow());
         if (!_cpu.TryGetValue(workload, out var rounds))
             _cpu[workload] = rounds = [];
-        rounds.Add(after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets));
+        var perTicket = after.ToDictionary(p => p.Key, p => (p.Value - before.GetValueOrDefault(p.Key)) / tickets);
+        perTicket[Jit] = ProcessCpu.JitUsed(jitBefore, jitAfter) / tickets;
+        rounds.Add(perTicket);
         return round;
     }
 
-    private Dictionary<string, double> CpuNow()
-    {
-        var cpu = Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
-        cpu[Jit] = _system.Launcher.Instances.Sum(i => ProcessCpu.JitMilliseconds(i.ProcessId));
-        return cpu;
-    }
+    private Dictionary<string, double> CpuNow() => Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+
+    private Dictionary<string, double> JitNow() => _system.Launcher.Instances
+        .SelectMany(i => ProcessCpu.JitThreads(i.ProcessId)).ToDictionary(t => t.Key, t => t.Value);
 
     private async Task<int> RowsAsync(string prefix, CancellationToken cancellationToken)
     {

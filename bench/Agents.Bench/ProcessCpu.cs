@@ -12,22 +12,31 @@ public static class ProcessCpu
     public static double Milliseconds(int processId) => FromStat($"/proc/{processId}/stat");
 
     /// <summary>
-    /// The part of it the runtime's tiered JIT thread (<c>.NET Tiered Com…</c>) used: code still being recompiled,
-    /// which is start-up, not the cost of a ticket. A young service spends a fifth of its CPU there.
+    /// CPU so far of each of the runtime's tiered JIT threads (<c>.NET Tiered Com…</c>) in the process, by thread id:
+    /// code still being recompiled, which is start-up, not the cost of a ticket. The runtime ends that thread when it
+    /// has nothing to compile and starts a new one later, so a sum over the threads alive now can go down between two
+    /// readings: compare readings thread by thread (<see cref="JitUsed"/>).
     /// </summary>
-    public static double JitMilliseconds(int processId)
+    public static IReadOnlyDictionary<string, double> JitThreads(int processId)
     {
         try
         {
             return Directory.EnumerateDirectories($"/proc/{processId}/task")
                 .Where(task => ReadOrEmpty(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-                .Sum(task => FromStat(Path.Combine(task, "stat")));
+                .ToDictionary(task => $"{processId}/{Path.GetFileName(task)}", task => FromStat(Path.Combine(task, "stat")));
         }
         catch (IOException)
         {
-            return 0;
+            return new Dictionary<string, double>();
         }
     }
+
+    /// <summary>
+    /// JIT milliseconds between two readings: each thread alive at the second less what it had at the first (nothing,
+    /// if it is new). A thread that ended in between takes its last part with it: a lower bound, never negative.
+    /// </summary>
+    public static double JitUsed(IReadOnlyDictionary<string, double> before, IReadOnlyDictionary<string, double> after) =>
+        after.Sum(t => Math.Max(0, t.Value - before.GetValueOrDefault(t.Key)));
 
     private static string ReadOrEmpty(string path)
     {

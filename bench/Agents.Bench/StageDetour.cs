@@ -32,8 +32,12 @@ public sealed class StageDetour
 
     public string Endpoint => _endpoint;
 
-    /// <summary>The detour for <typeparamref name="T"/>, whose exchange is bound to exactly one endpoint (its consumer's).</summary>
-    public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker)
+    /// <summary>
+    /// The detour for <typeparamref name="T"/> to <paramref name="consumer"/>'s endpoint, which must be bound to its
+    /// exchange; without one, the exchange must be bound to exactly one endpoint. Other endpoints bound to it (the
+    /// writer's shadow ticket-changes beside the classifier's ticket-received) keep receiving.
+    /// </summary>
+    public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker, string? consumer = null)
     {
         var exchange = $"{typeof(T).Namespace}:{typeof(T).Name}";
         using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Servers.RabbitHost}:{broker.Servers.RabbitManagementPort}/api/") };
@@ -43,6 +47,9 @@ public sealed class StageDetour
             $"exchanges/{Uri.EscapeDataString(broker.VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
         var endpoints = bindings.Where(b => b.GetProperty("destination_type").GetString() == "exchange")
             .Select(b => b.GetProperty("destination").GetString()!).Distinct().ToList();
+        if (consumer is not null)
+            return endpoints.Contains(consumer) ? new StageDetour(broker, exchange, consumer)
+                : throw new InvalidOperationException($"{exchange} is not bound to {consumer} (bound to: {string.Join(", ", endpoints)})");
         if (endpoints.Count != 1)
             throw new InvalidOperationException($"{exchange} is bound to {endpoints.Count} endpoints ({string.Join(", ", endpoints)}); expected its one consumer");
         return new StageDetour(broker, exchange, endpoints[0]);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Agents.Classifier.Drafting.Tools;
 using Agents.Classifier.Llm;
 using Agents.Classifier.Pipeline;
@@ -23,6 +24,11 @@ public sealed class ReplyDrafter(
     DraftToolbox toolbox,
     LlmClient? llm = null)
 {
+    // A template's verdict depends on its text and language only, and the file is fixed at start, so each is checked
+    // once: the check (language detection, redaction, the forbidden promises) ran for every ticket without an LLM
+    // (issue #18: CPU per ticket). At most one entry per template and language.
+    private readonly ConcurrentDictionary<(string Template, string Language), IReadOnlyList<string>> _templateRefusals = new();
+
     public bool Enabled => options.Value.Drafts.Enabled;
 
     /// <summary>What is wrong with the drafting settings, checked at start (a draft may only become a reply or a note).</summary>
@@ -83,7 +89,7 @@ public sealed class ReplyDrafter(
             return Skipped(steps, notes, "no template fallback configured");
         if (templates.For(classification.Category, classification.Language) is not { } template)
             return Skipped(steps, notes, $"no template in {classification.Language}");
-        var refusals = validator.Refusals(template, classification.Language);
+        var refusals = _templateRefusals.GetOrAdd((template, classification.Language), t => validator.Refusals(t.Template, t.Language));
         if (refusals.Count > 0)
             return Skipped(steps, notes, "the template was refused: " + string.Join("; ", refusals));
         notes.Add($"template reply ({classification.Category}, {classification.Language})");
