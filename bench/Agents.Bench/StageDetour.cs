@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Agents.Harness;
 using RabbitMQ.Client;
@@ -36,11 +33,7 @@ public sealed class StageDetour
     public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker)
     {
         var exchange = $"{typeof(T).Namespace}:{typeof(T).Name}";
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Servers.RabbitHost}:{broker.Servers.RabbitManagementPort}/api/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{broker.Servers.RabbitUser}:{broker.Servers.RabbitPassword}")));
-        var bindings = await http.GetFromJsonAsync<List<JsonElement>>(
-            $"exchanges/{Uri.EscapeDataString(broker.VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
+        var bindings = await broker.BindingsFromAsync(exchange);
         var endpoints = bindings.Where(b => b.GetProperty("destination_type").GetString() == "exchange")
             .Select(b => b.GetProperty("destination").GetString()!).Distinct().ToList();
         if (endpoints.Count != 1)
