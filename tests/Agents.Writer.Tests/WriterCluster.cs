@@ -43,19 +43,20 @@ public sealed class WriterCluster : IAsyncDisposable
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
             settings[k] = v;
         var logs = Path.Combine(TestContext.CurrentContext.WorkDirectory, "logs", servers.Database.Name);
-        var writers = new List<ServiceProcess>();
+        // All at once: the migrations' advisory lock lets one apply them while the others wait.
+        var starting = Enumerable.Range(1, instances).Select(i =>
+            ServiceProcess.StartAsync(ServiceKind.Writer, settings, Path.Combine(logs, $"writer-{i}.log"), $"writer-{i}",
+                readyTimeout: TimeSpan.FromSeconds(90))).ToList();
         try
         {
-            // All at once: the migrations' advisory lock lets one apply them while the others wait.
-            writers.AddRange(await Task.WhenAll(Enumerable.Range(1, instances).Select(i =>
-                ServiceProcess.StartAsync(ServiceKind.Writer, settings, Path.Combine(logs, $"writer-{i}.log"), $"writer-{i}",
-                    readyTimeout: TimeSpan.FromSeconds(90)))));
+            var writers = await Task.WhenAll(starting);
             return new WriterCluster(servers, writers, await BusClient.StartAsync(servers.Broker), policyPath);
         }
         catch
         {
-            foreach (var writer in writers)
-                await writer.DisposeAsync();
+            // The instances that did start (one not ready in time fails the whole start) go with the servers.
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+                await started.Result.DisposeAsync();
             await servers.DisposeAsync();
             File.Delete(policyPath);
             throw;
