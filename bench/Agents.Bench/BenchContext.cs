@@ -1,12 +1,8 @@
 namespace Agents.Bench;
 
-/// <summary>What every benchmark gets: the servers to use and a place to print results.</summary>
-public sealed record BenchContext(string RabbitHost, int RabbitPort, int RabbitManagementPort, string PostgresAdmin, bool Quick)
-{
-    public static BenchContext FromEnvironment(bool quick) => new(
-        Environment.GetEnvironmentVariable("AGENTS_TEST_RABBITMQ_HOST") ?? "127.0.0.1",
-        int.Parse(Environment.GetEnvironmentVariable("AGENTS_TEST_RABBITMQ_PORT") ?? "5672"),
-        int.Parse(Environment.GetEnvironmentVariable("AGENTS_TEST_RABBITMQ_MANAGEMENT_PORT") ?? "15672"),
-        Environment.GetEnvironmentVariable("AGENTS_TEST_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres",
-        quick);
-}
+/// <summary>
+/// What every benchmark gets: whether the run is a quick one. The servers come from the harness, as the tests' do
+/// (<c>Agents.Harness.TestServers</c>: the <c>AGENTS_TEST_*</c> variables, else throwaway containers where Docker runs),
+/// through each benchmark's own virtual host and database.
+/// </summary>
+public sealed record BenchContext(bool Quick);

@@ -73,8 +73,7 @@ public sealed class ClusterBenchmark : IBenchmark
     private static async Task NodeLossAsync(LaunchedSystem system, EndToEndStages stages, ThrowawayBroker broker, CancellationToken cancellationToken)
     {
         var deliveries = TicketDeliveries.Create("loss", WebhooksPerSecond * (int)Stream.TotalSeconds, urgentEvery: 0, duplicateShare: 0);
-        var sender = new WebhookSender(system.Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
-            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 16, maxAttempts: 20, recordAttempts: true);
+        var sender = CrmWebhooks.Sender(system.IngestUrls, concurrency: 16, maxAttempts: 20, recordAttempts: true);
         var sending = SpreadDeliveries.SendAsync(sender, deliveries, Stream, cancellationToken);
         await Task.Delay(KillAt, cancellationToken);
         var connections = await broker.ConnectionsByNodeAsync();

@@ -27,7 +27,7 @@ public sealed class EndToEndStages
 
     private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker, "ticket-received");
 
-    private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker);
+    private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker, "write-approval-state");
 
     /// <summary>Processes whose CPU is counted: each service instance and the bench itself (the load generator).</summary>
     private IEnumerable<(string Name, int Pid)> Processes =>

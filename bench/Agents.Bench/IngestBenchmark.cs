@@ -31,8 +31,8 @@ public sealed class IngestBenchmark : IBenchmark
     public async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
         var (rounds, perRound) = context.Quick ? (3, 1_000) : (5, 4_000);
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var servers = await IsolatedServers.CreateAsync();
+        var broker = servers.Broker;
         await IngestSink.BindAsync(broker, Exchange);
 
         var body = SampleBody("warmup");
@@ -56,7 +56,7 @@ public sealed class IngestBenchmark : IBenchmark
         await using var raw = await RawConfirmedPublisher.StartAsync(broker, Encoding.UTF8.GetBytes(body), cancellationToken);
         await WarmUp.UntilJitSettledAsync(() => raw.RunAsync(2_000, cancellationToken), cancellationToken);
 
-        await using var ingest = await RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, new Dictionary<string, string?>
+        await using var ingest = await RunningService.StartAsync(IngestService.Build, [broker.Settings, servers.Database.Settings, new Dictionary<string, string?>
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
             ["Ingest:RateLimit:PermitsPerSecond"] = "1000000",
@@ -149,7 +149,7 @@ public sealed class IngestBenchmark : IBenchmark
 
         public static async Task<RawConfirmedPublisher> StartAsync(IsolatedBroker broker, byte[] body, CancellationToken cancellationToken)
         {
-            var connection = await IngestSink.ConnectAsync(broker);
+            var connection = await broker.ConnectionFactory().CreateConnectionAsync();
             var channel = await connection.CreateChannelAsync(new CreateChannelOptions(
                 publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken);
             return new RawConfirmedPublisher(connection, channel, body);

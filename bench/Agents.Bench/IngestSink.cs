@@ -8,26 +8,17 @@ public static class IngestSink
 {
     private const string Queue = "bench-ingest-sink";
 
-    public static async Task<IConnection> ConnectAsync(IsolatedBroker broker) => await new ConnectionFactory
-    {
-        HostName = broker.Servers.RabbitHost,
-        Port = broker.Servers.RabbitPort,
-        VirtualHost = broker.VirtualHost,
-        UserName = broker.Servers.RabbitUser,
-        Password = broker.Servers.RabbitPassword,
-    }.CreateConnectionAsync();
-
     /// <summary>Empties the sink between rounds, so every round publishes into the same (empty) queue.</summary>
     public static async Task PurgeAsync(IsolatedBroker broker)
     {
-        await using var connection = await ConnectAsync(broker);
+        await using var connection = await broker.ConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.QueuePurgeAsync(Queue);
     }
 
     public static async Task BindAsync(IsolatedBroker broker, string exchange)
     {
-        await using var connection = await ConnectAsync(broker);
+        await using var connection = await broker.ConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
         await channel.QueueDeclareAsync(Queue, durable: true, exclusive: false, autoDelete: false);

@@ -40,7 +40,7 @@ public sealed class InlineBaselineBenchmark : IBenchmark
         Measurements inline;
         await using (var baseline = await StartInlineHandlerAsync(classifierSettings))
         {
-            var sender = new WebhookSender([baseline.Address], Sign, concurrency, maxAttempts: 1, timeout: TimeSpan.FromSeconds(60));
+            var sender = CrmWebhooks.Sender([baseline.Address], concurrency, maxAttempts: 1, timeout: TimeSpan.FromSeconds(60));
             await sender.SendAsync(TicketDeliveries.Create("inlw", concurrency, urgentEvery: 0, duplicateShare: 0), cancellationToken);
             (inline, var elapsed, var ok) = await MeasureAsync(sender, "inline", webhooks, cancellationToken);
             Report.Row("baseline: classify inline, then answer", ok, elapsed, inline);
@@ -72,8 +72,6 @@ public sealed class InlineBaselineBenchmark : IBenchmark
         ["Classifier:Llm:ApiKey"] = "bench-key",
         ["Classifier:Llm:Timeout"] = "00:00:30",
     };
-
-    private static HttpRequestMessage Sign(string body, string id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id);
 
     private static async Task<(Measurements Latency, TimeSpan Elapsed, int Accepted)> MeasureAsync(WebhookSender sender, string prefix,
         int webhooks, CancellationToken cancellationToken)

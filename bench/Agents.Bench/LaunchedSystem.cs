@@ -13,11 +13,13 @@ namespace Agents.Bench;
 public sealed class LaunchedSystem : IAsyncDisposable
 {
     private readonly IsolatedBroker? _broker;
+    private readonly IAsyncDisposable _servers;
 
-    private LaunchedSystem(IsolatedBroker? broker, IsolatedDatabase database, SystemLauncher launcher)
+    private LaunchedSystem(IsolatedBroker? broker, IsolatedDatabase database, IAsyncDisposable servers, SystemLauncher launcher)
     {
         _broker = broker;
         Database = database;
+        _servers = servers;
         Launcher = launcher;
     }
 
@@ -31,13 +33,15 @@ public sealed class LaunchedSystem : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? classifierSettings = null, CancellationToken cancellationToken = default,
         IReadOnlyDictionary<string, string?>? brokerSettings = null)
     {
-        var broker = brokerSettings is null ? await IsolatedBroker.CreateAsync() : null;
-        var database = await IsolatedDatabase.CreateAsync();
+        // Both on the run's servers, or only the database there when the benchmark brought its own broker.
+        var servers = brokerSettings is null ? await IsolatedServers.CreateAsync() : null;
+        var database = servers?.Database ?? await IsolatedDatabase.CreateAsync();
+        IAsyncDisposable owned = (IAsyncDisposable?)servers ?? database;
         try
         {
             var settings = new SystemSettings
             {
-                Broker = brokerSettings ?? broker!.Settings,
+                Broker = brokerSettings ?? servers!.Broker.Settings,
                 ConnectionString = database.ConnectionString,
                 LogLevel = "Warning",
                 ApproverName = "bench",
@@ -51,25 +55,24 @@ public sealed class LaunchedSystem : IAsyncDisposable
                 },
             };
             var launcher = await SystemLauncher.StartAsync(
-                settings.LaunchOptions(ingest, classifier, writer, Path.Combine(Path.GetTempPath(), "agents-bench", broker?.VirtualHost ?? database.Name)),
+                settings.LaunchOptions(ingest, classifier, writer, Path.Combine(Path.GetTempPath(), "agents-bench", servers?.Broker.VirtualHost ?? database.Name)),
                 cancellationToken);
-            return new LaunchedSystem(broker, database, launcher);
+            return new LaunchedSystem(servers?.Broker, database, owned, launcher);
         }
         catch
         {
-            await database.DisposeAsync();
-            if (broker is not null)
-                await broker.DisposeAsync();
+            await owned.DisposeAsync();
             throw;
         }
     }
 
+    /// <summary>The launched ingest instances' addresses.</summary>
+    public IReadOnlyList<Uri> IngestUrls => Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList();
+
     /// <summary>A sender spreading signed generic webhooks over the ingest instances, without retries (a benchmark counts failures).</summary>
     /// <param name="timeout">How long an answer may take (the sender's default: 10 s).</param>
-    public WebhookSender Sender(int concurrency, TimeSpan? timeout = null) => new(
-        Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
-        (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id),
-        concurrency, maxAttempts: 1, timeout: timeout);
+    public WebhookSender Sender(int concurrency, TimeSpan? timeout = null) =>
+        CrmWebhooks.Sender(IngestUrls, concurrency, maxAttempts: 1, timeout: timeout);
 
     /// <summary>
     /// Waits until the services have worked off what was sent so far: no message ready in any queue of the system
@@ -79,7 +82,7 @@ public sealed class LaunchedSystem : IAsyncDisposable
     public async Task WaitUntilDrainedAsync(TimeSpan inHand, CancellationToken cancellationToken)
     {
         var queues = await Broker.QueueNamesAsync();
-        await using var connection = await IngestSink.ConnectAsync(Broker);
+        await using var connection = await Broker.ConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
         for (var quiet = 0; quiet < 2 && DateTime.UtcNow < deadline;)
@@ -96,8 +99,6 @@ public sealed class LaunchedSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Launcher.DisposeAsync();
-        await Database.DisposeAsync();
-        if (_broker is not null)
-            await _broker.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 }

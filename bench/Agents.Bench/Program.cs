@@ -27,7 +27,7 @@ if (selected.Count == 0)
 }
 
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-var context = BenchContext.FromEnvironment(quick);
+var context = new BenchContext(quick);
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 foreach (var benchmark in selected)

@@ -142,23 +142,21 @@ internal sealed class SagaRawBaseline : IAsyncDisposable
 /// </summary>
 internal sealed class SagaSystem : IAsyncDisposable
 {
-    private readonly IsolatedBroker _broker;
-    private readonly IsolatedDatabase _database;
+    private readonly IsolatedServers _servers;
     private readonly List<RunningService> _writers;
     private readonly string _policy;
     private (string RunId, List<ProposeWrite> Proposals)? _held;
 
     private readonly NpgsqlDataSource _polls;
 
-    private SagaSystem(IsolatedBroker broker, IsolatedDatabase database, List<RunningService> writers, string policy) =>
-        (_broker, _database, _writers, _policy, _polls) = (broker, database, writers, policy, NpgsqlDataSource.Create(database.ConnectionString));
+    private SagaSystem(IsolatedServers servers, List<RunningService> writers, string policy) =>
+        (_servers, _writers, _policy, _polls) = (servers, writers, policy, NpgsqlDataSource.Create(servers.Database.ConnectionString));
 
     private IBus Bus => _writers[0].Services.GetRequiredService<IBus>();
 
     public static async Task<SagaSystem> StartAsync(int instances, int perRound, CancellationToken cancellationToken)
     {
-        var broker = await IsolatedBroker.CreateAsync();
-        var database = await IsolatedDatabase.CreateAsync();
+        var servers = await IsolatedServers.CreateAsync();
         var policy = Path.Combine(Path.GetTempPath(), $"bench-policy-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(policy, """
             { "permissions": { "write:set-priority": { "allowed": true, "requires_approval": true } } }
@@ -172,9 +170,9 @@ internal sealed class SagaSystem : IAsyncDisposable
             ["Logging:LogLevel:Agents"] = "Warning",
             ["Logging:LogLevel:MassTransit"] = "Warning",
         };
-        var system = new SagaSystem(broker, database, [], policy);
+        var system = new SagaSystem(servers, [], policy);
         for (var i = 0; i < instances; i++)
-            system._writers.Add(await RunningService.StartAsync(WriterService.Build, [broker.Settings, database.Settings, settings],
+            system._writers.Add(await RunningService.StartAsync(WriterService.Build, [servers.Broker.Settings, servers.Database.Settings, settings],
                 sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp)));
         // The writers share this process, so one warm-up JIT-compiles the code all of them run. Rounds of at least
         // half the measured size: smaller ones settle the JIT counter before the paths a long queue takes (lock
@@ -270,7 +268,6 @@ internal sealed class SagaSystem : IAsyncDisposable
             await writer.DisposeAsync();
         File.Delete(_policy);
         await _polls.DisposeAsync();
-        await _database.DisposeAsync();
-        await _broker.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 }

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Agents.Harness;
 using RabbitMQ.Client;
@@ -33,26 +30,18 @@ public sealed class StageDetour
     public string Endpoint => _endpoint;
 
     /// <summary>
-    /// The detour for <typeparamref name="T"/> to <paramref name="consumer"/>'s endpoint, which must be bound to its
-    /// exchange; without one, the exchange must be bound to exactly one endpoint. Other endpoints bound to it (the
-    /// writer's shadow ticket-changes beside the classifier's ticket-received) keep receiving.
+    /// The detour of <typeparamref name="T"/> around <paramref name="endpoint"/>, the consumer whose stage is measured.
+    /// Other consumers of the type keep receiving it (the writer's shadow-mode <c>ticket-changes</c> reads every
+    /// <c>TicketReceived</c> too): they are part of the system's load, not of the stage.
     /// </summary>
-    public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker, string? consumer = null)
+    public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker, string endpoint)
     {
         var exchange = $"{typeof(T).Namespace}:{typeof(T).Name}";
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{broker.Servers.RabbitHost}:{broker.Servers.RabbitManagementPort}/api/") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{broker.Servers.RabbitUser}:{broker.Servers.RabbitPassword}")));
-        var bindings = await http.GetFromJsonAsync<List<JsonElement>>(
-            $"exchanges/{Uri.EscapeDataString(broker.VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
-        var endpoints = bindings.Where(b => b.GetProperty("destination_type").GetString() == "exchange")
+        var endpoints = (await broker.BindingsFromAsync(exchange)).Where(b => b.GetProperty("destination_type").GetString() == "exchange")
             .Select(b => b.GetProperty("destination").GetString()!).Distinct().ToList();
-        if (consumer is not null)
-            return endpoints.Contains(consumer) ? new StageDetour(broker, exchange, consumer)
-                : throw new InvalidOperationException($"{exchange} is not bound to {consumer} (bound to: {string.Join(", ", endpoints)})");
-        if (endpoints.Count != 1)
-            throw new InvalidOperationException($"{exchange} is bound to {endpoints.Count} endpoints ({string.Join(", ", endpoints)}); expected its one consumer");
-        return new StageDetour(broker, exchange, endpoints[0]);
+        if (!endpoints.Contains(endpoint))
+            throw new InvalidOperationException($"{exchange} is bound to {string.Join(", ", endpoints)}, not to {endpoint}");
+        return new StageDetour(broker, exchange, endpoint);
     }
 
     /// <summary>From now on, <typeparamref name="T"/> messages wait in the holding queue instead of reaching the consumer.</summary>

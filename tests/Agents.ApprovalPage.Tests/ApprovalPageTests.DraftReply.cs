@@ -17,8 +17,8 @@ public partial class ApprovalPageTests
     [Test]
     public async Task Approver_edits_a_drafted_note_beside_the_ticket_and_approves_the_edited_text()
     {
-        var response = await _system.SendGenericAsync(Tickets.Billing("DRAFT-1"), "msg_draft_1");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        var delivered = await _system.DeliverAsync(Tickets.Billing("DRAFT-1"), "msg_draft_1");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         var id = WriteKey.CorrelationIdFor(WriteKey.For("generic", "DRAFT-1", WriteKinds.AddNote));
 
         await _tab.SignInAsync(AgentsSystem.ApproverToken);

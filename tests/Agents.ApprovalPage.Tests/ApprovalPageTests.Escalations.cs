@@ -18,9 +18,9 @@ public partial class ApprovalPageTests
 
         // Both pages are open before the ticket exists: the escalation must arrive by itself.
         const string subject = "Production down for the whole team";
-        var response = await _system.SendGenericAsync(
+        var delivered = await _system.DeliverAsync(
             Tickets.Generic("PAGE-ESC-1", subject, "URGENT: production is down since this morning, nobody can work. Card 4111 1111 1111 1111."), "msg_page_esc_1");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         ILocator Card(BrowserTab tab) => tab.Page.Locator("#escalations .escalation", new() { HasText = "PAGE-ESC-1" });
         await Expect(Card(_tab)).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Expect(Card(bob)).ToBeVisibleAsync(new() { Timeout = 30_000 });

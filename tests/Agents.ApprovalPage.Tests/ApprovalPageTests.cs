@@ -70,8 +70,8 @@ public partial class ApprovalPageTests
         Assert.That(System.Text.RegularExpressions.Regex.Matches(await page.Locator("body").InnerTextAsync(), "Signed in as").Count, Is.EqualTo(1));
 
         // The page is open before the ticket exists: the card must arrive by itself (server-sent events).
-        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-100"), "msg_page_100");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
+        var delivered = await _system.DeliverAsync(Tickets.Billing("PAGE-100"), "msg_page_100");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         var card = _tab.Card(WriteId("PAGE-100", WriteKinds.SetPriority));
         await Expect(card).ToBeVisibleAsync(new() { Timeout = 30_000 });
 
@@ -137,8 +137,8 @@ public partial class ApprovalPageTests
     [Test]
     public async Task Rejecting_with_a_reason_records_the_approver_and_the_reason_and_applies_nothing()
     {
-        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-200"), "msg_page_200");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        var delivered = await _system.DeliverAsync(Tickets.Billing("PAGE-200"), "msg_page_200");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         var id = WriteId("PAGE-200", WriteKinds.AddTags);
         await Eventually.Until(() => _system.WritesAsync(), w => w.Any(x => x.GetProperty("id").GetGuid() == id), Flow, "the proposal to be held");
 
@@ -209,8 +209,8 @@ public partial class ApprovalPageTests
         await _tab.SignInAsync(AgentsSystem.ApproverToken);
         await Expect(_tab.Page.Locator("#live")).ToHaveTextAsync("polling");
 
-        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-600"), "msg_page_600");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        var delivered = await _system.DeliverAsync(Tickets.Billing("PAGE-600"), "msg_page_600");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         await Expect(_tab.Card(WriteId("PAGE-600", WriteKinds.SetPriority))).ToBeVisibleAsync(new() { Timeout = 30_000 });
         Assert.That(_tab.Errors, Is.Empty);
     }
@@ -229,8 +229,8 @@ public partial class ApprovalPageTests
     [Test]
     public async Task Selected_writes_are_decided_together_after_a_confirmation_and_filters_narrow_the_queue()
     {
-        var response = await _system.SendGenericAsync(Tickets.Billing("PAGE-500"), "msg_page_500");
-        Assert.That((int)response.StatusCode, Is.EqualTo(202));
+        var delivered = await _system.DeliverAsync(Tickets.Billing("PAGE-500"), "msg_page_500");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         var ids = new[] { WriteId("PAGE-500", WriteKinds.SetPriority), WriteId("PAGE-500", WriteKinds.AddTags) };
         await Eventually.Until(() => _system.WritesAsync(), w => ids.All(id => w.Any(x => x.GetProperty("id").GetGuid() == id)), Flow, "both proposals");
 
@@ -293,7 +293,7 @@ public partial class ApprovalPageTests
         await Eventually.Until(() => _system.WritesAsync("HeldForBulkReview"), w => w.Count(x => x.GetProperty("kind").GetString() == WriteKinds.SetCategory) == 3,
             Flow, "three writes held for bulk review");
         // An ordinary proposal too, so the page shows both kinds of work.
-        await _system.SendGenericAsync(Tickets.Billing("PAGE-410"), "msg_page_410");
+        await _system.DeliverAsync(Tickets.Billing("PAGE-410"), "msg_page_410");
         await Eventually.Until(() => _system.WritesAsync(), w => w.Any(x => x.GetProperty("externalId").GetString() == "PAGE-410"), Flow, "the ordinary proposal");
 
         await _tab.SignInAsync(AgentsSystem.ApproverToken);

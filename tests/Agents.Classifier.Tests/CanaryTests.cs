@@ -8,6 +8,7 @@ using Agents.Harness;
 using Agents.Ingest;
 using Agents.ServiceDefaults;
 using Agents.Testing;
+using Agents.Webhooks;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 using NUnit.Framework;
@@ -55,8 +56,7 @@ public class CanaryTests
     {
         using var logs = new ConsoleCapture();
         using var spans = new ActivityCapture();
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var servers = await IsolatedServers.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync();
         llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal)
             ? "Hello,\n\nthank you for telling us about the double charge. Our billing team is checking your account and will get back to you.\n\nThe support team"
@@ -71,10 +71,10 @@ public class CanaryTests
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
             ["Logging:LogLevel:Agents"] = "Debug",
         };
-        var common = new[] { broker.Settings, database.Settings, verbose };
-        await using var probe = await BusProbe.StartAsync(broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite),
+        var common = new[] { servers.Broker.Settings, servers.Database.Settings, verbose };
+        await using var probe = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite),
             typeof(ApproveWrite), typeof(RejectWrite), typeof(ApplyWrite), typeof(WriteApplied), typeof(WriteFailed));
-        await using var received = await BusProbe.StartAsync(broker, typeof(TicketReceived));
+        await using var received = await BusProbe.StartAsync(servers.Broker, typeof(TicketReceived));
 
         await using var writer = await RunningService.StartAsync(WriterService.Build, [.. common, new Dictionary<string, string?>
         {
@@ -95,7 +95,7 @@ public class CanaryTests
         }]);
         // The planted outcome goes in base64, so the seeding statement's own span (Npgsql traces its text) holds none of it.
         var outcome = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"closed; the customer pasted token {ToolToken} and password: {ToolPassword}"));
-        await database.ScalarAsync<int>($"""
+        await servers.Database.ScalarAsync<int>($"""
             INSERT INTO classifier_ticket_outcomes ("Source", "ExternalId", "RequesterKey", "At", "Category", "Priority", "Outcome")
             VALUES ('generic', 'C-0', '{History.RequesterKey.For(new Requester(null, RequesterEmail))}', now() - interval '3 days',
                     'Technical Support', 'low', convert_from(decode('{outcome}', 'base64'), 'UTF8'))
@@ -105,9 +105,10 @@ public class CanaryTests
         var body = $"I was charged twice. Card {Card}, refund to IBAN {Iban}. Call me on {Phone}. "
             + $"Our integration sends Authorization: Bearer {Bearer} with key {ApiKey} and session {Jwt}. "
             + $"My password: {Password}";
-        Assert.That((await Send(ingest, "C-1", $"Double charge for {Email}", body, "msg_canary_1")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        Assert.That((await Send(ingest, "C-2", "PRODUCTION DOWN", $"Nothing works. Contact {Email}, password: {Password}", "msg_canary_2")).StatusCode,
-            Is.EqualTo(HttpStatusCode.Accepted));
+        var first = await Send(ingest, "C-1", $"Double charge for {Email}", body, "msg_canary_1");
+        Assert.That(first.Accepted, Is.True, first.Answer);
+        var second = await Send(ingest, "C-2", "PRODUCTION DOWN", $"Nothing works. Contact {Email}, password: {Password}", "msg_canary_2");
+        Assert.That(second.Accepted, Is.True, second.Answer);
 
         // The first ticket's proposals wait for approval; approve one so the writer applies it with its CRM settings.
         writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
@@ -162,23 +163,9 @@ public class CanaryTests
         });
     }
 
-    /// <summary>
-    /// Sent as a CRM sends it: a 503 (the broker did not confirm within ingest's publish timeout, seen in CI at a load
-    /// average of 50) is tried again, as every vendor does, up to five times.
-    /// </summary>
-    private static async Task<HttpResponseMessage> Send(RunningService ingest, string id, string subject, string body, string webhookId)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var answer = await SendOnce(ingest, id, subject, body, webhookId);
-            if (answer.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
-                return answer;
-            await Task.Delay(TimeSpan.FromSeconds(attempt));
-        }
-    }
-
-    private static Task<HttpResponseMessage> SendOnce(RunningService ingest, string id, string subject, string body, string webhookId) =>
-        ingest.Client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", JsonSerializer.Serialize(new
+    /// <summary>Sent as a CRM sends it (a 503 is tried again).</summary>
+    private static Task<DeliveryResult> Send(RunningService ingest, string id, string subject, string body, string webhookId) =>
+        CrmWebhooks.SendAsync(ingest.Address, JsonSerializer.Serialize(new
         {
             type = "ticket.created",
             ticket = new
@@ -189,7 +176,7 @@ public class CanaryTests
                 status = "open",
                 created_at = "2026-11-20T09:30:00Z",
             },
-        }), webhookId));
+        }), webhookId);
 
     private static string JsonEncoded(string s) => JsonSerializer.Serialize(s).Trim('"');
 }

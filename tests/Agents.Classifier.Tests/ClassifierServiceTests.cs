@@ -15,15 +15,13 @@ namespace Agents.Classifier.Tests;
 /// <summary>The classifier service on real RabbitMQ and PostgreSQL, its LLM a local fake.</summary>
 public class ClassifierServiceTests
 {
-    private IsolatedBroker _broker = null!;
-    private IsolatedDatabase _database = null!;
+    private IsolatedServers _servers = null!;
     private FakeLlmServer _llm = null!;
 
     [SetUp]
     public async Task Start()
     {
-        _broker = await IsolatedBroker.CreateAsync();
-        _database = await IsolatedDatabase.CreateAsync();
+        _servers = await IsolatedServers.CreateAsync();
         _llm = await FakeLlmServer.StartAsync();
     }
 
@@ -31,8 +29,7 @@ public class ClassifierServiceTests
     public async Task Stop()
     {
         await _llm.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _database.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 
     private static TicketReceived Ticket(string id, string body, bool needsHydration = false) => new()
@@ -44,11 +41,11 @@ public class ClassifierServiceTests
     [Test]
     public async Task A_step_log_that_cannot_be_written_does_not_fail_or_repeat_the_ticket()
     {
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
-        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm);
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         // Only the step log breaks (its table is gone); the cache, which holds the decision, still works.
-        await _database.ScalarAsync<int>("ALTER TABLE classifier_steps RENAME TO classifier_steps_gone; SELECT 1");
+        await _servers.Database.ScalarAsync<int>("ALTER TABLE classifier_steps RENAME TO classifier_steps_gone; SELECT 1");
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("steps-down", "The nightly export fails with an error."));
         await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(20), "the ticket classified");
@@ -58,17 +55,17 @@ public class ClassifierServiceTests
 
         Assert.That(probe.Count, Is.EqualTo(1), "handled once, not retried");
         Assert.That(_llm.CallCount, Is.EqualTo(2), "one classification and one draft, not repeated");
-        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_cache"), Is.EqualTo(1));
-        Assert.That(await _database.ScalarAsync<long>("SELECT count(*) FROM classifier_steps_gone"), Is.Zero, "the step log really failed");
+        Assert.That(await _servers.Database.ScalarAsync<long>("SELECT count(*) FROM classifier_cache"), Is.EqualTo(1));
+        Assert.That(await _servers.Database.ScalarAsync<long>("SELECT count(*) FROM classifier_steps_gone"), Is.Zero, "the step log really failed");
     }
 
     [Test]
     public async Task An_outage_of_500_tickets_keeps_them_moving_on_rules_and_the_llm_resumes_after_it()
     {
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm,
             new Dictionary<string, string?> { ["RabbitMq:ConcurrentMessageLimit"] = "8" });
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
-        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         var bus = classifier.Services.GetRequiredService<IBus>();
         var breaker = classifier.Services.GetRequiredService<LlmBreaker>();
         _llm.Mode = FakeLlmMode.ServerError;
@@ -102,7 +99,7 @@ public class ClassifierServiceTests
         await Eventually.Until(() => Task.FromResult(probe.Count), c => c > count, TimeSpan.FromSeconds(10), "the ticket after recovery");
         var last = probe.Bodies.Select(ClassifierHost.Message).Single(m => m.GetProperty("externalId").GetString() == "after");
         Assert.That(last.GetProperty("classification").GetProperty("classifiedBy").GetString(), Is.EqualTo("llm"));
-        Assert.That(await _broker.DeadLetteredAsync(), Is.Zero, "no ticket went to an error queue");
+        Assert.That(await _servers.Broker.DeadLetteredAsync(), Is.Zero, "no ticket went to an error queue");
     }
 
     /// <summary>
@@ -116,13 +113,13 @@ public class ClassifierServiceTests
         const int concurrency = 32;
         // Long enough that every ticket's call starts before the first ones end, even on a loaded machine.
         _llm.Delay = TimeSpan.FromSeconds(4);
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm, new Dictionary<string, string?>
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm, new Dictionary<string, string?>
         {
             ["RabbitMq:ConcurrentMessageLimit"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Classifier:Llm:Timeout"] = "00:00:30",
             ["Classifier:Drafts:Enabled"] = "false", // one call per ticket: the peak is the tickets in hand
         });
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
         var bus = classifier.Services.GetRequiredService<IBus>();
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(i => bus.Publish(Ticket($"par-{i}", $"Ticket {i}: the nightly export fails with an error."))));
@@ -135,8 +132,8 @@ public class ClassifierServiceTests
     [Test]
     public async Task The_step_log_tells_what_happened_to_a_ticket_to_operators_only()
     {
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm);
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite), typeof(TicketEscalated));
         var bus = classifier.Services.GetRequiredService<IBus>();
         await bus.Publish(Ticket("S-1", "The export fails; reply to sam@example.com"));
         await bus.Publish(Ticket("S-2", "", needsHydration: true));
@@ -185,8 +182,8 @@ public class ClassifierServiceTests
         const string reply = "Hello,\n\nthank you for reporting the failing export. Our team is looking into it and will get back to you.\n\nThe support team";
         _llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal) ? reply
             : FakeLlmServer.ClassificationJson(confidence: r.UserText.Contains("unsure", StringComparison.Ordinal) ? 0.3 : 0.9);
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, _llm);
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm);
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite), typeof(TicketEscalated));
         var bus = classifier.Services.GetRequiredService<IBus>();
         await bus.Publish(Ticket("N-1", "The export fails with error 500 since this morning."));
         await bus.Publish(Ticket("N-2", "unsure what this is about"));
@@ -208,9 +205,9 @@ public class ClassifierServiceTests
     [Test]
     public async Task Without_an_llm_the_classifier_runs_on_rules()
     {
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, llm: null);
-        await using var probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
-        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated)); // the writer's queue, as deployed
+        await using var classifier = await ClassifierHost.StartAsync(_servers, llm: null);
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
+        await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated)); // the writer's queue, as deployed
         await classifier.Services.GetRequiredService<IBus>().Publish(Ticket("R-1", "My invoice shows a double charge, please refund."));
         await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the classification");
         var c = ClassifierHost.Message(probe.Bodies.Single()).GetProperty("classification");

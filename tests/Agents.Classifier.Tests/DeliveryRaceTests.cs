@@ -22,18 +22,17 @@ public class DeliveryRaceTests
     public async Task A_thousand_deliveries_each_sent_twice_to_two_ingests_get_one_outcome_each()
     {
         const int tickets = 1000;
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var servers = await IsolatedServers.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync(r => r.UserText.Contains("outage", StringComparison.Ordinal)
             ? FakeLlmServer.ClassificationJson(priority: "urgent", confidence: 0.95)
             : FakeLlmServer.ClassificationJson());
-        await using var outcomes = await BusProbe.StartAsync(broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite));
-        await using var received = await BusProbe.StartAsync(broker, typeof(TicketReceived));
+        await using var outcomes = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite));
+        await using var received = await BusProbe.StartAsync(servers.Broker, typeof(TicketReceived));
         var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Agents"] = "Warning" };
-        await using var classifierA = await ClassifierHost.StartAsync(broker, database, llm, quiet);
-        await using var classifierB = await ClassifierHost.StartAsync(broker, database, llm, quiet);
-        await using var ingestA = await StartIngestAsync(broker, database);
-        await using var ingestB = await StartIngestAsync(broker, database);
+        await using var classifierA = await ClassifierHost.StartAsync(servers, llm, quiet);
+        await using var classifierB = await ClassifierHost.StartAsync(servers, llm, quiet);
+        await using var ingestA = await ClassifierHost.StartIngestAsync(servers, new Dictionary<string, string?> { ["Ingest:RateLimit:PermitsPerSecond"] = "100000" });
+        await using var ingestB = await ClassifierHost.StartIngestAsync(servers, new Dictionary<string, string?> { ["Ingest:RateLimit:PermitsPerSecond"] = "100000" });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, tickets), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
@@ -88,11 +87,4 @@ public class DeliveryRaceTests
 
     private static string Key(JsonElement message) =>
         message.GetProperty("externalId").GetString() + (message.TryGetProperty("kind", out var kind) ? "/" + kind.GetString() : "");
-
-    private static Task<RunningService> StartIngestAsync(IsolatedBroker broker, IsolatedDatabase database) =>
-        RunningService.StartAsync(IngestService.Build, [broker.Settings, database.Settings, new Dictionary<string, string?>
-        {
-            ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
-            ["Ingest:RateLimit:PermitsPerSecond"] = "100000",
-        }], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
 }

@@ -27,15 +27,13 @@ public class LiveReplayTests
 
         """;
 
-    private IsolatedBroker _broker = null!;
-    private IsolatedDatabase _database = null!;
+    private IsolatedServers _servers = null!;
     private string _dir = null!;
 
     [SetUp]
     public async Task Start()
     {
-        _broker = await IsolatedBroker.CreateAsync();
-        _database = await IsolatedDatabase.CreateAsync();
+        _servers = await IsolatedServers.CreateAsync();
         Directory.CreateDirectory(_dir = Path.Combine(Path.GetTempPath(), "live-replay-" + Guid.NewGuid().ToString("N")[..8]));
     }
 
@@ -43,15 +41,11 @@ public class LiveReplayTests
     public async Task Stop()
     {
         Directory.Delete(_dir, recursive: true);
-        await _broker.DisposeAsync();
-        await _database.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 
     private Task<RunningService> StartIngestAsync(IReadOnlyDictionary<string, string?>? extra = null) =>
-        RunningService.StartAsync(IngestService.Build, [_broker.Settings, _database.Settings, new Dictionary<string, string?>
-        {
-            ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
-        }, extra ?? new Dictionary<string, string?>()], sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+        ClassifierHost.StartIngestAsync(_servers, extra);
 
     private async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(string csv = Csv)
     {
@@ -68,10 +62,10 @@ public class LiveReplayTests
     [Test]
     public async Task Replays_a_file_into_ingest_the_classifier_classifies_it_and_a_second_replay_is_all_duplicates()
     {
-        await using var received = await BusProbe.StartAsync(_broker, typeof(TicketReceived));
-        await using var classified = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
-        await using var escalated = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
-        await using var classifier = await ClassifierHost.StartAsync(_broker, _database, llm: null);
+        await using var received = await BusProbe.StartAsync(_servers.Broker, typeof(TicketReceived));
+        await using var classified = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
+        await using var escalated = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
+        await using var classifier = await ClassifierHost.StartAsync(_servers, llm: null);
         var deliveries = await DeliveriesAsync();
         var ids = new[] { "fixture-1", "fixture-2", "fixture-3", "fixture-4" };
         Assert.That(deliveries.Select(d => d.ExternalId), Is.EqualTo(ids));
@@ -90,7 +84,7 @@ public class LiveReplayTests
         await Eventually.Until(() => Task.FromResult(escalated.Bodies.Select(ExternalId).ToList()), e => e.Contains("fixture-3"),
             TimeSpan.FromSeconds(30), "the outage to be escalated to a person");
         // One accepted delivery per ticket, recorded under its delivery id and its payload key.
-        Assert.That(await _database.ScalarAsync<long>("SELECT count(DISTINCT \"MessageId\") FROM ingest_deliveries"), Is.EqualTo(ids.Length));
+        Assert.That(await _servers.Database.ScalarAsync<long>("SELECT count(DISTINCT \"MessageId\") FROM ingest_deliveries"), Is.EqualTo(ids.Length));
 
         // Later, another ingest instance (nothing in its memory): the same file again is recognised from the database.
         LiveReplayReport second;
@@ -106,7 +100,7 @@ public class LiveReplayTests
     [Test]
     public async Task The_command_line_replay_reads_its_secret_from_configuration_writes_its_report_and_says_whether_all_got_in()
     {
-        await using var received = await BusProbe.StartAsync(_broker, typeof(TicketReceived));
+        await using var received = await BusProbe.StartAsync(_servers.Broker, typeof(TicketReceived));
         await using var ingest = await StartIngestAsync();
         var csv = Path.Combine(_dir, "fixture.csv");
         await File.WriteAllTextAsync(csv, Csv);
@@ -142,7 +136,7 @@ public class LiveReplayTests
     public async Task Rate_limited_tickets_wait_for_their_Retry_After_and_get_in()
     {
         // One request a second: of three sent at once, two are answered 429 with Retry-After and come back.
-        await using var received = await BusProbe.StartAsync(_broker, typeof(TicketReceived)); // a queue, so the tickets route
+        await using var received = await BusProbe.StartAsync(_servers.Broker, typeof(TicketReceived)); // a queue, so the tickets route
         await using var ingest = await StartIngestAsync(new Dictionary<string, string?>
         {
             ["Ingest:RateLimit:PermitsPerSecond"] = "1",

@@ -15,8 +15,7 @@ namespace Agents.Classifier.Tests;
 [TestFixture]
 public class LlmFailureModeTests
 {
-    private IsolatedBroker _broker = null!;
-    private IsolatedDatabase _database = null!;
+    private IsolatedServers _servers = null!;
     private FakeLlmServer _llm = null!;
     private RunningService _classifier = null!;
     private BusProbe _probe = null!;
@@ -25,17 +24,16 @@ public class LlmFailureModeTests
     [OneTimeSetUp]
     public async Task Start()
     {
-        _broker = await IsolatedBroker.CreateAsync();
-        _database = await IsolatedDatabase.CreateAsync();
+        _servers = await IsolatedServers.CreateAsync();
         _llm = await FakeLlmServer.StartAsync();
         _llm.DripInterval = TimeSpan.FromMilliseconds(100);
         // The breaker stays closed here, so every ticket's failure really comes from the LLM (BreakerTests show
         // that these failures count toward opening it).
-        _classifier = await ClassifierHost.StartAsync(_broker, _database, _llm,
+        _classifier = await ClassifierHost.StartAsync(_servers, _llm,
             new Dictionary<string, string?> { ["Classifier:Breaker:ActiveThreshold"] = "100000" });
-        _probe = await BusProbe.StartAsync(_broker, typeof(TicketClassified));
+        _probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
         // Stands in for the writer: escalations are published mandatory and need a queue bound to them.
-        _escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
+        _escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
     }
 
     [OneTimeTearDown]
@@ -45,8 +43,7 @@ public class LlmFailureModeTests
         if (_escalations is not null) await _escalations.DisposeAsync();
         if (_classifier is not null) await _classifier.DisposeAsync();
         if (_llm is not null) await _llm.DisposeAsync();
-        if (_broker is not null) await _broker.DisposeAsync();
-        if (_database is not null) await _database.DisposeAsync();
+        if (_servers is not null) await _servers.DisposeAsync();
     }
 
     [TestCase(FakeLlmMode.HtmlPage)]
@@ -85,7 +82,7 @@ public class LlmFailureModeTests
         var drafts = _llm.DraftCallCount;
         Assert.That(_llm.CallCount - drafts, Is.EqualTo(tickets), "exactly one classification call per ticket: no retry of the message, no second attempt");
         Assert.That(drafts, Is.LessThanOrEqualTo(tickets), "at most one draft call per ticket");
-        Assert.That(await _broker.DeadLetteredAsync(), Is.Zero, "nothing in an _error queue");
+        Assert.That(await _servers.Broker.DeadLetteredAsync(), Is.Zero, "nothing in an _error queue");
 
         List<System.Text.Json.JsonElement> Mine() => _probe.Bodies.Select(ClassifierHost.Message)
             .Where(m => m.GetProperty("externalId").GetString()!.StartsWith(marker, StringComparison.Ordinal)).ToList();

@@ -17,15 +17,14 @@ public class UnroutedEscalationTests
     [Test]
     public async Task An_escalation_with_no_queue_bound_fails_loudly_and_arrives_once_a_queue_is_bound()
     {
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
-        await using var classifier = await ClassifierHost.StartAsync(broker, database, llm: null, new Dictionary<string, string?>
+        await using var servers = await IsolatedServers.CreateAsync();
+        await using var classifier = await ClassifierHost.StartAsync(servers, llm: null, new Dictionary<string, string?>
         {
             // Short in-memory retries, then the delay queues every second: the test waits seconds, not minutes.
             ["Redelivery:Retries:0"] = "00:00:00.100",
             ["Redelivery:Delays:0"] = "00:00:01",
         });
-        await using var classified = await BusProbe.StartAsync(broker, typeof(TicketClassified));
+        await using var classified = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(new TicketReceived
         {
@@ -34,12 +33,12 @@ public class UnroutedEscalationTests
         });
 
         // Loud: the step log names the cause, every time the broker returns it.
-        await Eventually.Until(() => database.ScalarAsync<long>(
+        await Eventually.Until(() => servers.Database.ScalarAsync<long>(
                 "SELECT count(*) FROM classifier_steps WHERE \"ExternalId\" = 'unrouted-1' AND \"Outcome\" = 'unroutable'"),
             n => n >= 2, TimeSpan.FromSeconds(30), "the returned escalation recorded, and retried");
 
         // Bound now (the writer started): the retried ticket's escalation arrives; nothing was dropped.
-        await using var escalated = await BusProbe.StartAsync(broker, typeof(TicketEscalated));
+        await using var escalated = await BusProbe.StartAsync(servers.Broker, typeof(TicketEscalated));
         await Eventually.Until(() => Task.FromResult(escalated.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the escalation, once a queue is bound");
         var message = ClassifierHost.Message(escalated.Bodies.First());
         Assert.That(message.GetProperty("externalId").GetString(), Is.EqualTo("unrouted-1"));

@@ -7,6 +7,7 @@ using Agents.Harness;
 using Agents.Ingest;
 using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
+using Agents.Webhooks;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 
@@ -64,8 +65,12 @@ public sealed class AgentsSystem : IAsyncDisposable
         return new AgentsSystem(servers, writer, classifier, ingest);
     }
 
+    /// <summary>One signed generic webhook, sent once: for tests whose subject is ingest's answer.</summary>
     public Task<HttpResponseMessage> SendGenericAsync(string body, string webhookId) =>
         Ingest.Client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", body, webhookId));
+
+    /// <summary>One signed generic webhook sent as a CRM sends it (a 503 is tried again): for tests that need the ticket in.</summary>
+    public Task<DeliveryResult> DeliverAsync(string body, string webhookId) => CrmWebhooks.SendAsync(Ingest.Address, body, webhookId);
 
     public async Task<List<JsonElement>> WritesAsync(string state = "AwaitingApproval") =>
         await Writer.Client.GetFromJsonAsync<List<JsonElement>>($"/approvals?state={state}") ?? [];

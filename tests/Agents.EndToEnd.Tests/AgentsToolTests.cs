@@ -42,8 +42,8 @@ public class AgentsToolTests
     [Test]
     public async Task Approvals_lists_shows_approves_and_rejects_held_writes_and_a_wrong_token_gets_401()
     {
-        Assert.That((await _system.SendGenericAsync(Tickets.Billing("T-CLI-A"), "msg_cli_a")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
-        Assert.That((await _system.SendGenericAsync(Tickets.Billing("T-CLI-B"), "msg_cli_b")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _system.DeliverAsync(Tickets.Billing("T-CLI-A"), "msg_cli_a")).Accepted, Is.True);
+        Assert.That((await _system.DeliverAsync(Tickets.Billing("T-CLI-B"), "msg_cli_b")).Accepted, Is.True);
         var approveKey = WriteKey.For("generic", "T-CLI-A", WriteKinds.SetPriority);
         var rejectKey = WriteKey.For("generic", "T-CLI-B", WriteKinds.SetPriority);
         var held = await Eventually.Until(async () => JsonArray((await RunAsync("approvals", "list", "--json")).Output),
@@ -155,7 +155,7 @@ public class AgentsToolTests
     public async Task Escalations_lists_claims_and_closes_and_another_approvers_claim_is_refused_naming_the_holder()
     {
         var urgent = Tickets.Generic("T-CLI-ESC", "Production down", "URGENT: production is down, nobody can work since this morning.");
-        Assert.That((await _system.SendGenericAsync(urgent, "msg_cli_esc")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        Assert.That((await _system.DeliverAsync(urgent, "msg_cli_esc")).Accepted, Is.True);
         var listed = await Eventually.Until(async () => JsonArray((await RunAsync("escalations", "list", "--reason", "urgent", "--json")).Output),
             rows => rows.Any(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC"), TimeSpan.FromSeconds(30), "the escalation in the inbox");
         var id = listed.Single(r => r.GetProperty("externalId").GetString() == "T-CLI-ESC").GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -34,8 +34,8 @@ public class MetricsTests
         listener.Start();
 
         await using var system = await AgentsSystem.StartAsync();
-        var response = await system.SendGenericAsync(Tickets.Billing("T-METRICS"), "msg_metrics_1");
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        var delivered = await system.DeliverAsync(Tickets.Billing("T-METRICS"), "msg_metrics_1");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
         var again = await system.SendGenericAsync(Tickets.Billing("T-METRICS"), "msg_metrics_1");
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the retried delivery is a duplicate");
 

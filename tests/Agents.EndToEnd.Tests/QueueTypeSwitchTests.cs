@@ -22,9 +22,9 @@ public class QueueTypeSwitchTests
     [Test]
     public async Task Proposals_waiting_in_classic_queues_reach_the_saga_after_the_switch_to_quorum()
     {
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
-        var settings = new SystemSettings { Broker = broker.Settings, ConnectionString = database.ConnectionString };
+        await using var servers = await IsolatedServers.CreateAsync();
+        var broker = servers.Broker;
+        var settings = new SystemSettings { Broker = broker.Settings, ConnectionString = servers.Database.ConnectionString };
         IReadOnlyDictionary<string, string?> As(string queueType) =>
             new Dictionary<string, string?>(settings.Writer) { ["RabbitMq:QueueType"] = queueType };
 
@@ -70,13 +70,7 @@ public class QueueTypeSwitchTests
     /// <summary>Publishes from a bus of the test's own (no consumers), so the proposals wait in the writer's classic queue.</summary>
     private static async Task PublishWhileNoWriterRunsAsync(IsolatedBroker broker, IEnumerable<ProposeWrite> proposals)
     {
-        var bus = Bus.Factory.CreateUsingRabbitMq(cfg => cfg.Host(broker.Servers.RabbitHost, (ushort)broker.Servers.RabbitPort, broker.VirtualHost, h =>
-        {
-            h.Username(broker.Servers.RabbitUser);
-            h.Password(broker.Servers.RabbitPassword);
-            h.PublisherConfirmation = true;
-        }));
-        await bus.StartAsync();
+        var bus = await BusClient.StartAsync(broker);
         try
         {
             foreach (var proposal in proposals)

@@ -26,8 +26,8 @@ public class WalkingSkeletonTests
     [Test]
     public async Task Signed_webhook_then_approval_applies_exactly_one_journal_row()
     {
-        var response = await _system.SendGenericAsync(Tickets.Billing("T-1001"), "msg_e2e_1");
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await response.Content.ReadAsStringAsync());
+        var delivered = await _system.DeliverAsync(Tickets.Billing("T-1001"), "msg_e2e_1");
+        Assert.That(delivered.Accepted, Is.True, delivered.Answer);
 
         var key = WriteKey.For("generic", "T-1001", WriteKinds.SetPriority);
         var pending = await Eventually.Until(() => _system.WritesAsync(),

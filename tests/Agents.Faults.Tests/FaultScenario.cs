@@ -56,9 +56,7 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
         var deliveries = TicketDeliveries.Create(prefix, TicketCount);
         var llmBefore = system.Llm.CallCount;
         var draftsBefore = system.Llm.DraftCallCount;
-        var sender = new WebhookSender(system.IngestUrls,
-            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 15,
-            recordAttempts: true);
+        var sender = CrmWebhooks.Sender(system.IngestUrls, concurrency: 8, maxAttempts: 15, recordAttempts: true);
         using var sendCts = new CancellationTokenSource(sendTimeout ?? Budget);
         var sending = sendOver is { } spread ? SpreadDeliveries.SendAsync(sender, deliveries, spread, sendCts.Token) : sender.SendAsync(deliveries, sendCts.Token);
 

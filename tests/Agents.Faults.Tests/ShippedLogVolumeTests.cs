@@ -21,12 +21,12 @@ public sealed class ShippedLogVolumeTests
     [Test]
     public async Task Shipped_log_levels_write_one_outcome_line_per_ticket_per_service_and_at_most_500_bytes()
     {
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
-        var logs = Path.Combine(Path.GetTempPath(), "agents-log-volume", broker.VirtualHost);
+        await using var servers = await IsolatedServers.CreateAsync();
+        var database = servers.Database;
+        var logs = Path.Combine(Path.GetTempPath(), "agents-log-volume", servers.Broker.VirtualHost);
         var settings = new SystemSettings
         {
-            Broker = broker.Settings,
+            Broker = servers.Broker.Settings,
             ConnectionString = database.ConnectionString,
             LogLevel = null, // the point: appsettings.json of each service decides
             BulkGuardOff = true, // 400 proposals within seconds would fill a bulk-review batch instead of the policy
@@ -36,8 +36,7 @@ public sealed class ShippedLogVolumeTests
         await using var launcher = await SystemLauncher.StartAsync(settings.LaunchOptions(1, 1, 1, logs));
         var before = launcher.Instances.ToDictionary(i => i.Kind, i => new FileInfo(i.LogPath).Length);
 
-        var sender = new WebhookSender(launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(),
-            (body, id) => SignedWebhooks.Generic("/" + WebhookSender.GenericPath, body, id), concurrency: 8, maxAttempts: 1);
+        var sender = CrmWebhooks.Sender(launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList(), concurrency: 8, maxAttempts: 1);
         var results = await sender.SendAsync(TicketDeliveries.Create("logv", Tickets, urgentEvery: 0, duplicateShare: 0), CancellationToken.None);
         Assert.That(results.Count(r => r.Accepted), Is.EqualTo(Tickets), "every webhook accepted");
 

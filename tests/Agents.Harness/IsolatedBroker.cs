@@ -64,6 +64,11 @@ public sealed class IsolatedBroker : IAsyncDisposable
             q.GetProperty("durable").GetBoolean(), q.GetProperty("auto_delete").GetBoolean())).ToList();
     }
 
+    /// <summary>The bindings whose source is <paramref name="exchange"/> (management API): where its messages go.</summary>
+    public async Task<IReadOnlyList<JsonElement>> BindingsFromAsync(string exchange) =>
+        await _management.GetFromJsonAsync<List<JsonElement>>(
+            $"exchanges/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
+
     /// <summary>
     /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP (current, unlike the management
     /// API's statistics). The services declare their error queues before anything fails, so whether one exists says

@@ -117,40 +117,31 @@ public class BulkGuardTests : WriterFixture
     public async Task Five_hundred_proposals_in_a_minute_with_the_shipped_settings_are_held_for_bulk_review()
     {
         // The writer as shipped: its own appsettings.json and policy.yaml, nothing set for the guard.
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
-        await using var cluster = await WriterCluster.StartAsync(1, broker, database, Policies.Shipped);
-        var bus = await BusClient.StartAsync(broker);
-        try
-        {
-            // An agent gone wrong: a priority change for 500 tickets of one source at once.
-            var runaway = Enumerable.Range(0, 500).Select(i => Proposals.SetPriority($"RUN-{i}", "urgent", source: "zendesk")).ToList();
-            await Parallel.ForEachAsync(runaway, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (p, ct) => await bus.Publish(p, ct));
-            await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM write_approvals"), n => n == 500,
-                TimeSpan.FromSeconds(90), "all 500 proposals handled");
+        await using var cluster = await WriterCluster.StartAsync(1, Policies.Shipped);
+        var (bus, database) = (cluster.Bus, cluster.Database);
+        // An agent gone wrong: a priority change for 500 tickets of one source at once.
+        var runaway = Enumerable.Range(0, 500).Select(i => Proposals.SetPriority($"RUN-{i}", "urgent", source: "zendesk")).ToList();
+        await Parallel.ForEachAsync(runaway, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (p, ct) => await bus.Publish(p, ct));
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM write_approvals"), n => n == 500,
+            TimeSpan.FromSeconds(90), "all 500 proposals handled");
 
-            var held = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'HeldForBulkReview'");
-            var awaiting = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'AwaitingApproval'");
-            TestContext.Out.WriteLine($"held={held} awaiting={awaiting}");
-            Assert.Multiple(() =>
-            {
-                Assert.That(held, Is.GreaterThanOrEqualTo(400), "everything past the shipped 100 per minute is held");
-                Assert.That(awaiting, Is.LessThanOrEqualTo(100));
-                Assert.That(held + awaiting, Is.EqualTo(500));
-            });
-            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM bulk_batches WHERE \"ClosedAt\" IS NULL"), Is.EqualTo(1), "in one batch");
-
-            // The fuse is per source: another source's writes of the kind go on as usual.
-            var other = Proposals.SetPriority("OTHER-1", "high", source: "freshdesk");
-            await bus.Publish(other);
-            await Eventually.Until(() => database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
-                s => s is not null, TimeSpan.FromSeconds(30), "the other source's proposal");
-            Assert.That(await database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
-                Is.EqualTo("AwaitingApproval"));
-        }
-        finally
+        var held = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'HeldForBulkReview'");
+        var awaiting = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"CurrentState\" = 'AwaitingApproval'");
+        TestContext.Out.WriteLine($"held={held} awaiting={awaiting}");
+        Assert.Multiple(() =>
         {
-            await bus.StopAsync();
-        }
+            Assert.That(held, Is.GreaterThanOrEqualTo(400), "everything past the shipped 100 per minute is held");
+            Assert.That(awaiting, Is.LessThanOrEqualTo(100));
+            Assert.That(held + awaiting, Is.EqualTo(500));
+        });
+        Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM bulk_batches WHERE \"ClosedAt\" IS NULL"), Is.EqualTo(1), "in one batch");
+
+        // The fuse is per source: another source's writes of the kind go on as usual.
+        var other = Proposals.SetPriority("OTHER-1", "high", source: "freshdesk");
+        await bus.Publish(other);
+        await Eventually.Until(() => database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
+            s => s is not null, TimeSpan.FromSeconds(30), "the other source's proposal");
+        Assert.That(await database.ScalarOrNullAsync<string>($"SELECT \"CurrentState\" FROM write_approvals WHERE \"CorrelationId\" = '{other.CorrelationId}'"),
+            Is.EqualTo("AwaitingApproval"));
     }
 }

@@ -18,16 +18,14 @@ public class HydrationTests
     private const string Subject = "Invoice charged twice";
     private const string Content = "Our card was charged twice for invoice 7781 this month.";
 
-    private IsolatedBroker _broker = null!;
-    private IsolatedDatabase _database = null!;
+    private IsolatedServers _servers = null!;
     private FakeLlmServer _llm = null!;
     private FakeHubSpot _hubSpot = null!;
 
     [SetUp]
     public async Task Start()
     {
-        _broker = await IsolatedBroker.CreateAsync();
-        _database = await IsolatedDatabase.CreateAsync();
+        _servers = await IsolatedServers.CreateAsync();
         _llm = await FakeLlmServer.StartAsync();
         _hubSpot = await FakeHubSpot.StartAsync(VendorAccounts.HubSpotToken, "5001");
         _hubSpot.Tickets["5001"]["subject"] = Subject;
@@ -39,8 +37,7 @@ public class HydrationTests
     {
         await _hubSpot.DisposeAsync();
         await _llm.DisposeAsync();
-        await _broker.DisposeAsync();
-        await _database.DisposeAsync();
+        await _servers.DisposeAsync();
     }
 
     private static TicketReceived Thin(string id) => new()
@@ -50,7 +47,7 @@ public class HydrationTests
     };
 
     private Task<RunningService> ClassifierAsync(string token = VendorAccounts.HubSpotToken) =>
-        ClassifierHost.StartAsync(_broker, _database, _llm, new Dictionary<string, string?>
+        ClassifierHost.StartAsync(_servers, _llm, new Dictionary<string, string?>
         {
             ["Crm:HubSpot:BaseUrl"] = _hubSpot.BaseUrl.ToString(),
             ["Crm:HubSpot:AccessToken"] = token,
@@ -62,8 +59,8 @@ public class HydrationTests
     public async Task A_thin_HubSpot_event_is_read_from_HubSpot_then_classified_and_proposed()
     {
         await using var classifier = await ClassifierAsync();
-        await using var proposals = await BusProbe.StartAsync(_broker, typeof(ProposeWrite));
-        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
+        await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
         await Eventually.Until(() => Task.FromResult(proposals.Count + escalations.Count), n => n >= 1, TimeSpan.FromSeconds(20), "an outcome");
@@ -80,7 +77,7 @@ public class HydrationTests
         Assert.That(string.Join("\n", _llm.RequestBodies), Does.Not.Contain(VendorAccounts.HubSpotToken), "no token in a prompt");
         Assert.That(string.Join("\n", proposals.Bodies), Does.Not.Contain(VendorAccounts.HubSpotToken), "no token in a message");
 
-        var steps = await _database.ScalarAsync<string>(
+        var steps = await _servers.Database.ScalarAsync<string>(
             "SELECT string_agg(\"Step\" || ':' || coalesce(\"Outcome\", '') || ':' || coalesce(\"Detail\", ''), '\n') FROM classifier_steps WHERE \"ExternalId\" = '5001'");
         Assert.That(steps, Does.Contain("crm-read:ok"), "a step per read");
         Assert.That(steps, Does.Not.Contain("charged twice"), "no ticket text in the step log");
@@ -110,8 +107,8 @@ public class HydrationTests
                 _hubSpot.FailNext(200, "<html><body>Bad gateway</body></html>");
         }
         await using var classifier = await ClassifierAsync(token);
-        await using var proposals = await BusProbe.StartAsync(_broker, typeof(ProposeWrite));
-        await using var escalations = await BusProbe.StartAsync(_broker, typeof(TicketEscalated));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
+        await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
         await Eventually.Until(() => Task.FromResult(escalations.Count), n => n >= 1, TimeSpan.FromSeconds(30), what + " escalated");
@@ -133,7 +130,7 @@ public class HydrationTests
     {
         _hubSpot.FailNext(429, """{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT"}""", TimeSpan.FromSeconds(1));
         await using var classifier = await ClassifierAsync();
-        await using var proposals = await BusProbe.StartAsync(_broker, typeof(ProposeWrite));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
         await Eventually.Until(() => Task.FromResult(proposals.Count), n => n >= 1, TimeSpan.FromSeconds(20), "proposals after the wait");

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
@@ -9,6 +8,7 @@ using Agents.Ingest.Persistence;
 using Agents.ServiceDefaults;
 using Agents.Testing;
 using Agents.Testing.Canaries;
+using Agents.Webhooks;
 using Agents.Writer;
 using Agents.Writer.Persistence;
 using NUnit.Framework;
@@ -42,14 +42,13 @@ public class PlantedSecretsTests
 
         using var console = new ConsoleCapture();
         using var spans = new ActivityCapture();
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var servers = await IsolatedServers.CreateAsync();
         await using var llm = await FakeLlmServer.StartAsync();
-        await using var bus = await BusProbe.StartWithFaultsAsync(broker, Messages);
+        await using var bus = await BusProbe.StartWithFaultsAsync(servers.Broker, Messages);
         var settings = new SystemSettings
         {
-            Broker = broker.Settings,
-            ConnectionString = database.ConnectionString,
+            Broker = servers.Broker.Settings,
+            ConnectionString = servers.Database.ConnectionString,
             LogLevel = "Debug",
             ClassifierExtras = ClassifierHost.Settings(llm),
             // Each planted ticket is also sent refused (several copies): a budget that never answers 429 here, where
@@ -64,11 +63,9 @@ public class PlantedSecretsTests
             sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Parallel.ForEachAsync(tickets, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (ticket, ct) =>
-        {
-            using var response = await ingest.Client.SendAsync(Webhook(ticket), ct);
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), $"{ticket.Id}: {await response.Content.ReadAsStringAsync(ct)}");
-        });
+        var delivered = await CrmWebhooks.Sender([ingest.Address], concurrency: 32)
+            .SendAsync(tickets.Select(t => new WebhookDelivery("msg_" + t.Id, t.Id, Payload(t, t.Id))).ToList(), CancellationToken.None);
+        Assert.That(delivered.Where(d => !d.Accepted).Select(d => $"{d.Delivery.ExternalId}: {d.Status} {d.Answer}"), Is.Empty, "every ticket got in");
         var sent = clock.Elapsed;
         await Eventually.Until(() => Task.FromResult(Classified(bus)), n => n >= tickets.Count, TimeSpan.FromSeconds(120),
             "every ticket classified");
@@ -78,12 +75,12 @@ public class PlantedSecretsTests
         await Eventually.Until(async () =>
         {
             var seen = bus.Bodies.Count(b => b.Contains(":ProposeWrite\"", StringComparison.Ordinal));
-            var held = await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals");
+            var held = await servers.Database.ScalarAsync<long>("SELECT count(*) FROM write_approvals");
             var settled = seen == proposals && held >= seen;
             proposals = seen;
             return settled;
         }, settled => settled, TimeSpan.FromSeconds(60), "every proposal held by the writer");
-        await RefuseCopiesAsync(ingest.Client, database, tickets);
+        await RefuseCopiesAsync(ingest.Client, servers.Database, tickets);
         await Task.Delay(TimeSpan.FromSeconds(1)); // the console logger writes from its own queue
         TestContext.Out.WriteLine($"{tickets.Count} tickets sent in {sent.TotalSeconds:0.0} s, classified after {classified.TotalSeconds:0.0} s, "
             + $"{proposals} proposals held after {clock.Elapsed.TotalSeconds:0.0} s");
@@ -91,7 +88,7 @@ public class PlantedSecretsTests
         var places = new Dictionary<string, string>
         {
             ["prompt"] = string.Join('\n', llm.RequestBodies),
-            ["table"] = await database.DumpAsTextAsync(),
+            ["table"] = await servers.Database.DumpAsTextAsync(),
             ["log"] = console.Text,
             ["bus"] = string.Join('\n', bus.Bodies),
             ["span"] = spans.Text,
@@ -181,8 +178,6 @@ public class PlantedSecretsTests
         .Where(b => b.Contains(":TicketClassified\"", StringComparison.Ordinal))
         .Select(b => ClassifierHost.Message(b).GetProperty("externalId").GetString())
         .Distinct().Count();
-
-    private static HttpRequestMessage Webhook(CanaryTicket ticket) => SignedWebhooks.Generic("/webhooks/generic", Payload(ticket, ticket.Id), "msg_" + ticket.Id);
 
     private static string Payload(CanaryTicket ticket, string? id) => JsonSerializer.Serialize(new
     {

@@ -26,13 +26,12 @@ public class KubernetesServiceTests
         var deployment = overlay.Single("Deployment", name);
         var container = Manifest.Items(deployment.Spec!["template"]!["spec"]!["containers"]).Single();
 
-        await using var broker = await IsolatedBroker.CreateAsync();
-        await using var database = await IsolatedDatabase.CreateAsync();
-        var env = ContainerEnvironment.Resolve(container, overlay, StandIns(overlay, broker));
+        await using var servers = await IsolatedServers.CreateAsync();
+        var env = ContainerEnvironment.Resolve(container, overlay, StandIns(overlay, servers.Broker));
         Assert.That(env.Problems, Is.Empty);
 
         var service = OurService.Named(name);
-        await using var running = await RunningService.StartAsync(service.Build, [Settings(env, broker, database)], service.Migrate);
+        await using var running = await RunningService.StartAsync(service.Build, [Settings(env, servers)], service.Migrate);
 
         foreach (var kind in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
         {
@@ -43,7 +42,7 @@ public class KubernetesServiceTests
 
         // Receive endpoints: durable queues, not the bus's temporary one (auto-delete), not where faults go, not the
         // shared delay queues of durable redelivery (nobody consumes them: the broker routes them back when due).
-        var declared = (await broker.QueuesAsync())
+        var declared = (await servers.Broker.QueuesAsync())
             .Where(q => q.Durable && !q.AutoDelete && !q.Name.EndsWith("_error", StringComparison.Ordinal) && !q.Name.EndsWith("_skipped", StringComparison.Ordinal)
                 && !q.Name.StartsWith(Agents.ServiceDefaults.Queues.OwnedQueue.RedeliveryExchange + "-", StringComparison.Ordinal))
             .Select(q => q.Name);
@@ -77,8 +76,9 @@ public class KubernetesServiceTests
     /// broker's virtual host for the operator's Service, the test database for the -rw Service (every other
     /// connection option as rendered), a free loopback port for Urls.
     /// </summary>
-    private static IReadOnlyDictionary<string, string?> Settings(ContainerEnvironment env, IsolatedBroker broker, IsolatedDatabase database)
+    private static IReadOnlyDictionary<string, string?> Settings(ContainerEnvironment env, IsolatedServers servers)
     {
+        var (broker, database) = (servers.Broker, servers.Database);
         var settings = env.Variables
             .Where(v => v.Key != "Urls")
             .ToDictionary(v => v.Key.Replace("__", ":", StringComparison.Ordinal), v => (string?)v.Value);

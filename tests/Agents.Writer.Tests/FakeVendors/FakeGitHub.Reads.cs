@@ -36,16 +36,7 @@ public sealed partial class FakeGitHub
                 return (404, Error("Not Found", 404));
             if (issue.Groups[4].Success)
             {
-                // One list, as GitHub has one: the comments the issue came with, then those posted to it (FakeGitHub.Comments).
-                var key = $"{repository}#{number}";
-                var written = Comments.GetValueOrDefault(key) ?? [];
-                List<object> comments;
-                lock (written)
-                    comments = Text(repository, number).Comments.Select(object (c, i) => new
-                    {
-                        id = 5000 + i, body = c.Body, user = new { login = c.Author, type = "User" }, created_at = c.At, updated_at = c.At,
-                        author_association = "NONE",
-                    }).Concat(written.Select(c => Shown(key, c))).ToList();
+                var comments = IssueComments(repository, number);
                 var perPage = int.TryParse(query["per_page"], out var pp) ? Math.Clamp(pp, 1, 100) : 30;
                 var page = int.TryParse(query["page"], out var p) ? Math.Max(1, p) : 1;
                 return (200, JsonSerializer.Serialize(comments.Skip((page - 1) * perPage).Take(perPage)));
@@ -68,12 +59,20 @@ public sealed partial class FakeGitHub
         return (200, JsonSerializer.Serialize(listed.Take(take).Select(i => Issue(list.Groups[1].Value + "/" + list.Groups[2].Value, i.Key[prefix.Length..]))));
     }
 
-    /// <summary>The issue's comments, those it came with and those posted to it: GitHub counts one list.</summary>
-    private int CommentCount(string repository, string number)
+    /// <summary>
+    /// The issue's comments as GitHub serves them, in one list as GitHub has one: those it came with, then those posted
+    /// to it (FakeGitHub.Comments). The comments GET pages it; the issue's <c>comments</c> count is its length.
+    /// </summary>
+    private List<object> IssueComments(string repository, string number)
     {
-        var written = Comments.GetValueOrDefault($"{repository}#{number}") ?? [];
+        var key = $"{repository}#{number}";
+        var written = Comments.GetValueOrDefault(key) ?? [];
         lock (written)
-            return Text(repository, number).Comments.Count + written.Count;
+            return Text(repository, number).Comments.Select(object (c, i) => new
+            {
+                id = 5000 + i, body = c.Body, user = new { login = c.Author, type = "User" }, created_at = c.At, updated_at = c.At,
+                author_association = "NONE",
+            }).Concat(written.Select(c => Shown(key, c))).ToList();
     }
 
     private GitHubIssueText Text(string repository, string number) =>
@@ -86,7 +85,7 @@ public sealed partial class FakeGitHub
         {
             id = 2_000_000 + int.Parse(number, CultureInfo.InvariantCulture), number = int.Parse(number, CultureInfo.InvariantCulture),
             url = $"https://api.github.com/repos/{repository}/issues/{number}", title = text.Title, body = text.Body,
-            user = new { login = text.Author, type = "User" }, state = text.State, comments = CommentCount(repository, number),
+            user = new { login = text.Author, type = "User" }, state = text.State, comments = IssueComments(repository, number).Count,
             labels = Issues[$"{repository}#{number}"].Select(name => new { name }), created_at = text.UpdatedAt, updated_at = text.UpdatedAt,
             author_association = "NONE",
         };

@@ -1,9 +1,11 @@
-using Agents.Harness;
 using MassTransit;
 
-namespace Agents.Writer.Tests;
+namespace Agents.Harness;
 
-/// <summary>A bus client of the test's own on the broker, outside every writer process (as the classifier or the API is).</summary>
+/// <summary>
+/// A bus of the test's own on an isolated virtual host, with no consumers, outside every service (as another service or
+/// the API is): publishes with confirms.
+/// </summary>
 public static class BusClient
 {
     public static async Task<IBusControl> StartAsync(IsolatedBroker broker)
