@@ -70,17 +70,23 @@ public sealed class IsolatedBroker : IAsyncDisposable
             $"exchanges/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
 
     /// <summary>
-    /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP (current, unlike the management
-    /// API's statistics). The services declare their error queues before anything fails, so whether one exists says
-    /// nothing; what is in it does.
+    /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP. The services declare their error
+    /// queues before anything fails, so whether one exists says nothing; what is in it does.
     /// </summary>
-    public async Task<uint> DeadLetteredAsync()
+    public async Task<uint> DeadLetteredAsync() =>
+        await MessagesNowAsync((await QueueNamesAsync()).Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal)));
+
+    /// <summary>
+    /// The messages now in <paramref name="queues"/> together, asked over AMQP. Unlike <see cref="QueuesAsync"/>, whose
+    /// counts are statistics each queue emits every few seconds (one queue's can be fresh while another's is stale),
+    /// this is what the queues hold at the moment of asking.
+    /// </summary>
+    public async Task<uint> MessagesNowAsync(IEnumerable<string> queues)
     {
-        var names = (await QueueNamesAsync()).Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal));
         await using var connection = await ConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         uint messages = 0;
-        foreach (var name in names)
+        foreach (var name in queues)
             messages += (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
         return messages;
     }
