@@ -81,16 +81,20 @@ public sealed class EndToEndBenchmark : IBenchmark
             $"whole {Series.Median(series[0].Rounds.Select(r => r.PerSecond).ToList()):0.0}/s (goal >= 250)"));
     }
 
-    /// <summary>Each process's CPU per ticket for the given workloads (median of their rounds).</summary>
+    /// <summary>
+    /// Each process's CPU per ticket for the given workloads (median of their rounds), their sum, and the rate at which
+    /// that sum would take every core of the machine: the most this machine can do with that work per ticket.
+    /// </summary>
     internal static void PrintCpu(EndToEndStages stages, IReadOnlyList<string> workloads, int tickets)
     {
-        Console.WriteLine($"CPU ms per ticket per process (median of rounds; /proc/<pid>/stat):");
-        Console.WriteLine($"{"workload",-12} " + string.Join(" ", stages.ProcessNames.Select(p => $"{p,12}")) + $" {"sum",8} {"of it JIT",10}");
+        Console.WriteLine($"CPU ms per ticket per process (median of rounds; /proc/<pid>/stat; {Environment.ProcessorCount} cores):");
+        Console.WriteLine($"{"workload",-12} " + string.Join(" ", stages.ProcessNames.Select(p => $"{p,12}")) + $" {"sum",8} {"of it JIT",10} {"cores/sum",10}");
         foreach (var workload in workloads)
         {
             var cpu = stages.CpuPerTicket(workload);
+            var sum = cpu.Values.Sum();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{workload,-12} {string.Join(" ", stages.ProcessNames.Select(p => $"{cpu[p],12:0.00}"))} {cpu.Values.Sum(),8:0.00} {stages.JitPerTicket(workload),10:0.00}"));
+                $"{workload,-12} {string.Join(" ", stages.ProcessNames.Select(p => $"{cpu[p],12:0.00}"))} {sum,8:0.00} {stages.JitPerTicket(workload),10:0.00} {Environment.ProcessorCount * 1000 / sum,8:0}/s"));
         }
     }
 }

@@ -29,9 +29,18 @@ public sealed class EndToEndStages
 
     private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker, "write-approval-state");
 
-    /// <summary>Processes whose CPU is counted: each service instance and the bench itself (the load generator).</summary>
-    private IEnumerable<(string Name, int Pid)> Processes =>
-        _system.Launcher.Instances.Select(i => (i.Name, i.ProcessId)).Append(("bench", Environment.ProcessId));
+    // Found before the first measured round (it takes a look-up on each server).
+    private IReadOnlyList<(string Name, Func<double> Cpu)> _servers = [];
+    private bool _serversFound;
+
+    /// <summary>
+    /// Processes whose CPU is counted: each service instance, the bench itself (the load generator), and the broker
+    /// and PostgreSQL when they run on this machine.
+    /// </summary>
+    private IEnumerable<(string Name, Func<double> Cpu)> Processes =>
+        _system.Launcher.Instances.Select(i => (i.Name, (Func<double>)(() => ProcessCpu.Milliseconds(i.ProcessId))))
+            .Append(("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)))
+            .Concat(_servers);
 
     public IReadOnlyList<string> ProcessNames => Processes.Select(p => p.Name).ToList();
 
@@ -123,6 +132,8 @@ public sealed class EndToEndStages
 
     private async Task<T> MeasuredAsync<T>(string workload, int tickets, Func<Task<T>> run)
     {
+        if (!_serversFound)
+            (_servers, _serversFound) = (await ServerProcesses.FindAsync(_system), true);
         var (before, jitBefore) = (CpuNow(), JitNow());
         var round = await run();
         var (after, jitAfter) = (CpuNow(), JitNow());
@@ -134,7 +145,7 @@ public sealed class EndToEndStages
         return round;
     }
 
-    private Dictionary<string, double> CpuNow() => Processes.ToDictionary(p => p.Name, p => ProcessCpu.Milliseconds(p.Pid));
+    private Dictionary<string, double> CpuNow() => Processes.ToDictionary(p => p.Name, p => p.Cpu());
 
     private Dictionary<string, double> JitNow() => _system.Launcher.Instances
         .SelectMany(i => ProcessCpu.JitThreads(i.ProcessId)).ToDictionary(t => t.Key, t => t.Value);

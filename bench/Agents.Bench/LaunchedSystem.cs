@@ -25,6 +25,9 @@ public sealed class LaunchedSystem : IAsyncDisposable
 
     /// <summary>The virtual host of the benchmark's broker the system runs on.</summary>
     public IsolatedBroker Broker => _broker ?? throw new InvalidOperationException("This system runs on a broker the benchmark started itself.");
+
+    /// <summary>Whether the system runs on the benchmark's servers (false: on a broker the benchmark started itself).</summary>
+    public bool RunsOnBenchServers => _broker is not null;
     public IsolatedDatabase Database { get; }
     public SystemLauncher Launcher { get; }
 

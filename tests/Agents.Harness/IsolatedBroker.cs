@@ -64,6 +64,17 @@ public sealed class IsolatedBroker : IAsyncDisposable
             q.GetProperty("durable").GetBoolean(), q.GetProperty("auto_delete").GetBoolean())).ToList();
     }
 
+    /// <summary>
+    /// The operating-system process of each node of the broker (management API, <c>os_pid</c>): what a benchmark
+    /// reads the broker's CPU from when the broker runs on the same machine.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> NodeProcessIdsAsync()
+    {
+        var nodes = await _management.GetFromJsonAsync<List<JsonElement>>("nodes") ?? [];
+        return nodes.Where(n => n.TryGetProperty("os_pid", out var pid) && pid.ValueKind == JsonValueKind.String)
+            .Select(n => int.Parse(n.GetProperty("os_pid").GetString()!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+    }
+
     /// <summary>The bindings whose source is <paramref name="exchange"/> (management API): where its messages go.</summary>
     public async Task<IReadOnlyList<JsonElement>> BindingsFromAsync(string exchange) =>
         await _management.GetFromJsonAsync<List<JsonElement>>(

@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace Agents.Bench;
+
+/// <summary>
+/// The servers a launched system runs on, as processes of this machine whose CPU the benchmark can read: the
+/// RabbitMQ node (one <c>beam.smp</c>) and PostgreSQL (its postmaster and the connections' processes). Every ticket
+/// costs them too, and on two shared cores their cost comes out of the same budget as the services'.
+/// </summary>
+public static class ServerProcesses
+{
+    /// <summary>
+    /// ("broker", …) and ("postgres", …) with a reader of each one's CPU so far; only those found on this machine (the
+    /// cluster benchmark's brokers are its own, and a server elsewhere has no process here).
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> FindAsync(LaunchedSystem system)
+    {
+        var found = new List<(string, Func<double>)>();
+        if (system.RunsOnBenchServers && await system.Broker.NodeProcessIdsAsync() is [var node] && ProcessCpu.Identity(node) is ("beam.smp", _))
+            found.Add(("broker", () => ProcessCpu.Milliseconds(node)));
+        if (await PostmasterAsync(system.Database.ConnectionString) is { } postmaster)
+            found.Add(("postgres", () => ProcessCpu.WithChildrenMilliseconds(postmaster)));
+        return found;
+    }
+
+    /// <summary>The postmaster: the parent of the process serving this connection, if that process is on this machine.</summary>
+    private static async Task<int?> PostmasterAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        return ProcessCpu.Identity(backend) is ("postgres", var postmaster) ? postmaster : null;
+    }
+}
