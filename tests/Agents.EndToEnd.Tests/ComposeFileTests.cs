@@ -175,6 +175,22 @@ public partial class ComposeFileTests
         }
     }
 
+    [Test]
+    public void Dockerfile_restores_what_its_ReadyToRun_publish_needs()
+    {
+        // Publishing ReadyToRun with --no-restore fails (NETSDK1094) unless the restore asked for the same architecture
+        // and for ReadyToRun: that is where the runtime pack and crossgen of the target come from.
+        // Continued lines joined: one instruction per line.
+        var lines = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "services", "Dockerfile")).Replace("\\\n", " ").Split('\n');
+        var restore = lines.Single(l => l.StartsWith("RUN dotnet restore ", StringComparison.Ordinal));
+        var publish = lines.Single(l => l.StartsWith("RUN dotnet publish ", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(publish, Does.Contain("-p:PublishReadyToRun=true").And.Contain("--no-restore").And.Contain("-a ${TARGETARCH}"));
+            Assert.That(restore, Does.Contain("-p:PublishReadyToRun=true").And.Contain("-a ${TARGETARCH}"));
+        });
+    }
+
     private Dictionary<string, string> EnvironmentOf(string service, string? config = null)
     {
         var block = "\n" + Block(service, config);
