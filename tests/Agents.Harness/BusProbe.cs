@@ -41,15 +41,7 @@ public sealed class BusProbe : IAsyncDisposable
     /// <summary>Binds to the named fanout exchanges (declared as MassTransit declares them, if they do not exist yet).</summary>
     public static async Task<BusProbe> StartAsync(IsolatedBroker broker, IEnumerable<string> exchanges)
     {
-        var factory = new ConnectionFactory
-        {
-            HostName = broker.Servers.RabbitHost,
-            Port = broker.Servers.RabbitPort,
-            VirtualHost = broker.VirtualHost,
-            UserName = broker.Servers.RabbitUser,
-            Password = broker.Servers.RabbitPassword,
-        };
-        var connection = await factory.CreateConnectionAsync();
+        var connection = await broker.ConnectionFactory().CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         foreach (var exchange in exchanges)
