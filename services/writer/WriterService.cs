@@ -54,7 +54,7 @@ public static class WriterService
             ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.");
         // Pooled: every message scope (each attempt of a saga message) and request takes a context, so a context's
         // set-up cost is per message. The saga repository and its activities share the scope's one.
-        builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(WriterConnectionString.Tune(connectionString)));
+        builder.Services.AddPooledDbContextFactory<WriterDbContext>(o => o.UseNpgsql(PreparedStatementConnections.Tune(connectionString)));
         builder.Services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
 
         builder.Services.AddCrmAdapters(builder.Configuration);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Contracts;
+using Agents.ServiceDefaults;
 using Npgsql;
 using NpgsqlTypes;
 using Microsoft.Extensions.Options;
@@ -157,10 +158,13 @@ public sealed class PostgresClassificationCache(ClassifierDataSource dataSource,
     }
 }
 
-/// <summary>The classifier's own Npgsql data source (a wrapper, so it never collides with another registration).</summary>
+/// <summary>
+/// The classifier's own Npgsql data source for its hot path (a wrapper, so it never collides with another
+/// registration), its fixed statements prepared once per connection.
+/// </summary>
 public sealed class ClassifierDataSource(string connectionString) : IAsyncDisposable
 {
-    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
+    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(PreparedStatementConnections.Tune(connectionString));
 
     public ValueTask DisposeAsync() => Source.DisposeAsync();
 }

@@ -1,16 +1,15 @@
-using Agents.Writer.Persistence;
 using Npgsql;
 using NUnit.Framework;
 
-namespace Agents.Writer.Tests;
+namespace Agents.ServiceDefaults.Tests;
 
 [TestFixture]
-public class WriterConnectionStringTests
+public class PreparedStatementConnectionsTests
 {
     [Test]
     public void Prepares_statements_and_skips_the_reset_unless_the_connection_string_says_otherwise()
     {
-        var tuned = new NpgsqlConnectionStringBuilder(WriterConnectionString.Tune("Host=db;Username=u;Password=p"));
+        var tuned = new NpgsqlConnectionStringBuilder(PreparedStatementConnections.Tune("Host=db;Username=u;Password=p"));
         Assert.Multiple(() =>
         {
             Assert.That(tuned.MaxAutoPrepare, Is.EqualTo(64));
@@ -20,7 +19,7 @@ public class WriterConnectionStringTests
         });
 
         // Behind PgBouncer in transaction mode an operator turns preparation off in the connection string.
-        var given = new NpgsqlConnectionStringBuilder(WriterConnectionString.Tune("Host=db;Max Auto Prepare=0;NoResetOnClose=false"));
+        var given = new NpgsqlConnectionStringBuilder(PreparedStatementConnections.Tune("Host=db;Max Auto Prepare=0;NoResetOnClose=false"));
         Assert.Multiple(() =>
         {
             Assert.That(given.MaxAutoPrepare, Is.Zero);
