@@ -36,7 +36,14 @@ public static class ClassifierService
         builder.Services.AddSingleton(AgentPolicy.Load(Path.Combine(AppContext.BaseDirectory, policyFile)));
         builder.Services.AddCrmReaders(builder.Configuration);
         builder.Services.AddSingleton<TicketHydrator>();
-        builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>());
+        var tickets = TicketsInProgress(builder);
+        builder.AddAgentsBus(x => x.AddConsumer<TicketReceivedConsumer>().Endpoint(e =>
+        {
+            if (tickets is not int n)
+                return;
+            e.ConcurrentMessageLimit = n;
+            e.PrefetchCount = new RabbitMqOptions { ConcurrentMessageLimit = n }.EffectivePrefetchCount;
+        }));
         builder.Services.AddOpenApi();
         builder.Services.AddNamedTokenAuthentication(ClassifierOptions.OperatorsSection, "operator");
 
@@ -45,6 +52,27 @@ public static class ClassifierService
         app.MapAgentsHealth();
         app.MapClassifierApi();
         return app;
+    }
+
+    /// <summary>
+    /// With an LLM, the concurrency a deployment configures (<c>Classifier:Llm:ConcurrentCalls</c>, else
+    /// <c>RabbitMq:ConcurrentMessageLimit</c>) bounds the LLM calls in flight, and the ticket endpoint works on
+    /// <see cref="LlmOptions.TicketsInProgress"/> tickets at once (twice the calls unless set): a slot that held its
+    /// ticket through the database round trips and publishes around the call sat idle for the model that long (issue
+    /// #18). Without an LLM nothing waits on a model, and the endpoint keeps the bus's limit.
+    /// </summary>
+    private static int? TicketsInProgress(WebApplicationBuilder builder)
+    {
+        var llm = builder.Configuration.GetSection(ClassifierOptions.Section).Get<ClassifierOptions>()?.Llm ?? new LlmOptions();
+        if (!llm.Enabled)
+            return null;
+        var calls = llm.ConcurrentCalls
+            ?? builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>()?.ConcurrentMessageLimit
+            ?? new RabbitMqOptions().ConcurrentMessageLimit;
+        if (calls < 1 || llm.TicketsInProgress < 1)
+            throw new InvalidOperationException("Classifier:Llm:ConcurrentCalls and Classifier:Llm:TicketsInProgress must be at least 1.");
+        builder.Services.PostConfigure<ClassifierOptions>(o => o.Llm.ConcurrentCalls = calls);
+        return llm.TicketsInProgress ?? LlmOptions.DefaultTicketsInProgress(calls);
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using Agents.Harness;
 using Agents.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using NUnit.Framework;
 
 namespace Agents.Classifier.Tests;
@@ -127,6 +128,43 @@ public class ClassifierServiceTests
 
         Assert.That(_llm.CallCount, Is.EqualTo(concurrency), "one call per ticket");
         Assert.That(_llm.PeakInFlight, Is.EqualTo(concurrency), "every ticket's call in flight at once, no more than the limit");
+    }
+
+    /// <summary>
+    /// Issue #18: the configured concurrency bounds the LLM calls, not the tickets the classifier works on. A ticket
+    /// whose database work after its call is held up (here: its step log waits on a lock) used to keep its slot,
+    /// and at concurrency 1 the next ticket never reached the model meanwhile; every slot spent its tickets' round
+    /// trips idle for the model (85 % of concurrency ÷ latency at 32). Failed on the old code: one ticket classified,
+    /// the second waited for the lock (until the step log gave up at its 10 s lock timeout).
+    /// </summary>
+    [Test]
+    public async Task A_ticket_busy_with_its_database_work_leaves_the_llm_call_slot_to_the_next_ticket()
+    {
+        await using var classifier = await ClassifierHost.StartAsync(_servers, _llm, new Dictionary<string, string?>
+        {
+            ["RabbitMq:ConcurrentMessageLimit"] = "1",
+            ["Classifier:Drafts:Enabled"] = "false",
+            // The held step log waits for the lock longer than the test does, so it cannot give up and free the slot.
+            ["Database:LockTimeout"] = "00:01:00",
+        });
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(TicketClassified));
+        await using var connection = new NpgsqlConnection(_servers.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var locked = await connection.BeginTransactionAsync();
+        await using (var take = new NpgsqlCommand("LOCK TABLE classifier_steps IN EXCLUSIVE MODE", connection, locked))
+            await take.ExecuteNonQueryAsync();
+        _llm.Delay = TimeSpan.FromMilliseconds(200);
+        var bus = classifier.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(Ticket("slot-1", "The nightly export fails with an error."));
+        await bus.Publish(Ticket("slot-2", "The invoice shows a double charge."));
+        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 2, TimeSpan.FromSeconds(20),
+            "both tickets classified while the first one's step log waits");
+
+        Assert.That(_llm.PeakInFlight, Is.EqualTo(1), "never more calls in flight than the configured concurrency");
+        await locked.RollbackAsync();
+        await Eventually.Until(() => _servers.Database.ScalarAsync<long>("SELECT count(DISTINCT \"ExternalId\") FROM classifier_steps"),
+            n => n == 2, TimeSpan.FromSeconds(20), "both step logs written once the lock is gone");
     }
 
     [Test]

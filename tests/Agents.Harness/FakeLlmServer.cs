@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
@@ -109,6 +110,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private int _draftCalls;
     private int _inFlight;
     private int _peakInFlight;
+    private long _busyTicks;
     private volatile FakeLlmMode _mode = FakeLlmMode.Answer;
     private long _delayTicks;
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
@@ -189,6 +191,13 @@ public sealed class FakeLlmServer : IAsyncDisposable
     /// </summary>
     public int PeakInFlight => Volatile.Read(ref _peakInFlight);
 
+    /// <summary>
+    /// The calls' total time in this server, from reading the request to the end of the answer: over a run's time, the
+    /// calls the model really had in flight on average (a call held longer than <see cref="Delay"/> on a busy machine
+    /// counts as what it took).
+    /// </summary>
+    public TimeSpan BusyTime => TimeSpan.FromTicks(Interlocked.Read(ref _busyTicks));
+
     /// <summary>Starts a new <see cref="PeakInFlight"/> from the calls in flight now.</summary>
     public void ResetPeakInFlight() => Interlocked.Exchange(ref _peakInFlight, InFlight);
 
@@ -240,6 +249,19 @@ public sealed class FakeLlmServer : IAsyncDisposable
         });
 
     private async Task HandleAsync(HttpContext http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await AnswerAsync(http);
+        }
+        finally
+        {
+            Interlocked.Add(ref _busyTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext http)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();

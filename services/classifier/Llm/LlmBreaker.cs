@@ -29,11 +29,15 @@ public sealed record BreakerOutcome<T>(T? Result, LlmCallException? Failure, boo
 /// timer moves the breaker to half-open, so we see half-open when the first call after an opening actually
 /// reaches the LLM (the probe). While not closed, one call at a time may try the pipe: MassTransit's half-open
 /// state lets every call through, and this gate keeps a burst of tickets from becoming a burst of probes.
+///
+/// Every LLM call passes here, so here too is the bound on calls in flight (<see cref="LlmOptions.ConcurrentCalls"/>):
+/// the consumer works on more tickets than that, and a ticket waits for a call slot only for its calls.
 /// </summary>
 public sealed class LlmBreaker
 {
     private readonly IPipe<LlmCallContext> _pipe;
     private readonly SemaphoreSlim _probeGate = new(1, 1);
+    private readonly SemaphoreSlim? _callGate;
     private readonly ClassifierMetrics _metrics;
     private readonly ILogger<LlmBreaker> _logger;
     private int _state;
@@ -44,6 +48,8 @@ public sealed class LlmBreaker
         _metrics = metrics;
         _logger = logger;
         var settings = options.Value.Breaker;
+        if (options.Value.Llm.ConcurrentCalls is int calls)
+            _callGate = new SemaphoreSlim(calls, calls);
         var router = new PipeRouter();
         router.ConnectPipe(Pipe.ExecuteAsync<EventContext<CircuitBreakerOpened>>(e => Opened(e.Event.Exception)));
         router.ConnectPipe(Pipe.ExecuteAsync<EventContext<CircuitBreakerClosed>>(_ => Closed()));
@@ -77,8 +83,16 @@ public sealed class LlmBreaker
             gated = true;
         }
         var context = new LlmCallContext<T>(call, cancellationToken);
+        var waited = false;
         try
         {
+            // The wait for a free call slot is no part of the call: outside the pipe, so neither the call's timeout
+            // nor the breaker counts it.
+            if (_callGate is not null)
+            {
+                await _callGate.WaitAsync(cancellationToken);
+                waited = true;
+            }
             await _pipe.Send(context);
             return new BreakerOutcome<T>(context.Result, null, Rejected: false);
         }
@@ -93,6 +107,8 @@ public sealed class LlmBreaker
         }
         finally
         {
+            if (waited)
+                _callGate!.Release();
             if (gated)
                 _probeGate.Release();
         }

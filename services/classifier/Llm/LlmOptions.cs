@@ -32,6 +32,23 @@ public sealed class LlmOptions
     /// </summary>
     public TimeSpan FallbackAnswerTtl { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// LLM calls in flight at once, per instance (classifications and drafts together): the concurrency the model
+    /// sees. Unset: <c>RabbitMq:ConcurrentMessageLimit</c>.
+    /// </summary>
+    public int? ConcurrentCalls { get; set; }
+
+    /// <summary>
+    /// Tickets the classifier works on at once, per instance (the ticket endpoint's concurrent message limit). Unset:
+    /// twice <see cref="ConcurrentCalls"/>, so a ticket's database round trips and publishes run while other tickets'
+    /// calls do, instead of holding a call slot idle (issue #18). Equal to the calls: each ticket holds its slot from
+    /// start to end, as before.
+    /// </summary>
+    public int? TicketsInProgress { get; set; }
+
+    /// <summary><see cref="TicketsInProgress"/> when unset, for <paramref name="calls"/> calls in flight.</summary>
+    public static int DefaultTicketsInProgress(int calls) => calls * 2;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Endpoint);
 }
 
