@@ -2,6 +2,7 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Agents.Sagas.Postgres;
 
@@ -20,21 +21,44 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     private readonly DbContext _db;
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
     private readonly SemaphoreSlim _inUse = new(1); // EF contexts are not thread-safe; MassTransit may overlap calls
-    private readonly string _lockSql;
+    private readonly SagaRow<TSaga> _row;
 
     public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory)
         : base(context)
     {
         _db = db;
         _factory = factory;
-        _lockSql = SagaLockStatement.For<TSaga>(db);
+        _row = SagaRow<TSaga>.For(db);
     }
 
     public void Dispose() => _inUse.Dispose();
 
-    /// <summary>Loads and row-locks one saga; null when it does not exist.</summary>
-    internal async Task<TSaga?> LockAsync(Guid correlationId) =>
-        await _db.Set<TSaga>().FromSqlRaw(_lockSql, correlationId).AsTracking().SingleOrDefaultAsync(CancellationToken);
+    /// <summary>
+    /// Loads and row-locks one saga, tracked by the context as a tracking query would leave it (an instance the context
+    /// tracks already is returned as it is); null when it does not exist.
+    /// </summary>
+    internal async Task<TSaga?> LockAsync(Guid correlationId)
+    {
+        if (_db.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == correlationId) is { } tracked)
+            return tracked.Entity;
+        await using var command = _db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A saga row is locked inside the message's transaction only.");
+        command.CommandText = _row.LockSql;
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = correlationId;
+        command.Parameters.Add(id);
+        TSaga instance;
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken))
+        {
+            if (!await reader.ReadAsync(CancellationToken))
+                return null;
+            instance = _row.Read(reader);
+        }
+        _db.Attach(instance);
+        return instance;
+    }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
         _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
