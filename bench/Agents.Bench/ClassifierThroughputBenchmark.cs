@@ -30,9 +30,11 @@ public sealed class ClassifierThroughputBenchmark : IBenchmark
         llm.Delay = LlmLatency;
         await using var system = await LaunchedSystem.StartAsync(ingest: 1, classifier: 0, writer: 0, cancellationToken: cancellationToken);
         await using var probe = await BusProbe.StartAsync(system.Broker, typeof(TicketClassified));
-        // Ten LLM latencies per setting even with --quick: a run fills and drains the pipeline once (one latency and
-        // the sending), so with four the ratio could not pass 80 % whatever the classifier did.
-        var rounds = 10;
+        // Thirty LLM latencies per setting, ten with --quick: a run fills and drains the pipeline once (the first
+        // tickets' way through ingest, the last ones' work after their call: 0.3-0.5 s on this machine), a cost of
+        // starting and ending a run that is not throughput. With four latencies the ratio could not pass 80 % whatever
+        // the classifier did; with ten, fill and drain alone still took 8 % of a 5 s row.
+        var rounds = context.Quick ? 10 : 30;
 
         foreach (var drafts in new[] { true, false })
         {
@@ -55,8 +57,8 @@ public sealed class ClassifierThroughputBenchmark : IBenchmark
                 try
                 {
                     var sender = system.Sender(32);
-                    // Distinct per row: ingest drops a delivery it has seen, and the pair at 32 shares its concurrency.
-                    var prefix = $"{concurrency}{(inProgress is null ? "" : "h")}{(drafts ? "d" : "")}";
+                    // Distinct per row: ingest drops a delivery it has seen, and the rows at 32 share their concurrency.
+                    var prefix = $"{concurrency}{(inProgress is null ? "" : "h" + inProgress)}{(drafts ? "d" : "")}";
                     // Warm-up: one round at this concurrency.
                     await ClassifyAsync(sender, probe, "cw" + prefix, concurrency, cancellationToken);
                     var tickets = concurrency * rounds;
