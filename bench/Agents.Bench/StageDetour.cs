@@ -31,8 +31,7 @@ public sealed class StageDetour
 
     /// <summary>
     /// The detour of <typeparamref name="T"/> around <paramref name="endpoint"/>, the consumer whose stage is measured.
-    /// Other consumers of the type keep receiving it (the writer's shadow-mode <c>ticket-changes</c> reads every
-    /// <c>TicketReceived</c> too): they are part of the system's load, not of the stage.
+    /// Other consumers of the type keep receiving it: they are part of the system's load, not of the stage.
     /// </summary>
     public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker, string endpoint)
     {

@@ -26,7 +26,7 @@ public static class BusRegistration
         builder.Services.AddSingleton<EndpointQueues>();
         builder.Services.AddSingleton(sp => new QueuePreparation(sp.GetRequiredService<EndpointQueues>(),
             sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value, sp.GetRequiredService<IOptions<RedeliverySchedule>>().Value,
-            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>()));
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>(), sp.GetServices<RetiredBinding>().ToList()));
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();

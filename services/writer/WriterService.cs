@@ -62,6 +62,9 @@ public static class WriterService
         builder.Services.AddScoped<EscalationClaims>();
         builder.Services.AddSingleton<TicketLinks>();
 
+        // Before 2026-12-05 the shadow endpoint took every TicketReceived; the binding that did so goes at start.
+        builder.Services.AddSingleton(TicketChangesDefinition.RetiredTicketReceivedBinding(
+            KebabCaseEndpointNameFormatter.Instance.Consumer<TicketChangesConsumer>()));
         builder.AddAgentsBus(x =>
         {
             x.AddSagaStateMachine<WriteApprovalStateMachine, WriteApprovalState, WriteApprovalSagaDefinition>()
@@ -69,7 +72,7 @@ public static class WriterService
             x.AddConsumer<ApplyWriteConsumer>();
             x.AddConsumer<BatchDecisionConsumer>();
             x.AddConsumer<TicketEscalatedConsumer>();
-            x.AddConsumer<TicketChangesConsumer>();
+            x.AddConsumer<TicketChangesConsumer, TicketChangesDefinition>();
         });
 
         builder.Services.AddNamedTokenAuthentication(ApproverOptions.Section, "approver");

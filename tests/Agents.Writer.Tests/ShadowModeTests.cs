@@ -133,15 +133,13 @@ public class ShadowModeTests : WriterFixture
 
     /// <summary>A priority change as ingest publishes it from Zendesk's <c>ticket.priority_changed</c> event.</summary>
     private Task HumanAsync(string ticket, string delivery, DateTimeOffset at, string priority, string actor) =>
-        _host!.Writer.Services.GetRequiredService<IBus>().Publish(new TicketReceived
+        _host!.Writer.Services.GetRequiredService<IBus>().Publish(new TicketFieldsChanged
         {
             Source = "zendesk",
             ExternalId = ticket,
-            EventKind = "ticket.priority_changed",
             DeliveryId = delivery,
             UpdatedAt = at,
             ReceivedAt = DateTimeOffset.UtcNow,
-            Priority = priority,
             Changes = [new FieldChange { Field = TicketFields.Priority, To = priority }],
             ChangedBy = actor,
         });

@@ -33,11 +33,12 @@ public sealed class EndpointQueues
 /// queues, their <c>_error</c> queues, the redelivery's delay queues), so a poisoned message always has its error
 /// queue to go to. A queue that exists with other arguments (classic queues of an earlier deployment, now configured
 /// quorum) is recreated by <see cref="QueueMigration"/> with its messages, one instance at a time (an exclusive queue
-/// of the broker is the lock; it goes with the connection if the instance dies). Until the broker answers it keeps
+/// of the broker is the lock; it goes with the connection if the instance dies). Then the bindings the service retired
+/// (<see cref="RetiredBinding"/>) are removed. Until the broker answers it keeps
 /// trying: the endpoints could not start without it anyway, and the HTTP side (health, 503s) runs meanwhile.
 /// </summary>
 public sealed class QueuePreparation(EndpointQueues endpoints, RabbitMqOptions options, RedeliverySchedule schedule,
-    IHostApplicationLifetime lifetime, ILogger<QueuePreparation> logger) : IBusObserver
+    IHostApplicationLifetime lifetime, ILogger<QueuePreparation> logger, IReadOnlyList<RetiredBinding>? retired = null) : IBusObserver
 {
     public const string LockQueue = "agents-queue-migration-lock";
 
@@ -78,6 +79,14 @@ public sealed class QueuePreparation(EndpointQueues endpoints, RabbitMqOptions o
             await EnsureAsync(connection, migration, OwnedQueue.Endpoint(options, queue), true, cancellationToken);
             await EnsureAsync(connection, migration, OwnedQueue.Error(options, queue), true, cancellationToken);
             await EnsureAsync(connection, migration, OwnedQueue.Skipped(options, queue), false, cancellationToken);
+        }
+        foreach (var binding in retired ?? [])
+        {
+            // Removing a binding that is gone is a no-op; an exchange that does not exist (404) has no bindings either.
+            var refusal = await BrokerReplies.TryAsync(connection,
+                c => c.ExchangeUnbindAsync(binding.DestinationExchange, binding.SourceExchange, "", cancellationToken: cancellationToken), cancellationToken);
+            if (refusal is { Code: not BrokerReplies.NotFound } other)
+                throw new InvalidOperationException($"The retired binding {binding.SourceExchange} → {binding.DestinationExchange} could not be removed: {other.Text}");
         }
     }
 

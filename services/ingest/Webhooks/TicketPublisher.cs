@@ -17,17 +17,36 @@ public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions
     public static Guid MessageIdFor(TicketReceived ticket) =>
         WriteKey.NameBased(MessageIdNamespace, $"{ticket.Source}:{ticket.ExternalId}:{ticket.DeliveryId}");
 
-    /// <summary>Publishes each ticket with its message id (<see cref="MessageIdFor"/>, computed by the caller once).</summary>
+    /// <summary>The message id of a ticket event's <see cref="TicketFieldsChanged"/>: a retry of the delivery is the same message.</summary>
+    public static Guid ChangesMessageIdFor(Guid ticketMessageId) =>
+        WriteKey.NameBased(MessageIdNamespace, $"changes:{ticketMessageId}");
+
+    /// <summary>
+    /// Publishes each ticket with its message id (<see cref="MessageIdFor"/>, computed by the caller once), and beside
+    /// a ticket that carries field changes its <see cref="TicketFieldsChanged"/>: the delivery is confirmed when both are.
+    /// </summary>
     public async Task PublishAsync(IReadOnlyList<(TicketReceived Ticket, Guid MessageId)> tickets, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.PublishTimeout);
         // A batch (HubSpot) is published concurrently: one confirm round trip, not one per event.
-        await Task.WhenAll(tickets.Select(t => bus.Publish(t.Ticket, ctx =>
+        var publishes = new List<Task>(tickets.Count);
+        foreach (var (ticket, messageId) in tickets)
         {
-            ctx.MessageId = t.MessageId;
             // Unroutable (no classifier queue bound yet) comes back as an error instead of vanishing: 503, retry.
-            ctx.Mandatory = true;
-        }, timeout.Token)));
+            publishes.Add(PublishAsync(ticket, messageId, mandatory: true, timeout.Token));
+            // Not mandatory, as when the writer read the changes from TicketReceived: they reach the writer once its
+            // queue exists, and a system that has never started a writer does not refuse the vendor's updates.
+            if (TicketFieldsChanged.Of(ticket) is { } changes)
+                publishes.Add(PublishAsync(changes, ChangesMessageIdFor(messageId), mandatory: false, timeout.Token));
+        }
+        await Task.WhenAll(publishes);
     }
+
+    private Task PublishAsync<T>(T message, Guid messageId, bool mandatory, CancellationToken cancellationToken) where T : class =>
+        bus.Publish(message, ctx =>
+        {
+            ctx.MessageId = messageId;
+            ctx.Mandatory = mandatory;
+        }, cancellationToken);
 }

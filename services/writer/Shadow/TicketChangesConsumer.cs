@@ -9,20 +9,24 @@ using Microsoft.Extensions.Options;
 namespace Agents.Writer.Shadow;
 
 /// <summary>
-/// Keeps the field changes the CRM reports (<see cref="TicketReceived.Changes"/>) for the shadow report, each once
-/// (a redelivered event adds nothing). A change that repeats what one of our writes applied to the ticket shortly
-/// before is that write's echo: kept, marked as ours, never counted as what people did.
+/// Keeps the field changes the CRM reports (<see cref="TicketFieldsChanged"/>, which ingest publishes only for events
+/// that carry changes) for the shadow report, each once (a redelivered event adds nothing). A change that repeats what
+/// one of our writes applied to the ticket shortly before is that write's echo: kept, marked as ours, never counted as
+/// what people did. Until 2026-12-05 this endpoint read every <see cref="TicketReceived"/> for its changes; one still
+/// queued from then is read the same way (<see cref="TicketChangesDefinition"/>).
 /// </summary>
-public sealed class TicketChangesConsumer(WriterDbContext db, IOptions<WriterOptions> options, TimeProvider clock) : IConsumer<TicketReceived>
+public sealed class TicketChangesConsumer(WriterDbContext db, IOptions<WriterOptions> options, TimeProvider clock) :
+    IConsumer<TicketFieldsChanged>, IConsumer<TicketReceived>
 {
     private static readonly string[] Written = [WriteStates.Applying, WriteStates.Applied];
 
-    public async Task Consume(ConsumeContext<TicketReceived> context)
+    public Task Consume(ConsumeContext<TicketFieldsChanged> context) => KeepAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<TicketReceived> context) =>
+        TicketFieldsChanged.Of(context.Message) is { } changes ? KeepAsync(changes, context.CancellationToken) : Task.CompletedTask;
+
+    private async Task KeepAsync(TicketFieldsChanged ticket, CancellationToken ct)
     {
-        var ticket = context.Message;
-        if (ticket.Changes.Count == 0)
-            return;
-        var ct = context.CancellationToken;
         var changedAt = ticket.UpdatedAt ?? ticket.ReceivedAt;
         var ours = await db.Writes.AsNoTracking()
             .Where(w => w.Source == ticket.Source && w.ExternalId == ticket.ExternalId && Written.Contains(w.CurrentState))
