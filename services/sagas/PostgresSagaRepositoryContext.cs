@@ -2,7 +2,6 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Agents.Sagas.Postgres;
 
@@ -41,21 +40,9 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     {
         if (_db.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == correlationId) is { } tracked)
             return tracked.Entity;
-        await using var command = _db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = _db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A saga row is locked inside the message's transaction only.");
-        command.CommandText = _row.LockSql;
-        var id = command.CreateParameter();
-        id.ParameterName = "id";
-        id.Value = correlationId;
-        command.Parameters.Add(id);
-        TSaga instance;
-        await using (var reader = await command.ExecuteReaderAsync(CancellationToken))
-        {
-            if (!await reader.ReadAsync(CancellationToken))
-                return null;
-            instance = _row.Read(reader);
-        }
+        var instance = await _row.LockAsync(_db, correlationId, CancellationToken);
+        if (instance is null)
+            return null;
         _db.Attach(instance);
         return instance;
     }

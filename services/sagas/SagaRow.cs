@@ -5,6 +5,7 @@ using System.Reflection;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Agents.Sagas.Postgres;
 
@@ -31,10 +32,25 @@ internal sealed class SagaRow<TSaga> where TSaga : class, ISaga
     }
 
     /// <summary>SELECT every mapped column FOR UPDATE, the key as the parameter <c>@id</c>.</summary>
-    public string LockSql { get; }
+    private string LockSql { get; }
 
-    /// <summary>The instance in the reader's current row.</summary>
-    public TSaga Read(DbDataReader reader) => _read(reader);
+    /// <summary>
+    /// Reads and row-locks one saga in the context's open transaction, untracked (the caller attaches it); null when
+    /// it does not exist.
+    /// </summary>
+    public async Task<TSaga?> LockAsync(DbContext db, Guid correlationId, CancellationToken cancellationToken)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("A saga row is locked inside the message's transaction only.");
+        command.CommandText = LockSql;
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = correlationId;
+        command.Parameters.Add(id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? _read(reader) : null;
+    }
 
     /// <summary>The statement and reader for <typeparamref name="TSaga"/>, built on first use (per DbContext type).</summary>
     public static SagaRow<TSaga> For(DbContext db) => Cache.GetOrAdd(db.GetType(), _ => Build(db));

@@ -33,23 +33,15 @@ public class SagaRowTests : WriterFixture
             await using var db = new WriterDbContext(options);
             var byEf = await db.Writes.AsNoTracking().SingleAsync(w => w.CorrelationId == written.CorrelationId);
             await using var tx = await db.Database.BeginTransactionAsync();
-            var row = SagaRow<WriteApprovalState>.For(db);
-            await using var command = db.Database.GetDbConnection().CreateCommand();
-            command.CommandText = row.LockSql;
-            var id = command.CreateParameter();
-            id.ParameterName = "id";
-            id.Value = written.CorrelationId;
-            command.Parameters.Add(id);
-            await using var reader = await command.ExecuteReaderAsync();
-            Assert.That(await reader.ReadAsync(), Is.True, "the row is found by its key");
-            var byRow = row.Read(reader);
+            var byRow = await SagaRow<WriteApprovalState>.For(db).LockAsync(db, written.CorrelationId, CancellationToken.None);
+            Assert.That(byRow, Is.Not.Null, "the row is found by its key");
 
             Assert.Multiple(() =>
             {
                 foreach (var property in db.Model.FindEntityType(typeof(WriteApprovalState))!.GetProperties())
                 {
                     var info = property.PropertyInfo!;
-                    Assert.That(info.GetValue(byRow), Is.EqualTo(info.GetValue(byEf)), $"{info.Name} ({(written == full ? "every column set" : "nullable columns null")})");
+                    Assert.That(info.GetValue(byRow!), Is.EqualTo(info.GetValue(byEf)), $"{info.Name} ({(written == full ? "every column set" : "nullable columns null")})");
                 }
             });
         }
