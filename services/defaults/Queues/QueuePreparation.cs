@@ -38,7 +38,7 @@ public sealed class EndpointQueues
 /// trying: the endpoints could not start without it anyway, and the HTTP side (health, 503s) runs meanwhile.
 /// </summary>
 public sealed class QueuePreparation(EndpointQueues endpoints, RabbitMqOptions options, RedeliverySchedule schedule,
-    IHostApplicationLifetime lifetime, ILogger<QueuePreparation> logger, IReadOnlyList<RetiredBinding>? retired = null) : IBusObserver
+    IHostApplicationLifetime lifetime, ILogger<QueuePreparation> logger, IReadOnlyList<RetiredBinding> retired) : IBusObserver
 {
     public const string LockQueue = "agents-queue-migration-lock";
 
@@ -80,7 +80,7 @@ public sealed class QueuePreparation(EndpointQueues endpoints, RabbitMqOptions o
             await EnsureAsync(connection, migration, OwnedQueue.Error(options, queue), true, cancellationToken);
             await EnsureAsync(connection, migration, OwnedQueue.Skipped(options, queue), false, cancellationToken);
         }
-        foreach (var binding in retired ?? [])
+        foreach (var binding in retired)
         {
             // Removing a binding that is gone is a no-op; an exchange that does not exist (404) has no bindings either.
             var refusal = await BrokerReplies.TryAsync(connection,
