@@ -85,7 +85,9 @@ public class CrmReaderTests
         var refused = await Assert.ThrowsAsync<CrmReadException>(() => reader.ReadTicketAsync("999", CancellationToken.None));
         Assert.That((refused!.Retryable, refused.RetryAfter), Is.EqualTo((true, (TimeSpan?)TimeSpan.FromSeconds(1))));
         Assert.That(refused.Message, Does.Not.Contain(VendorAccounts.HubSpotToken));
-        var paused = DateTimeOffset.UtcNow;
+        // From the refused request on the fake server's own clock: the reader's pause starts when the 429 reaches it,
+        // and a clock read here, after the assertions above, started late by however long they took on a busy machine.
+        var paused = _hubSpot.Requests.Last().At;
         await Assert.ThrowsAsync<CrmReadException>(() => reader.ReadTicketAsync("998", CancellationToken.None), "404: another ticket, after the pause");
         Assert.That(_hubSpot.Requests.Last().At - paused, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.9)), "no read before Retry-After passed");
     }
