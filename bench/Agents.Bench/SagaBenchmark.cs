@@ -41,7 +41,7 @@ public sealed class SagaBenchmark : IBenchmark
             ("saga, 1 writer: approvals applied", _ => one.ApplyAsync(cancellationToken)),
             ("saga, 3 writers: proposals held", round => three.HoldAsync($"run{round}", perRound, cancellationToken)),
             ("saga, 3 writers: approvals applied", _ => three.ApplyAsync(cancellationToken)),
-        ], cancellationToken);
+        ], cancellationToken, await one.ProcessesAsync());
         var (rawRow, bus, held1, applied1, held3, applied3) = (series[0], series[1], series[2], series[3], series[4], series[5]);
         InterleavedRounds.Row(rawRow);
         foreach (var row in series.Skip(1))
@@ -52,6 +52,9 @@ public sealed class SagaBenchmark : IBenchmark
         Console.WriteLine(applied1.RatioLine(rawRow, "1 writer applied/raw", "(same goal read literally; 3 messages per approval)"));
         Console.WriteLine(held3.RatioLine(held1, "held 3 writers/1", "(goal > 1)"));
         Console.WriteLine(applied3.RatioLine(applied1, "applied 3 writers/1", "(goal > 1)"));
+        // Both sides keep the cores busy, so the ratio is one of CPU per message: this says whose.
+        Console.WriteLine(bus.CpuLine());
+        Console.WriteLine(held1.CpuLine());
     }
 }
 
@@ -153,6 +156,16 @@ internal sealed class SagaSystem : IAsyncDisposable
         (_servers, _writers, _policy, _polls) = (servers, writers, policy, NpgsqlDataSource.Create(servers.Database.ConnectionString));
 
     private IBus Bus => _writers[0].Services.GetRequiredService<IBus>();
+
+    /// <summary>
+    /// The processes a round's messages cost: this one (the writers, the publisher, the raw baseline and the ceiling's
+    /// consumer all run in it), the broker node and PostgreSQL, which every system here shares.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> ProcessesAsync() =>
+    [
+        ("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)),
+        .. await ServerProcesses.FindAsync(_servers.Broker, _servers.Database.ConnectionString),
+    ];
 
     public static async Task<SagaSystem> StartAsync(int instances, int perRound, CancellationToken cancellationToken)
     {

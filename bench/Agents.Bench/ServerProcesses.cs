@@ -13,12 +13,16 @@ public static class ServerProcesses
     /// ("broker", …) and ("postgres", …) with a reader of each one's CPU so far; only those found on this machine (the
     /// cluster benchmark's brokers are its own, and a server elsewhere has no process here).
     /// </summary>
-    public static async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> FindAsync(LaunchedSystem system)
+    public static Task<IReadOnlyList<(string Name, Func<double> Cpu)>> FindAsync(LaunchedSystem system) =>
+        FindAsync(system.RunsOnBenchServers ? system.Broker : null, system.Database.ConnectionString);
+
+    /// <summary>The same for a broker and a database the benchmark created itself (no broker: none to read).</summary>
+    public static async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> FindAsync(Agents.Harness.IsolatedBroker? broker, string connectionString)
     {
         var found = new List<(string, Func<double>)>();
-        if (system.RunsOnBenchServers && await system.Broker.NodeProcessIdsAsync() is [var node] && ProcessCpu.Identity(node) is ("beam.smp", _))
+        if (broker is not null && await broker.NodeProcessIdsAsync() is [var node] && ProcessCpu.Identity(node) is ("beam.smp", _))
             found.Add(("broker", () => ProcessCpu.Milliseconds(node)));
-        if (await PostmasterAsync(system.Database.ConnectionString) is { } postmaster)
+        if (await PostmasterAsync(connectionString) is { } postmaster)
             found.Add(("postgres", () => ProcessCpu.WithChildrenMilliseconds(postmaster)));
         return found;
     }

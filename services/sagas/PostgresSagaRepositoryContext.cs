@@ -64,17 +64,17 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
 
     public Task Save(SagaConsumeContext<TSaga> context) => Exclusive(async () =>
     {
-        await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-        await _db.SaveChangesAsync(CancellationToken);
+        _db.Set<TSaga>().Add(context.Saga);
+        await TrackedChanges.SaveAsync(_db, CancellationToken);
     }, context.CancellationToken);
 
     public Task Update(SagaConsumeContext<TSaga> context) =>
-        Exclusive(() => _db.SaveChangesAsync(CancellationToken), context.CancellationToken);
+        Exclusive(() => TrackedChanges.SaveAsync(_db, CancellationToken), context.CancellationToken);
 
     public Task Delete(SagaConsumeContext<TSaga> context) => Exclusive(async () =>
     {
         _db.Set<TSaga>().Remove(context.Saga);
-        await _db.SaveChangesAsync(CancellationToken);
+        await TrackedChanges.SaveAsync(_db, CancellationToken);
     }, context.CancellationToken);
 
     public Task Discard(SagaConsumeContext<TSaga> context) => Task.CompletedTask;

@@ -48,7 +48,7 @@ public class SagaRowTests : WriterFixture
     }
 
     /// <summary>A write with a distinct value in every column (jsonb ones valid JSON), the nullable ones set or left null.</summary>
-    private static WriteApprovalState Filled(DbContext db, bool nullsToo)
+    internal static WriteApprovalState Filled(DbContext db, bool nullsToo)
     {
         var write = new WriteApprovalState();
         var at = new DateTimeOffset(2026, 12, 5, 4, 30, 0, TimeSpan.Zero);

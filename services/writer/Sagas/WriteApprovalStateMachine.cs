@@ -54,7 +54,7 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
 
         Initially(Route(When(Proposed)
             .Then(ctx => ctx.Hold(ctx.Message))
-            .Audit("proposed", ctx => AuditNote.System($"{ctx.Message.Kind} {ProposalContent.ToJson(ctx.Message.Changes)}"))
+            .Audit("proposed", ctx => AuditNote.System($"{ctx.Message.Kind} {ctx.Saga.Changes}")) // Hold wrote the changes' JSON
             .Activity(x => x.OfType<DecideWrite<ProposeWrite>>())));
 
         // Where an activity changes what another filter would read (the content, the generation), one When per event
