@@ -21,13 +21,16 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     private readonly ISagaConsumeContextFactory<DbContext, TSaga> _factory;
     private readonly SemaphoreSlim _inUse = new(1); // EF contexts are not thread-safe; MassTransit may overlap calls
     private readonly SagaRow<TSaga> _row;
+    private ISagaReadAhead<TMessage>? _readAhead; // sent with the first lock only
 
-    public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory)
+    public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory,
+        ISagaReadAhead<TMessage>? readAhead = null)
         : base(context)
     {
         _db = db;
         _factory = factory;
         _row = SagaRow<TSaga>.For(db);
+        _readAhead = readAhead;
     }
 
     public void Dispose() => _inUse.Dispose();
@@ -40,7 +43,11 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     {
         if (_db.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == correlationId) is { } tracked)
             return tracked.Entity;
-        var instance = await _row.LockAsync(_db, correlationId, CancellationToken);
+        var ahead = _readAhead;
+        _readAhead = null;
+        var message = Message;
+        var instance = await _row.LockAsync(_db, correlationId,
+            ahead is null ? null : (command => ahead.Prepare(message, command), ahead.ReadAsync), CancellationToken);
         if (instance is null)
             return null;
         _db.Attach(instance);

@@ -12,12 +12,14 @@ namespace Agents.Sagas.Postgres;
 /// for the commit (<see cref="AfterCommit"/>). Two instances racing on a new key both find no row (PostgreSQL cannot
 /// lock a row that does not exist yet); the primary key lets one INSERT win, the loser's 23505 rolls back and the
 /// endpoint's retry runs the message again, in a new scope with a new DbContext, this time finding the row and waiting
-/// on its lock.
+/// on its lock. A message type with an <see cref="ISagaReadAhead{TMessage}"/> in the scope sends that read in the same
+/// round trip as the lock.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     TDbContext db,
     AfterCommit afterCommit,
-    ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory) :
+    ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory,
+    IServiceProvider services) :
     ISagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>,
     ILoadSagaRepositoryContextFactory<TSaga>
@@ -34,7 +36,8 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         where T : class
     {
         await using var tx = await BeginAsync(context.CancellationToken);
-        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
+        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory,
+            services.GetService(typeof(ISagaReadAhead<T>)) as ISagaReadAhead<T>);
         await next.Send(repositoryContext);
         await tx.CommitAsync(context.CancellationToken);
         afterCommit.Run();

@@ -31,25 +31,47 @@ internal sealed class SagaRow<TSaga> where TSaga : class, ISaga
         _read = read;
     }
 
-    /// <summary>SELECT every mapped column FOR UPDATE, the key as the parameter <c>@id</c>.</summary>
+    /// <summary>SELECT every mapped column FOR UPDATE, the key as the positional parameter <c>$1</c>.</summary>
     private string LockSql { get; }
 
     /// <summary>
     /// Reads and row-locks one saga in the context's open transaction, untracked (the caller attaches it); null when
     /// it does not exist.
     /// </summary>
-    public async Task<TSaga?> LockAsync(DbContext db, Guid correlationId, CancellationToken cancellationToken)
+    public async Task<TSaga?> LockAsync(DbContext db, Guid correlationId, CancellationToken cancellationToken) =>
+        await LockAsync(db, correlationId, null, cancellationToken);
+
+    /// <summary>
+    /// The same, with the message's read-ahead statement (<see cref="ISagaReadAhead{TMessage}"/>) in the same batch,
+    /// after the lock: one round trip for both. <paramref name="readAhead"/>'s two halves are that interface's, bound
+    /// to the message.
+    /// </summary>
+    public async Task<TSaga?> LockAsync(DbContext db, Guid correlationId,
+        (Func<DbBatchCommand, bool> Prepare, Func<DbDataReader, CancellationToken, Task> Read)? readAhead, CancellationToken cancellationToken)
     {
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+        var connection = db.Database.GetDbConnection();
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("A saga row is locked inside the message's transaction only.");
-        command.CommandText = LockSql;
-        var id = command.CreateParameter();
-        id.ParameterName = "id";
+        var lockRow = batch.CreateBatchCommand();
+        lockRow.CommandText = LockSql;
+        var id = lockRow.CreateParameter();
         id.Value = correlationId;
-        command.Parameters.Add(id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? _read(reader) : null;
+        lockRow.Parameters.Add(id);
+        batch.BatchCommands.Add(lockRow);
+        var ahead = readAhead is { } r && batch.CreateBatchCommand() is var extra && r.Prepare(extra) ? extra : null;
+        if (ahead is not null)
+            batch.BatchCommands.Add(ahead);
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var instance = await reader.ReadAsync(cancellationToken) ? _read(reader) : null;
+        if (ahead is not null)
+        {
+            if (!await reader.NextResultAsync(cancellationToken))
+                throw new InvalidOperationException("The read-ahead statement returned no result.");
+            await readAhead!.Value.Read(reader, cancellationToken);
+        }
+        return instance;
     }
 
     /// <summary>The statement and reader for <typeparamref name="TSaga"/>, built on first use (per DbContext type).</summary>
@@ -75,7 +97,7 @@ internal sealed class SagaRow<TSaga> where TSaga : class, ISaga
         var key = entity.FindProperty(nameof(ISaga.CorrelationId))!.GetColumnName(store)!;
         var qualified = schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
         var columns = string.Join(", ", properties.Select(p => Quote(p.GetColumnName(store)!)));
-        var lockSql = $"SELECT {columns} FROM {qualified} WHERE {Quote(key)} = @id FOR UPDATE";
+        var lockSql = $"SELECT {columns} FROM {qualified} WHERE {Quote(key)} = $1 FOR UPDATE";
 
         var reader = Expression.Parameter(typeof(DbDataReader), "reader");
         var bindings = properties.Select((p, ordinal) =>

@@ -40,6 +40,8 @@ public static class WriterService
         builder.Services.AddSingleton(WritePolicy.Load(Path.Combine(AppContext.BaseDirectory, writerOptions.PolicyFile)));
         builder.Services.AddSingleton<WriterMetrics>();
         builder.Services.AddSingleton<BulkGuardService>();
+        builder.Services.AddScoped<OpenBatchReadAhead>();
+        builder.Services.AddScoped<ISagaReadAhead<Agents.Contracts.ProposeWrite>>(sp => sp.GetRequiredService<OpenBatchReadAhead>());
         // The saga's activities write through these, on the message scope's WriterDbContext (one per attempt).
         builder.Services.AddScoped<BulkHold>();
         builder.Services.AddScoped<WriteAudit>();

@@ -57,6 +57,7 @@ public sealed class InMemorySaga : IAsyncDisposable
         services.AddSingleton(WritePolicy.Parse(policy));
         services.AddSingleton<WriterMetrics>();
         services.AddSingleton<BulkGuardService>();
+        services.AddScoped<OpenBatchReadAhead>(); // nothing reads ahead in memory: the guard asks EF
         services.AddDbContextFactory<WriterDbContext>(o => o.UseInMemoryDatabase(database));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<WriterDbContext>>().CreateDbContext());
         services.AddScoped<AfterCommit>();

@@ -1,4 +1,5 @@
 using Agents.Sagas.Postgres;
+using Agents.Writer.BulkGuard;
 using Agents.Writer.Persistence;
 using Agents.Writer.Sagas;
 using Microsoft.EntityFrameworkCore;
@@ -44,6 +45,41 @@ public class SagaRowTests : WriterFixture
                     Assert.That(info.GetValue(byRow!), Is.EqualTo(info.GetValue(byEf)), $"{info.Name} ({(written == full ? "every column set" : "nullable columns null")})");
                 }
             });
+        }
+    }
+
+    [Test]
+    public async Task The_lock_and_the_bulk_guards_read_ahead_share_a_round_trip_and_both_answer()
+    {
+        _host = await WriterTestHost.StartAsync(Policies.Shipped);
+        var options = new DbContextOptionsBuilder<WriterDbContext>().UseNpgsql(_host.Database.ConnectionString).Options;
+        WriteApprovalState existing;
+        await using (var db = new WriterDbContext(options))
+        {
+            existing = Filled(db, nullsToo: false);
+            db.Writes.Add(existing);
+            db.Batches.Add(new BulkBatch { BatchId = Guid.NewGuid(), Source = "zendesk", Kind = "set-priority", Reason = "test", OpenedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        // Each case: the row there or not, a batch of the proposal's source and kind open or not.
+        foreach (var (id, source, rowThere, batchOpen) in new[]
+                 {
+                     (existing.CorrelationId, "zendesk", true, true), (existing.CorrelationId, "github", true, false),
+                     (Guid.NewGuid(), "zendesk", false, true), (Guid.NewGuid(), "github", false, false),
+                 })
+        {
+            await using var db = new WriterDbContext(options);
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var readAhead = new OpenBatchReadAhead();
+            var proposal = Proposals.SetPriority("t-1", source: source);
+            var row = await SagaRow<WriteApprovalState>.For(db).LockAsync(db, id,
+                (command => readAhead.Prepare(proposal, command), readAhead.ReadAsync), CancellationToken.None);
+
+            var what = $"row {(rowThere ? "there" : "missing")}, batch {(batchOpen ? "open" : "none")}";
+            Assert.That(row?.CorrelationId, Is.EqualTo(rowThere ? id : (Guid?)null), what);
+            Assert.That(readAhead.BatchIsOpen(source, proposal.Kind), Is.EqualTo(batchOpen), what);
+            Assert.That(readAhead.BatchIsOpen(source, "another-kind"), Is.Null, "an answer is for the source and kind it asked about only");
         }
     }
 

@@ -27,13 +27,16 @@ public sealed class BulkGuardService(
             : null;
 
     /// <summary>
-    /// The reason to hold a new proposal, or null. <paramref name="db"/> is the saga's own context (its transaction).
+    /// The reason to hold a new proposal, or null. <paramref name="db"/> is the saga's own context (its transaction);
+    /// <paramref name="batchIsOpen"/> the answer read with the saga row's lock (<see cref="OpenBatchReadAhead"/>), if
+    /// it was, else the guard asks.
     /// </summary>
-    public async Task<string?> ReasonToHoldAsync(WriterDbContext db, string source, string kind, int recordCount, CancellationToken cancellationToken)
+    public async Task<string?> ReasonToHoldAsync(WriterDbContext db, string source, string kind, int recordCount, bool? batchIsOpen,
+        CancellationToken cancellationToken)
     {
         if (RecordLimitReason(recordCount) is { } tooBig)
             return tooBig;
-        if (await BatchIsOpenAsync(db, source, kind, cancellationToken))
+        if (batchIsOpen ?? await BatchIsOpenAsync(db, source, kind, cancellationToken))
             return $"a batch of {kind} from {source} is open for review";
         if (Options.MaxProposalsPerMinute <= 0)
             return null;
@@ -42,6 +45,10 @@ public sealed class BulkGuardService(
             ? $"{rate:0} proposals of {kind} from {source} within a minute (limit {Options.MaxProposalsPerMinute})"
             : null;
     }
+
+    /// <summary>Whether a batch of the source ($1) and kind ($2) is open: one boolean.</summary>
+    internal const string BatchIsOpenSql =
+        """SELECT EXISTS (SELECT 1 FROM bulk_batches WHERE "Source" = $1 AND "Kind" = $2 AND "ClosedAt" IS NULL)""";
 
     /// <summary>
     /// Whether a batch of the source and kind is open, asked for every new proposal with a plain command in the saga's
@@ -52,9 +59,7 @@ public sealed class BulkGuardService(
     {
         if (!db.Database.IsRelational())
             return await db.Batches.AnyAsync(b => b.Source == source && b.Kind == kind && b.ClosedAt == null, cancellationToken);
-        await using var cmd = new NpgsqlCommand("""
-            SELECT EXISTS (SELECT 1 FROM bulk_batches WHERE "Source" = $1 AND "Kind" = $2 AND "ClosedAt" IS NULL)
-            """, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        await using var cmd = new NpgsqlCommand(BatchIsOpenSql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
         cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
         return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;

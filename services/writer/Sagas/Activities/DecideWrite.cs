@@ -17,8 +17,8 @@ namespace Agents.Writer.Sagas.Activities;
 /// (refused where it would be refused, held where it would be held) and ends Shadowed instead of being approved or
 /// shown to a person: switching it to approve changes nothing else.
 /// </summary>
-public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold, WriterDbContext db,
-    WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
+public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, OpenBatchReadAhead readAhead, BulkHold bulkHold,
+    WriterDbContext db, WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
     IStateMachineActivity<WriteApprovalState, TMessage>
     where TMessage : class
 {
@@ -52,7 +52,8 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
         if (route.Adapter is null)
             return Refuse(ctx, "system", route.Refusal!);
         saga.Adapter = route.Adapter.Name;
-        if (NewProposal && await guard.ReasonToHoldAsync(db, saga.Source, saga.Kind, saga.RecordCount, ctx.CancellationToken) is { } reason)
+        if (NewProposal && await guard.ReasonToHoldAsync(db, saga.Source, saga.Kind, saga.RecordCount,
+                readAhead.BatchIsOpen(saga.Source, saga.Kind), ctx.CancellationToken) is { } reason)
         {
             await bulkHold.JoinAsync(ctx, reason);
             return WriteRoute.BulkHeld;
@@ -106,9 +107,9 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
 }
 
 /// <summary>A write a person released from its batch: decided like a new one, without the guard that held it.</summary>
-public sealed class DecideReleasedWrite(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, BulkHold bulkHold, WriterDbContext db,
-    WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
-    DecideWrite<BatchWriteDecided>(policy, routes, guard, bulkHold, db, audit, counts, options, logger)
+public sealed class DecideReleasedWrite(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, OpenBatchReadAhead readAhead, BulkHold bulkHold,
+    WriterDbContext db, WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
+    DecideWrite<BatchWriteDecided>(policy, routes, guard, readAhead, bulkHold, db, audit, counts, options, logger)
 {
     protected override bool NewProposal => false;
 }
