@@ -49,10 +49,7 @@ internal sealed class SagaRow<TSaga> where TSaga : class, ISaga
     public async Task<TSaga?> LockAsync(DbContext db, Guid correlationId,
         (Func<DbBatchCommand, bool> Prepare, Func<DbDataReader, CancellationToken, Task> Read)? readAhead, CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A saga row is locked inside the message's transaction only.");
+        await using var batch = MessageBatch.Create(db, "A saga row is locked");
         var lockRow = batch.CreateBatchCommand();
         lockRow.CommandText = LockSql;
         var id = lockRow.CreateParameter();

@@ -42,11 +42,8 @@ internal static class TrackedChanges
         if (changed.Count == 0)
             return;
 
-        var connection = db.Database.GetDbConnection();
-        await using var factory = connection.CreateCommand(); // EF's type mappings create parameters from a command
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Tracked changes are saved inside the message's transaction only.");
+        await using var factory = db.Database.GetDbConnection().CreateCommand(); // EF's type mappings create parameters from a command
+        await using var batch = MessageBatch.Create(db, "Tracked changes are saved");
         var statements = new List<(EntityEntry Entry, Table Table)>(changed.Count);
         foreach (var (entry, table) in changed)
         {

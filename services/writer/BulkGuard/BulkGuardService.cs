@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Agents.Writer.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -46,23 +47,30 @@ public sealed class BulkGuardService(
             : null;
     }
 
-    /// <summary>Whether a batch of the source ($1) and kind ($2) is open: one boolean.</summary>
-    internal const string BatchIsOpenSql =
-        """SELECT EXISTS (SELECT 1 FROM bulk_batches WHERE "Source" = $1 AND "Kind" = $2 AND "ClosedAt" IS NULL)""";
+    /// <summary>Makes <paramref name="command"/> ask whether a batch of the source and kind is open: one boolean.</summary>
+    internal static void AskBatchIsOpen(DbBatchCommand command, string source, string kind)
+    {
+        command.CommandText = """SELECT EXISTS (SELECT 1 FROM bulk_batches WHERE "Source" = $1 AND "Kind" = $2 AND "ClosedAt" IS NULL)""";
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
+    }
 
     /// <summary>
-    /// Whether a batch of the source and kind is open, asked for every new proposal with a plain command in the saga's
-    /// transaction: through EF Core, even as a compiled query, this one-row check cost three times the saga row's own
-    /// read (bench/README.md, Saga). EF's in-memory provider (the saga's transition tests) has no connection to ask.
+    /// Whether a batch of the source and kind is open, asked with a plain command in the saga's transaction when it
+    /// was not read with the saga row's lock (<see cref="OpenBatchReadAhead"/>): through EF Core, even as a compiled
+    /// query, this one-row check cost three times the saga row's own read (bench/README.md, Saga). EF's in-memory
+    /// provider (the saga's transition tests) has no connection to ask.
     /// </summary>
     private static async Task<bool> BatchIsOpenAsync(WriterDbContext db, string source, string kind, CancellationToken cancellationToken)
     {
         if (!db.Database.IsRelational())
             return await db.Batches.AnyAsync(b => b.Source == source && b.Kind == kind && b.ClosedAt == null, cancellationToken);
-        await using var cmd = new NpgsqlCommand(BatchIsOpenSql, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source });
-        cmd.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kind });
-        return (bool)(await cmd.ExecuteScalarAsync(cancellationToken))!;
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+        var ask = batch.CreateBatchCommand();
+        AskBatchIsOpen(ask, source, kind);
+        batch.BatchCommands.Add(ask);
+        return (bool)(await batch.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>

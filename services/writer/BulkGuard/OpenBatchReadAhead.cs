@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Agents.Contracts;
 using Agents.Sagas.Postgres;
-using Npgsql;
 
 namespace Agents.Writer.BulkGuard;
 
@@ -13,13 +12,11 @@ namespace Agents.Writer.BulkGuard;
 public sealed class OpenBatchReadAhead : ISagaReadAhead<ProposeWrite>
 {
     private (string Source, string Kind)? _asked;
-    private bool _open;
+    private bool? _open; // null until the answer was read
 
     public bool Prepare(ProposeWrite message, DbBatchCommand command)
     {
-        command.CommandText = BulkGuardService.BatchIsOpenSql;
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Source });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Kind });
+        BulkGuardService.AskBatchIsOpen(command, message.Source, message.Kind);
         _asked = (message.Source, message.Kind);
         return true;
     }
@@ -29,11 +26,8 @@ public sealed class OpenBatchReadAhead : ISagaReadAhead<ProposeWrite>
         if (!await reader.ReadAsync(cancellationToken))
             throw new InvalidOperationException("The open-batch check returned no row.");
         _open = reader.GetBoolean(0);
-        Answered = true;
     }
 
-    private bool Answered { get; set; }
-
     /// <summary>Whether a batch of the source and kind is open, as read with the lock; null when that was not asked.</summary>
-    public bool? BatchIsOpen(string source, string kind) => Answered && _asked == (source, kind) ? _open : null;
+    public bool? BatchIsOpen(string source, string kind) => _asked == (source, kind) ? _open : null;
 }
