@@ -103,13 +103,21 @@ public sealed class IngestBenchmark : IBenchmark
                     refused[status] = refused.GetValueOrDefault(status) + n;
                 return new Round(result.Accepted, result.Elapsed, result.Latency);
             }),
-        ], cancellationToken);
+        ], cancellationToken,
+        [
+            // The client, ingest and the ceiling's endpoint all run in this process: the client's share is the same
+            // for every row, so the difference between the ingest and ceiling lines is ingest's own work.
+            ("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)),
+            .. await ServerProcesses.FindAsync(broker, servers.Database.ConnectionString),
+        ]);
         InterleavedRounds.Row(series[0]);
         InterleavedRounds.Row(series[1], series[0]);
         InterleavedRounds.Row(series[2], series[0]);
         Console.WriteLine(series[1].RatioLine(series[0], "context: HTTP + publish only/raw", "(the ceiling: nothing of ingest's own work)"));
         Console.WriteLine(series[2].RatioLine(series[0], "ingest/raw", "(issue #3's goal >= 0.50, at the ceiling on this machine)"));
         Console.WriteLine(series[2].RatioLine(series[1], "ingest/ceiling", "(issue #18's goal >= 0.75)"));
+        Console.WriteLine(series[1].CpuLine());
+        Console.WriteLine(series[2].CpuLine());
         Console.WriteLine(FormattableString.Invariant(
             $"other answers: {(refused.Count == 0 ? "none" : string.Join(", ", refused.Select(s => $"{s.Value}× {s.Key}")))}; ingest warmed with {warm.Rounds * 2_000} webhooks in {warm.Elapsed.TotalSeconds:0} s"));
     }
