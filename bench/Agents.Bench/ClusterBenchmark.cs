@@ -74,6 +74,7 @@ public sealed class ClusterBenchmark : IBenchmark
     {
         var deliveries = TicketDeliveries.Create("loss", WebhooksPerSecond * (int)Stream.TotalSeconds, urgentEvery: 0, duplicateShare: 0);
         var sender = CrmWebhooks.Sender(system.IngestUrls, concurrency: 16, maxAttempts: 20, recordAttempts: true);
+        stages.Sending("loss");
         var sending = SpreadDeliveries.SendAsync(sender, deliveries, Stream, cancellationToken);
         await Task.Delay(KillAt, cancellationToken);
         var connections = await broker.ConnectionsByNodeAsync();
