@@ -51,15 +51,18 @@ public sealed class DeliveryStore : IAsyncDisposable
         }).ToList());
     }
 
+    /// <summary>The (source, key) pairs among the arrays $1 (sources) and $2 (keys) already recorded.</summary>
+    public const string LookupSql = """
+        SELECT d."Source", d."DeliveryKey"
+        FROM ingest_deliveries d JOIN unnest($1::text[], $2::text[]) AS k(s, key) ON d."Source" = k.s AND d."DeliveryKey" = k.key
+        """;
+
     private async Task<IReadOnlyList<HashSet<string>>> LookUpAsync(IReadOnlyList<DeliveryKeys> requests)
     {
         var pairs = requests.SelectMany(r => r.Keys.Select(k => (r.Source, Key: k))).ToList();
         var found = await _gate.RunAsync("looking up deliveries", async ct =>
         {
-            await using var cmd = _dataSource.Source.CreateCommand("""
-                SELECT d."Source", d."DeliveryKey"
-                FROM ingest_deliveries d JOIN unnest($1::text[], $2::text[]) AS k(s, key) ON d."Source" = k.s AND d."DeliveryKey" = k.key
-                """);
+            await using var cmd = _dataSource.Source.CreateCommand(LookupSql);
             cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Source).ToArray() });
             cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Key).ToArray() });
             var rows = new HashSet<(string, string)>();
