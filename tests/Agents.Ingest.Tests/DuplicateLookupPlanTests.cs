@@ -34,7 +34,7 @@ public class DuplicateLookupPlanTests
         await ScalarAsync(connection, "DEALLOCATE lookup_plan");
         var text = string.Join("\n", plan);
 
-        Assert.That(text, Does.Match(@"Index (Only )?Scan using ingest_deliveries_pkey"), text);
+        Assert.That(text, Does.Match(@"Index (Only )?Scan using \""PK_ingest_deliveries\"""), text);
         Assert.That(text, Does.Contain("Index Cond").And.Not.Contain("Seq Scan").And.Not.Contain("Hash").And.Not.Contain("Join Filter"), text);
     }
 
