@@ -10,8 +10,8 @@ namespace Agents.ServiceDefaults;
 /// saga bench's proposals held per second more than doubled). Pooled connections are not reset, since DISCARD ALL
 /// would drop the prepared statements; these services keep no session state (the writer's sweeper lock is
 /// transaction-scoped). A setting already in the connection string wins, so <c>Max Auto Prepare=0</c> turns this off
-/// (PgBouncer in transaction mode before 1.21). Ingest does not use it: its look-up joins arrays, and a prepared
-/// statement's generic plan, made when the table was small, went bad as it grew.
+/// (PgBouncer in transaction mode before 1.21). Ingest's pool uses it too, with its duplicate lookup written so that
+/// a generic plan made when the table was small stays an index probe (<c>IngestDataSource</c>).
 /// </summary>
 public static class PreparedStatementConnections
 {

@@ -1,3 +1,4 @@
+using Agents.ServiceDefaults;
 using Agents.Contracts;
 using Npgsql;
 
@@ -51,15 +52,23 @@ public sealed class DeliveryStore : IAsyncDisposable
         }).ToList());
     }
 
+    /// <summary>
+    /// The (source, key) pairs among the arrays $1 (sources) and $2 (keys) already recorded: one probe of the key index
+    /// per pair, whatever the plan. A lateral subquery with a limit cannot become a hash or merge join over the whole
+    /// table, and <see cref="IngestDataSource"/> rules out the sequential scan inside it.
+    /// </summary>
+    public const string LookupSql = """
+        SELECT k.s, k.key
+        FROM unnest($1::text[], $2::text[]) AS k(s, key)
+        CROSS JOIN LATERAL (SELECT FROM ingest_deliveries d WHERE d."Source" = k.s AND d."DeliveryKey" = k.key LIMIT 1) AS found
+        """;
+
     private async Task<IReadOnlyList<HashSet<string>>> LookUpAsync(IReadOnlyList<DeliveryKeys> requests)
     {
         var pairs = requests.SelectMany(r => r.Keys.Select(k => (r.Source, Key: k))).ToList();
         var found = await _gate.RunAsync("looking up deliveries", async ct =>
         {
-            await using var cmd = _dataSource.Source.CreateCommand("""
-                SELECT d."Source", d."DeliveryKey"
-                FROM ingest_deliveries d JOIN unnest($1::text[], $2::text[]) AS k(s, key) ON d."Source" = k.s AND d."DeliveryKey" = k.key
-                """);
+            await using var cmd = _dataSource.Source.CreateCommand(LookupSql);
             cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Source).ToArray() });
             cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Key).ToArray() });
             var rows = new HashSet<(string, string)>();
@@ -103,18 +112,38 @@ public sealed class DeliveryStore : IAsyncDisposable
 }
 
 /// <summary>
-/// The Npgsql data source (connection pool) for ingest's hot-path queries. Its statements change no session state,
-/// so a returned connection is not reset (no DISCARD ALL per statement). They are deliberately not prepared: an
-/// unprepared statement is planned with its actual arrays, while a prepared one may settle on a generic plan made
-/// when the table was small (a hash join over every remembered delivery, seen here at 40,000 rows).
+/// The Npgsql data source (connection pool) for ingest's hot-path statements, the duplicate lookup and the record of
+/// accepted deliveries, which run for every webhook: prepared, like the other services' hot statements
+/// (<see cref="PreparedStatementConnections"/>; PostgreSQL spent a third of its time for a webhook parsing and
+/// planning them). A prepared statement may settle on one generic plan and keep it while the table grows; the plan
+/// PostgreSQL makes for a new, empty table hashes or scans it, and later reads every remembered delivery on each
+/// lookup (seen at 40,000 rows). So the lookup probes the index per key (<see cref="DeliveryStore.LookupSql"/>) and
+/// every connection of this pool is told not to scan tables sequentially (<c>DuplicateLookupPlanTests</c>). Its
+/// statements change no other session state, so connections are not reset, which also keeps that setting.
 /// </summary>
 public sealed class IngestDataSource(IConfiguration configuration) : IAsyncDisposable
 {
-    private readonly Lazy<NpgsqlDataSource> _source = new(() => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(
-        configuration.GetConnectionString("Db") ?? throw new InvalidOperationException("ConnectionStrings:Db is not set."))
+    // Once per physical connection. The pool's other statements (the record's insert, the stranger sample's upsert)
+    // read no table but through a unique index, so nothing here needs a sequential scan.
+    private const string PlannerSettings = "SET enable_seqscan = off";
+
+    private readonly Lazy<NpgsqlDataSource> _source = new(() =>
     {
-        NoResetOnClose = true,
-    }));
+        var builder = new NpgsqlDataSourceBuilder(PreparedStatementConnections.Tune(
+            configuration.GetConnectionString("Db") ?? throw new InvalidOperationException("ConnectionStrings:Db is not set.")));
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = new NpgsqlCommand(PlannerSettings, connection);
+                command.ExecuteNonQuery();
+            },
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(PlannerSettings, connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        return builder.Build();
+    });
 
     public NpgsqlDataSource Source => _source.Value;
 
