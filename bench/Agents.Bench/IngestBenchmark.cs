@@ -104,12 +104,9 @@ public sealed class IngestBenchmark : IBenchmark
                 return new Round(result.Accepted, result.Elapsed, result.Latency);
             }),
         ], cancellationToken,
-        [
             // The client, ingest and the ceiling's endpoint all run in this process: the client's share is the same
             // for every row, so the difference between the ingest and ceiling lines is ingest's own work.
-            ("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)),
-            .. await ServerProcesses.FindAsync(broker, servers.Database.ConnectionString),
-        ]);
+            await ServerProcesses.WithBenchAsync(broker, servers.Database.ConnectionString));
         InterleavedRounds.Row(series[0]);
         InterleavedRounds.Row(series[1], series[0]);
         InterleavedRounds.Row(series[2], series[0]);

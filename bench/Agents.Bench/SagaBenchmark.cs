@@ -161,11 +161,8 @@ internal sealed class SagaSystem : IAsyncDisposable
     /// The processes a round's messages cost: this one (the writers, the publisher, the raw baseline and the ceiling's
     /// consumer all run in it), the broker node and PostgreSQL, which every system here shares.
     /// </summary>
-    public async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> ProcessesAsync() =>
-    [
-        ("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)),
-        .. await ServerProcesses.FindAsync(_servers.Broker, _servers.Database.ConnectionString),
-    ];
+    public Task<IReadOnlyList<(string Name, Func<double> Cpu)>> ProcessesAsync() =>
+        ServerProcesses.WithBenchAsync(_servers.Broker, _servers.Database.ConnectionString);
 
     public static async Task<SagaSystem> StartAsync(int instances, int perRound, CancellationToken cancellationToken)
     {

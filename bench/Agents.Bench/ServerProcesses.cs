@@ -27,6 +27,16 @@ public static class ServerProcesses
         return found;
     }
 
+    /// <summary>
+    /// This process ("bench": the load, and the services or consumers a benchmark runs in it) and the servers, for a
+    /// benchmark whose workloads all run in this process.
+    /// </summary>
+    public static async Task<IReadOnlyList<(string Name, Func<double> Cpu)>> WithBenchAsync(Agents.Harness.IsolatedBroker broker, string connectionString) =>
+    [
+        ("bench", () => ProcessCpu.Milliseconds(Environment.ProcessId)),
+        .. await FindAsync(broker, connectionString),
+    ];
+
     /// <summary>The postmaster: the parent of the process serving this connection, if that process is on this machine.</summary>
     private static async Task<int?> PostmasterAsync(string connectionString)
     {

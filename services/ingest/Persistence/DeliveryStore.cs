@@ -1,5 +1,5 @@
-using Agents.ServiceDefaults;
 using Agents.Contracts;
+using Agents.ServiceDefaults;
 using Npgsql;
 
 namespace Agents.Ingest.Persistence;
