@@ -1,6 +1,7 @@
 using Agents.Contracts;
 using Agents.Ingest.Persistence;
 using Agents.Ingest.Webhooks;
+using Agents.ServiceDefaults;
 using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;

@@ -1,49 +1,81 @@
 using Agents.Classifier.Persistence;
 using Agents.Contracts;
+using Agents.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace Agents.Classifier.History;
 
 /// <summary>
-/// Each ticket's latest outcome by requester, for later drafts. The write runs for every ticket, so it is one plain
-/// Npgsql statement: through EF Core (a context per ticket and its raw-SQL pipeline) it cost the classifier CPU per
-/// ticket for a row it never reads back there (issue #18). The read, on the drafting path only, stays a LINQ query.
+/// Each ticket's latest outcome by requester, for later drafts. The write runs for every ticket, so it is plain
+/// Npgsql: through EF Core (a context per ticket and its raw-SQL pipeline) it cost the classifier CPU per ticket for a
+/// row it never reads back there (issue #18), and tickets recorded at the same time share one statement
+/// (<see cref="StatementBatcher{TRequest,TResult}"/>). The read, on the drafting path only, stays a LINQ query.
 /// </summary>
-public sealed class PostgresTicketHistory(IDbContextFactory<ClassifierDbContext> dbFactory, ClassifierDataSource dataSource) : ITicketHistory
+public sealed class PostgresTicketHistory : ITicketHistory, IAsyncDisposable
 {
-    // One row per ticket, the latest outcome winning: two instances recording the same ticket both succeed.
+    // One row per ticket, the latest outcome winning: two instances recording the same ticket both succeed. A batch
+    // names each ticket once (PostgreSQL refuses to update one row twice in a statement), with its latest outcome.
     private const string Upsert = """
         INSERT INTO classifier_ticket_outcomes ("Source", "ExternalId", "RequesterKey", "At", "Category", "Priority", "Outcome")
-        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[])
         ON CONFLICT ("Source", "ExternalId") DO UPDATE SET "RequesterKey" = EXCLUDED."RequesterKey", "At" = EXCLUDED."At",
             "Category" = EXCLUDED."Category", "Priority" = EXCLUDED."Priority", "Outcome" = EXCLUDED."Outcome"
         """;
 
-    public async Task RecordAsync(TicketReceived ticket, Classification classification, string outcome, CancellationToken cancellationToken)
+    private readonly IDbContextFactory<ClassifierDbContext> _dbFactory;
+    private readonly ClassifierDataSource _dataSource;
+    private readonly StatementBatcher<TicketOutcome, bool> _batches;
+
+    public PostgresTicketHistory(IDbContextFactory<ClassifierDbContext> dbFactory, ClassifierDataSource dataSource)
+    {
+        _dbFactory = dbFactory;
+        _dataSource = dataSource;
+        _batches = new StatementBatcher<TicketOutcome, bool>(UpsertAsync);
+    }
+
+    public Task RecordAsync(TicketReceived ticket, Classification classification, string outcome, CancellationToken cancellationToken)
     {
         if (RequesterKey.For(ticket.Requester) is not { } key)
-            return;
-        await using var command = dataSource.Source.CreateCommand(Upsert);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ticket.Source });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ticket.ExternalId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = DateTimeOffset.UtcNow });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = classification.Category });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = classification.Priority });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = outcome });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+            return Task.CompletedTask;
+        return _batches.RunAsync(new TicketOutcome
+        {
+            Source = ticket.Source, ExternalId = ticket.ExternalId, RequesterKey = key, At = DateTimeOffset.UtcNow,
+            Category = classification.Category, Priority = classification.Priority, Outcome = outcome,
+        }, cancellationToken);
     }
+
+    private async Task<IReadOnlyList<bool>> UpsertAsync(IReadOnlyList<TicketOutcome> recorded)
+    {
+        var rows = recorded.GroupBy(o => (o.Source, o.ExternalId)).Select(g => g.Last()).ToList();
+        await using var command = _dataSource.Source.CreateCommand(Upsert);
+        Add(command, rows.Select(r => r.Source));
+        Add(command, rows.Select(r => r.ExternalId));
+        Add(command, rows.Select(r => r.RequesterKey));
+        Add(command, rows.Select(r => r.At));
+        Add(command, rows.Select(r => r.Category));
+        Add(command, rows.Select(r => r.Priority));
+        Add(command, rows.Select(r => r.Outcome));
+        // Not a caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        return recorded.Select(_ => true).ToList();
+    }
+
+    private static void Add<T>(NpgsqlCommand command, IEnumerable<T> values) =>
+        command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = values.ToArray() });
 
     public async Task<IReadOnlyList<TicketOutcome>> EarlierAsync(TicketReceived ticket, int max, CancellationToken cancellationToken)
     {
         if (RequesterKey.For(ticket.Requester) is not { } key)
             return [];
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var db = await _dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Outcomes.AsNoTracking()
             .Where(o => o.RequesterKey == key && !(o.Source == ticket.Source && o.ExternalId == ticket.ExternalId))
             .OrderByDescending(o => o.At)
             .Take(max)
             .ToListAsync(cancellationToken);
     }
+
+    /// <summary>Writes what is queued, then stops taking outcomes.</summary>
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using Agents.ServiceDefaults;
+
 namespace Agents.Classifier.Persistence;
 
 /// <summary>Where a ticket's steps go once it is handled.</summary>
@@ -7,11 +9,13 @@ public interface IStepLog
 }
 
 /// <summary>
-/// A ticket's steps in one statement (arrays unnested in their order, so the ids keep it): this runs for every
-/// ticket, and EF Core's change tracking and one parameter set per row cost the classifier about a millisecond of CPU
-/// per ticket for rows nothing reads back (issue #18).
+/// Tickets' steps in one statement (arrays unnested in their order, so the ids keep it): this runs for every ticket,
+/// and EF Core's change tracking and one parameter set per row cost the classifier about a millisecond of CPU per
+/// ticket for rows nothing reads back (issue #18). Tickets handled at the same time share the statement
+/// (<see cref="StatementBatcher{TRequest,TResult}"/>): each ticket's steps stay together and in order, and each
+/// caller still returns only once its rows are written, or with the batch's error.
 /// </summary>
-public sealed class PostgresStepLog(ClassifierDataSource dataSource) : IStepLog
+public sealed class PostgresStepLog : IStepLog, IAsyncDisposable
 {
     private const string Insert = "INSERT INTO classifier_steps (\"Source\", \"ExternalId\", \"DeliveryId\", \"TraceId\", \"Step\", \"At\", "
         + "\"Model\", \"LatencyMs\", \"InputTokens\", \"OutputTokens\", \"Outcome\", \"Detail\") "
@@ -20,11 +24,22 @@ public sealed class PostgresStepLog(ClassifierDataSource dataSource) : IStepLog
         + "$8::float8[], $9::int8[], $10::int8[], $11::text[], $12::text[]) WITH ORDINALITY "
         + "AS s(source, external_id, delivery_id, trace_id, step, at, model, latency_ms, input_tokens, output_tokens, outcome, detail, n) ORDER BY s.n";
 
-    public async Task WriteAsync(IReadOnlyList<TicketStep> steps, CancellationToken cancellationToken)
+    private readonly ClassifierDataSource _dataSource;
+    private readonly StatementBatcher<IReadOnlyList<TicketStep>, bool> _batches;
+
+    public PostgresStepLog(ClassifierDataSource dataSource)
     {
-        if (steps.Count == 0)
-            return;
-        await using var command = dataSource.Source.CreateCommand(Insert);
+        _dataSource = dataSource;
+        _batches = new StatementBatcher<IReadOnlyList<TicketStep>, bool>(WriteBatchAsync);
+    }
+
+    public Task WriteAsync(IReadOnlyList<TicketStep> steps, CancellationToken cancellationToken) =>
+        steps.Count == 0 ? Task.CompletedTask : _batches.RunAsync(steps, cancellationToken);
+
+    private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<IReadOnlyList<TicketStep>> tickets)
+    {
+        var steps = tickets.SelectMany(t => t).ToList();
+        await using var command = _dataSource.Source.CreateCommand(Insert);
         Add(command, steps.Select(s => s.Source));
         Add(command, steps.Select(s => s.ExternalId));
         Add(command, steps.Select(s => s.DeliveryId));
@@ -37,9 +52,14 @@ public sealed class PostgresStepLog(ClassifierDataSource dataSource) : IStepLog
         Add(command, steps.Select(s => s.OutputTokens));
         Add(command, steps.Select(s => s.Outcome));
         Add(command, steps.Select(s => s.Detail));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        // Not the caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        return tickets.Select(_ => true).ToList();
     }
 
     private static void Add<T>(Npgsql.NpgsqlCommand command, IEnumerable<T> values) =>
         command.Parameters.Add(new Npgsql.NpgsqlParameter<T[]> { TypedValue = values.ToArray() });
+
+    /// <summary>Writes what is queued, then stops taking steps.</summary>
+    public ValueTask DisposeAsync() => _batches.DisposeAsync();
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.RateLimiting;
 using Agents.Ingest.Persistence;
 using Agents.Ingest.Quarantine;
+using Agents.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

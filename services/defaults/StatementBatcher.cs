@@ -1,11 +1,12 @@
 using System.Threading.Channels;
 
-namespace Agents.Ingest.Persistence;
+namespace Agents.ServiceDefaults;
 
 /// <summary>
 /// Runs one statement for many concurrent callers: requests that arrive while a round trip is under way wait for
 /// the next one and share it (group commit, no timer). An idle moment costs one request nothing; a burst of webhooks
-/// costs PostgreSQL one statement per batch instead of one per webhook, which is what bounded ingest's rate.
+/// or tickets costs PostgreSQL one statement per batch instead of one per request, which is what bounded ingest's
+/// rate (ingest's duplicate lookup and record, the classifier's step log and requester history).
 /// The batch runs on the caller-independent loop, so a caller that gives up does not cancel the others' work.
 /// </summary>
 public sealed class StatementBatcher<TRequest, TResult> : IAsyncDisposable
