@@ -2,7 +2,6 @@ using Agents.Classifier.Persistence;
 using Agents.Contracts;
 using Agents.ServiceDefaults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Agents.Classifier.History;
 
@@ -49,20 +48,17 @@ public sealed class PostgresTicketHistory : ITicketHistory, IAsyncDisposable
     {
         var rows = recorded.GroupBy(o => (o.Source, o.ExternalId)).Select(g => g.Last()).ToList();
         await using var command = _dataSource.Source.CreateCommand(Upsert);
-        Add(command, rows.Select(r => r.Source));
-        Add(command, rows.Select(r => r.ExternalId));
-        Add(command, rows.Select(r => r.RequesterKey));
-        Add(command, rows.Select(r => r.At));
-        Add(command, rows.Select(r => r.Category));
-        Add(command, rows.Select(r => r.Priority));
-        Add(command, rows.Select(r => r.Outcome));
+        command.AddColumn(rows.Select(r => r.Source));
+        command.AddColumn(rows.Select(r => r.ExternalId));
+        command.AddColumn(rows.Select(r => r.RequesterKey));
+        command.AddColumn(rows.Select(r => r.At));
+        command.AddColumn(rows.Select(r => r.Category));
+        command.AddColumn(rows.Select(r => r.Priority));
+        command.AddColumn(rows.Select(r => r.Outcome));
         // Not a caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
         await command.ExecuteNonQueryAsync(CancellationToken.None);
         return recorded.Select(_ => true).ToList();
     }
-
-    private static void Add<T>(NpgsqlCommand command, IEnumerable<T> values) =>
-        command.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = values.ToArray() });
 
     public async Task<IReadOnlyList<TicketOutcome>> EarlierAsync(TicketReceived ticket, int max, CancellationToken cancellationToken)
     {

@@ -40,25 +40,22 @@ public sealed class PostgresStepLog : IStepLog, IAsyncDisposable
     {
         var steps = tickets.SelectMany(t => t).ToList();
         await using var command = _dataSource.Source.CreateCommand(Insert);
-        Add(command, steps.Select(s => s.Source));
-        Add(command, steps.Select(s => s.ExternalId));
-        Add(command, steps.Select(s => s.DeliveryId));
-        Add(command, steps.Select(s => s.TraceId));
-        Add(command, steps.Select(s => s.Step));
-        Add(command, steps.Select(s => s.At.ToUniversalTime()));
-        Add(command, steps.Select(s => s.Model));
-        Add(command, steps.Select(s => s.LatencyMs));
-        Add(command, steps.Select(s => s.InputTokens));
-        Add(command, steps.Select(s => s.OutputTokens));
-        Add(command, steps.Select(s => s.Outcome));
-        Add(command, steps.Select(s => s.Detail));
+        command.AddColumn(steps.Select(s => s.Source));
+        command.AddColumn(steps.Select(s => s.ExternalId));
+        command.AddColumn(steps.Select(s => s.DeliveryId));
+        command.AddColumn(steps.Select(s => s.TraceId));
+        command.AddColumn(steps.Select(s => s.Step));
+        command.AddColumn(steps.Select(s => s.At.ToUniversalTime()));
+        command.AddColumn(steps.Select(s => s.Model));
+        command.AddColumn(steps.Select(s => s.LatencyMs));
+        command.AddColumn(steps.Select(s => s.InputTokens));
+        command.AddColumn(steps.Select(s => s.OutputTokens));
+        command.AddColumn(steps.Select(s => s.Outcome));
+        command.AddColumn(steps.Select(s => s.Detail));
         // Not the caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
         await command.ExecuteNonQueryAsync(CancellationToken.None);
         return tickets.Select(_ => true).ToList();
     }
-
-    private static void Add<T>(Npgsql.NpgsqlCommand command, IEnumerable<T> values) =>
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<T[]> { TypedValue = values.ToArray() });
 
     /// <summary>Writes what is queued, then stops taking steps.</summary>
     public ValueTask DisposeAsync() => _batches.DisposeAsync();

@@ -69,8 +69,8 @@ public sealed class DeliveryStore : IAsyncDisposable
         var found = await _gate.RunAsync("looking up deliveries", async ct =>
         {
             await using var cmd = _dataSource.Source.CreateCommand(LookupSql);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Source).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = pairs.Select(p => p.Key).ToArray() });
+            cmd.AddColumn(pairs.Select(p => p.Source));
+            cmd.AddColumn(pairs.Select(p => p.Key));
             var rows = new HashSet<(string, string)>();
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -91,11 +91,11 @@ public sealed class DeliveryStore : IAsyncDisposable
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[])
                 ON CONFLICT DO NOTHING
                 """);
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Source).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.DeliveryKey).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ExternalId).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.MessageId).ToArray() });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.AcceptedAt).ToArray() });
+            cmd.AddColumn(rows.Select(r => r.Source));
+            cmd.AddColumn(rows.Select(r => r.DeliveryKey));
+            cmd.AddColumn(rows.Select(r => r.ExternalId));
+            cmd.AddColumn(rows.Select(r => r.MessageId));
+            cmd.AddColumn(rows.Select(r => r.AcceptedAt));
             await cmd.ExecuteNonQueryAsync(ct);
             return true;
         }, false, CancellationToken.None);
