@@ -89,3 +89,18 @@ public sealed class StatementBatcher<TRequest, TResult> : IAsyncDisposable
         await _loop;
     }
 }
+
+/// <summary>Batchers for statements that only write.</summary>
+public static class StatementBatcher
+{
+    /// <summary>
+    /// A batcher for a statement that only writes: a caller learns that its batch ran, or the batch's error, and no
+    /// writer has to make up one result per request.
+    /// </summary>
+    public static StatementBatcher<TRequest, ValueTuple> ForWrites<TRequest>(Func<IReadOnlyList<TRequest>, Task> write, TimeSpan linger = default) =>
+        new(async requests =>
+        {
+            await write(requests);
+            return new ValueTuple[requests.Count];
+        }, linger);
+}

@@ -24,13 +24,13 @@ public sealed class PostgresTicketHistory : ITicketHistory, IAsyncDisposable
 
     private readonly IDbContextFactory<ClassifierDbContext> _dbFactory;
     private readonly ClassifierDataSource _dataSource;
-    private readonly StatementBatcher<TicketOutcome, bool> _batches;
+    private readonly StatementBatcher<TicketOutcome, ValueTuple> _batches;
 
     public PostgresTicketHistory(IDbContextFactory<ClassifierDbContext> dbFactory, ClassifierDataSource dataSource)
     {
         _dbFactory = dbFactory;
         _dataSource = dataSource;
-        _batches = new StatementBatcher<TicketOutcome, bool>(UpsertAsync);
+        _batches = StatementBatcher.ForWrites<TicketOutcome>(UpsertAsync);
     }
 
     public Task RecordAsync(TicketReceived ticket, Classification classification, string outcome, CancellationToken cancellationToken)
@@ -44,7 +44,7 @@ public sealed class PostgresTicketHistory : ITicketHistory, IAsyncDisposable
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<bool>> UpsertAsync(IReadOnlyList<TicketOutcome> recorded)
+    private async Task UpsertAsync(IReadOnlyList<TicketOutcome> recorded)
     {
         var rows = recorded.GroupBy(o => (o.Source, o.ExternalId)).Select(g => g.Last()).ToList();
         await using var command = _dataSource.Source.CreateCommand(Upsert);
@@ -57,7 +57,6 @@ public sealed class PostgresTicketHistory : ITicketHistory, IAsyncDisposable
         command.AddColumn(rows.Select(r => r.Outcome));
         // Not a caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
         await command.ExecuteNonQueryAsync(CancellationToken.None);
-        return recorded.Select(_ => true).ToList();
     }
 
     public async Task<IReadOnlyList<TicketOutcome>> EarlierAsync(TicketReceived ticket, int max, CancellationToken cancellationToken)

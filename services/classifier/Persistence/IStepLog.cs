@@ -25,18 +25,18 @@ public sealed class PostgresStepLog : IStepLog, IAsyncDisposable
         + "AS s(source, external_id, delivery_id, trace_id, step, at, model, latency_ms, input_tokens, output_tokens, outcome, detail, n) ORDER BY s.n";
 
     private readonly ClassifierDataSource _dataSource;
-    private readonly StatementBatcher<IReadOnlyList<TicketStep>, bool> _batches;
+    private readonly StatementBatcher<IReadOnlyList<TicketStep>, ValueTuple> _batches;
 
     public PostgresStepLog(ClassifierDataSource dataSource)
     {
         _dataSource = dataSource;
-        _batches = new StatementBatcher<IReadOnlyList<TicketStep>, bool>(WriteBatchAsync);
+        _batches = StatementBatcher.ForWrites<IReadOnlyList<TicketStep>>(WriteBatchAsync);
     }
 
     public Task WriteAsync(IReadOnlyList<TicketStep> steps, CancellationToken cancellationToken) =>
         steps.Count == 0 ? Task.CompletedTask : _batches.RunAsync(steps, cancellationToken);
 
-    private async Task<IReadOnlyList<bool>> WriteBatchAsync(IReadOnlyList<IReadOnlyList<TicketStep>> tickets)
+    private async Task WriteBatchAsync(IReadOnlyList<IReadOnlyList<TicketStep>> tickets)
     {
         var steps = tickets.SelectMany(t => t).ToList();
         await using var command = _dataSource.Source.CreateCommand(Insert);
@@ -54,7 +54,6 @@ public sealed class PostgresStepLog : IStepLog, IAsyncDisposable
         command.AddColumn(steps.Select(s => s.Detail));
         // Not the caller's token: the batch is several tickets' work, and one caller giving up must not cancel it.
         await command.ExecuteNonQueryAsync(CancellationToken.None);
-        return tickets.Select(_ => true).ToList();
     }
 
     /// <summary>Writes what is queued, then stops taking steps.</summary>

@@ -16,7 +16,7 @@ public sealed class DeliveryStore : IAsyncDisposable
     private readonly IngestDataSource _dataSource;
     private readonly DatabaseGate _gate;
     private readonly StatementBatcher<DeliveryKeys, HashSet<string>> _lookups;
-    private readonly StatementBatcher<IReadOnlyList<AcceptedDelivery>, bool> _records;
+    private readonly StatementBatcher<IReadOnlyList<AcceptedDelivery>, ValueTuple> _records;
 
     // Nobody waits on a record, so a batch gathers 50 ms of them: at 5 ms, under load, every few webhooks cost
     // PostgreSQL a statement and a commit of their own (issue #18: 0.17 commits a webhook at 5 ms, 0.14 at 50). The
@@ -29,7 +29,7 @@ public sealed class DeliveryStore : IAsyncDisposable
         _dataSource = dataSource;
         _gate = gate;
         _lookups = new StatementBatcher<DeliveryKeys, HashSet<string>>(LookUpAsync);
-        _records = new StatementBatcher<IReadOnlyList<AcceptedDelivery>, bool>(InsertAsync, linger: RecordLinger);
+        _records = StatementBatcher.ForWrites<IReadOnlyList<AcceptedDelivery>>(InsertAsync, linger: RecordLinger);
     }
 
     /// <summary>The keys among <paramref name="keys"/> already accepted for the source; empty when the database is unavailable.</summary>
@@ -80,10 +80,10 @@ public sealed class DeliveryStore : IAsyncDisposable
         return requests.Select(r => r.Keys.Where(k => found.Contains((r.Source, k))).ToHashSet(StringComparer.Ordinal)).ToList();
     }
 
-    private async Task<IReadOnlyList<bool>> InsertAsync(IReadOnlyList<IReadOnlyList<AcceptedDelivery>> requests)
+    private Task InsertAsync(IReadOnlyList<IReadOnlyList<AcceptedDelivery>> requests)
     {
         var rows = requests.SelectMany(r => r).ToList();
-        var saved = await _gate.RunAsync("recording deliveries", async ct =>
+        return _gate.RunAsync("recording deliveries", async ct =>
         {
             // Two copies racing in may both get here; the key keeps one row.
             await using var cmd = _dataSource.Source.CreateCommand("""
@@ -99,7 +99,6 @@ public sealed class DeliveryStore : IAsyncDisposable
             await cmd.ExecuteNonQueryAsync(ct);
             return true;
         }, false, CancellationToken.None);
-        return requests.Select(_ => saved).ToList();
     }
 
     public async ValueTask DisposeAsync()

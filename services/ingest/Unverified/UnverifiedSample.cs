@@ -22,7 +22,7 @@ public sealed class UnverifiedSample : IAsyncDisposable
     private readonly UnverifiedSampleOptions _options;
     private readonly IReadOnlyList<string> _secretHeaders;
     private readonly TokenBucketRateLimiter _writes;
-    private readonly StatementBatcher<UnverifiedRequest, bool> _rows;
+    private readonly StatementBatcher<UnverifiedRequest, ValueTuple> _rows;
     private long _notKept;
 
     public UnverifiedSample(IngestDataSource dataSource, DatabaseGate gate, IOptions<IngestOptions> options)
@@ -36,7 +36,7 @@ public sealed class UnverifiedSample : IAsyncDisposable
         {
             TokenLimit = perSecond, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
         });
-        _rows = new StatementBatcher<UnverifiedRequest, bool>(WriteAsync);
+        _rows = StatementBatcher.ForWrites<UnverifiedRequest>(WriteAsync);
     }
 
     /// <summary>
@@ -98,9 +98,9 @@ public sealed class UnverifiedSample : IAsyncDisposable
         return json;
     }
 
-    private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<UnverifiedRequest> rows)
+    private Task WriteAsync(IReadOnlyList<UnverifiedRequest> rows)
     {
-        var saved = await _gate.RunAsync("keeping a sample of unverified requests", async ct =>
+        return _gate.RunAsync("keeping a sample of unverified requests", async ct =>
         {
             foreach (var row in rows)
             {
@@ -125,7 +125,6 @@ public sealed class UnverifiedSample : IAsyncDisposable
             }
             return true;
         }, false, CancellationToken.None);
-        return rows.Select(_ => saved).ToList();
     }
 
     /// <summary>
