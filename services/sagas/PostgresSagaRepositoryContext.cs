@@ -22,15 +22,24 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     private readonly SemaphoreSlim _inUse = new(1); // EF contexts are not thread-safe; MassTransit may overlap calls
     private readonly SagaRow<TSaga> _row;
     private ISagaReadAhead<TMessage>? _readAhead; // sent with the first lock only
+    private readonly bool _insertAtCommit;
+    private bool _insertPending;
 
+    /// <param name="insertAtCommit">
+    /// The message is correlated with one instance (<c>Send</c>): a new instance's <see cref="Save"/> is the last thing
+    /// its pipe asks of the repository (MassTransit calls <c>Discard</c> instead when the behaviour threw), so its
+    /// INSERT can wait for <see cref="SaveAndCommitAsync"/> and go to the server with the COMMIT. A query-correlated
+    /// message (<c>SendQuery</c>) saves several instances, each as soon as its behaviour ran.
+    /// </param>
     public PostgresSagaRepositoryContext(DbContext db, ConsumeContext<TMessage> context, ISagaConsumeContextFactory<DbContext, TSaga> factory,
-        ISagaReadAhead<TMessage>? readAhead = null)
+        ISagaReadAhead<TMessage>? readAhead = null, bool insertAtCommit = false)
         : base(context)
     {
         _db = db;
         _factory = factory;
         _row = SagaRow<TSaga>.For(db);
         _readAhead = readAhead;
+        _insertAtCommit = insertAtCommit;
     }
 
     public void Dispose() => _inUse.Dispose();
@@ -72,8 +81,23 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     public Task Save(SagaConsumeContext<TSaga> context) => Exclusive(async () =>
     {
         _db.Set<TSaga>().Add(context.Saga);
-        await TrackedChanges.SaveAsync(_db, CancellationToken);
+        if (_insertAtCommit)
+            _insertPending = true;
+        else
+            await TrackedChanges.SaveAsync(_db, CancellationToken);
     }, context.CancellationToken);
+
+    /// <summary>
+    /// Saves a new instance whose INSERT waited (with what activities added beside it) and commits the message's
+    /// transaction: in one round trip when the batch holds only INSERTs (<see cref="TrackedChanges.SaveAsync"/>),
+    /// else the save and then <paramref name="transaction"/>'s own COMMIT.
+    /// </summary>
+    internal Task SaveAndCommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) => Exclusive(async () =>
+    {
+        if (_insertPending && await TrackedChanges.SaveAsync(_db, CancellationToken, commitIfInsertsOnly: true))
+            return;
+        await transaction.CommitAsync(CancellationToken);
+    }, CancellationToken);
 
     public Task Update(SagaConsumeContext<TSaga> context) =>
         Exclusive(() => TrackedChanges.SaveAsync(_db, CancellationToken), context.CancellationToken);

@@ -24,7 +24,14 @@ internal static class TrackedChanges
 {
     private static readonly ConcurrentDictionary<(Type Context, IEntityType Entity), Table?> Tables = new();
 
-    public static async Task SaveAsync(DbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// Saves the tracked changes; with <paramref name="commitIfInsertsOnly"/>, a batch of INSERTs only also carries
+    /// the transaction's COMMIT, and the result says whether it did (the caller then must not commit again). Only
+    /// INSERTs: each returns its row or fails, and a failure makes PostgreSQL skip the rest of the batch, COMMIT
+    /// included. An UPDATE or DELETE that finds no row fails the save here, on the client, after PostgreSQL ran the
+    /// whole batch: a COMMIT in it would have kept what the statements beside it wrote.
+    /// </summary>
+    public static async Task<bool> SaveAsync(DbContext db, CancellationToken cancellationToken, bool commitIfInsertsOnly = false)
     {
         var changed = new List<(EntityEntry Entry, Table Table)>();
         foreach (var entry in db.ChangeTracker.Entries()) // detects changes first
@@ -35,12 +42,12 @@ internal static class TrackedChanges
             if (table is null)
             {
                 await db.SaveChangesAsync(cancellationToken);
-                return;
+                return false;
             }
             changed.Add((entry, table));
         }
         if (changed.Count == 0)
-            return;
+            return false;
 
         await using var factory = db.Database.GetDbConnection().CreateCommand(); // EF's type mappings create parameters from a command
         await using var batch = MessageBatch.Create(db, "Tracked changes are saved");
@@ -54,6 +61,9 @@ internal static class TrackedChanges
             statements.Add((entry, table));
         }
 
+        var commit = commitIfInsertsOnly && statements.Count > 0 && statements.All(s => s.Entry.State == EntityState.Added);
+        if (commit)
+            batch.BatchCommands.Add(Commit(batch));
         if (statements.Count > 0)
         {
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
@@ -68,8 +78,18 @@ internal static class TrackedChanges
                 if (entry.State == EntityState.Added && table.GeneratedKey is { } key && entry.Property(key).IsTemporary)
                     entry.Property(key).CurrentValue = reader.GetValue(0);
             }
+            if (commit)
+                await reader.NextResultAsync(cancellationToken); // the COMMIT's own answer (a failed commit throws here)
         }
         db.ChangeTracker.AcceptAllChanges();
+        return commit;
+    }
+
+    private static DbBatchCommand Commit(DbBatch batch)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = "COMMIT";
+        return command;
     }
 
     /// <summary>One entity type's table and columns, or null (from <see cref="For"/>) when it takes <c>SaveChanges</c>.</summary>

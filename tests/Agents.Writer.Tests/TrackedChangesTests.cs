@@ -108,6 +108,87 @@ public class TrackedChangesTests : WriterFixture
     }
 
     [Test]
+    public async Task New_rows_alone_commit_in_their_own_batch_and_leave_the_connection_ready()
+    {
+        WriteApprovalState write, next;
+        AuditEntry audit;
+        await using (var db = new WriterDbContext(_options))
+        {
+            await using (var tx = await db.Database.BeginTransactionAsync())
+            {
+                write = SagaRowTests.Filled(db, nullsToo: false);
+                audit = Audit(write, "proposed", null);
+                db.Writes.Add(write);
+                db.Audit.Add(audit);
+
+                Assert.That(await TrackedChanges.SaveAsync(db, CancellationToken.None, commitIfInsertsOnly: true), Is.True, "committed with the rows");
+                // Committed before the transaction object is touched: another connection sees both rows already.
+                await using var other = new WriterDbContext(_options);
+                Assert.That(await other.Writes.CountAsync(w => w.CorrelationId == write.CorrelationId), Is.EqualTo(1));
+                Assert.That(await other.Audit.CountAsync(a => a.Id == audit.Id), Is.EqualTo(1));
+                Assert.That(db.ChangeTracker.Entries().Select(e => e.State), Is.All.EqualTo(EntityState.Unchanged));
+            }
+            Assert.That(db.Database.CurrentTransaction, Is.Null);
+
+            // The same connection goes on: a new transaction, the ordinary commit, and a rollback that keeps nothing.
+            await using (var tx = await db.Database.BeginTransactionAsync())
+            {
+                next = SagaRowTests.Filled(db, nullsToo: false);
+                db.Writes.Add(next);
+                Assert.That(await TrackedChanges.SaveAsync(db, CancellationToken.None), Is.False, "not asked to commit");
+                await tx.RollbackAsync();
+            }
+        }
+        await using var read = new WriterDbContext(_options);
+        Assert.That(await read.Writes.CountAsync(w => w.CorrelationId == next.CorrelationId), Is.Zero, "rolled back, so not committed on the way");
+    }
+
+    [Test]
+    public async Task A_batch_with_an_update_does_not_carry_the_commit_and_a_missing_row_keeps_nothing()
+    {
+        var write = await SavedAsync();
+        AuditEntry audit;
+        await using (var db = new WriterDbContext(_options))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var loaded = await db.Writes.SingleAsync(w => w.CorrelationId == write.CorrelationId);
+            await using (var other = new WriterDbContext(_options))
+                await other.Writes.Where(w => w.CorrelationId == write.CorrelationId).ExecuteDeleteAsync();
+            loaded.DuplicateCount++;
+            audit = Audit(write, "duplicate", "an audit row beside an update that finds no row");
+            db.Audit.Add(audit);
+
+            await Assert.ThatAsync(() => TrackedChanges.SaveAsync(db, CancellationToken.None, commitIfInsertsOnly: true),
+                Throws.TypeOf<DbUpdateConcurrencyException>());
+        }
+        await using var read = new WriterDbContext(_options);
+        Assert.That(await read.Audit.CountAsync(a => a.CorrelationId == write.CorrelationId && a.Action == "duplicate"), Is.Zero,
+            "the audit row went with the failed save, not committed beside it");
+    }
+
+    [Test]
+    public async Task A_failed_insert_in_a_committing_batch_commits_nothing_of_it()
+    {
+        var existing = await SavedAsync();
+        WriteApprovalState fresh;
+        await using (var db = new WriterDbContext(_options))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            fresh = SagaRowTests.Filled(db, nullsToo: false);
+            var copy = SagaRowTests.Filled(db, nullsToo: false);
+            copy.CorrelationId = existing.CorrelationId; // the key another writer inserted first
+            db.Writes.AddRange(fresh, copy);
+            db.Audit.Add(Audit(fresh, "proposed", null));
+
+            await Assert.ThatAsync(() => TrackedChanges.SaveAsync(db, CancellationToken.None, commitIfInsertsOnly: true),
+                Throws.TypeOf<Npgsql.PostgresException>().With.Property(nameof(Npgsql.PostgresException.SqlState)).EqualTo("23505"));
+        }
+        await using var read = new WriterDbContext(_options);
+        Assert.That(await read.Writes.CountAsync(w => w.CorrelationId == fresh.CorrelationId), Is.Zero, "PostgreSQL skipped the rest of the batch, COMMIT included");
+        Assert.That(await read.Audit.CountAsync(a => a.CorrelationId == fresh.CorrelationId), Is.Zero);
+    }
+
+    [Test]
     public async Task A_mapping_it_does_not_handle_is_saved_by_save_changes()
     {
         // An escalation's change number is the database's default (a sequence): not a plain mapping.
