@@ -43,10 +43,13 @@ public sealed class WriterCluster : IAsyncDisposable
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
             settings[k] = v;
         var logs = Path.Combine(TestContext.CurrentContext.WorkDirectory, "logs", servers.Database.Name);
-        // All at once: the migrations' advisory lock lets one apply them while the others wait.
+        // All at once: the migrations' advisory lock lets one apply them while the others wait. Ready means the bus
+        // started, which took 7–11 s on a quiet machine (also beside 20 busy loops), 21–35 s in CI and 90 s or more,
+        // past the 90 s this allowed (2026-12-04 and 2026-12-05), when the fault suite's three-node broker test ran
+        // beside it (load average 40). Waiting longer costs a run nothing when the start is quick.
         var starting = Enumerable.Range(1, instances).Select(i =>
             ServiceProcess.StartAsync(ServiceKind.Writer, settings, Path.Combine(logs, $"writer-{i}.log"), $"writer-{i}",
-                readyTimeout: TimeSpan.FromSeconds(90))).ToList();
+                readyTimeout: TimeSpan.FromSeconds(180))).ToList();
         try
         {
             var writers = await Task.WhenAll(starting);
