@@ -113,6 +113,8 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private long _busyTicks;
     private volatile FakeLlmMode _mode = FakeLlmMode.Answer;
     private long _delayTicks;
+    private int _holdUntilInFlight;
+    private int _holdReleased;
     private long _retryAfterTicks = TimeSpan.FromSeconds(1).Ticks;
     private long _dripTicks = TimeSpan.FromMilliseconds(200).Ticks;
     private volatile Func<FakeLlmRequest, string> _answer = _ => ClassificationJson();
@@ -160,6 +162,17 @@ public sealed class FakeLlmServer : IAsyncDisposable
     {
         get => TimeSpan.FromTicks(Interlocked.Read(ref _delayTicks));
         set => Interlocked.Exchange(ref _delayTicks, value.Ticks);
+    }
+
+    /// <summary>
+    /// When above zero, every call waits (up to <see cref="Delay"/>) until this many calls are in flight at once; from
+    /// then on no call waits. A test of how many calls a caller keeps in flight then does not depend on every call
+    /// arriving within one <see cref="Delay"/> of the first, which a loaded machine does not promise.
+    /// </summary>
+    public int HoldUntilInFlight
+    {
+        get => Volatile.Read(ref _holdUntilInFlight);
+        set => Volatile.Write(ref _holdUntilInFlight, value);
     }
 
     /// <summary>The <c>Retry-After</c> a 429 carries (whole seconds in <c>Retry-After</c>, exact in <c>retry-after-ms</c>).</summary>
@@ -261,6 +274,18 @@ public sealed class FakeLlmServer : IAsyncDisposable
         }
     }
 
+    private async Task HoldAsync(TimeSpan atMost, CancellationToken cancellationToken)
+    {
+        var until = DateTimeOffset.UtcNow + atMost;
+        while (Volatile.Read(ref _holdReleased) == 0 && DateTimeOffset.UtcNow < until && !cancellationToken.IsCancellationRequested)
+        {
+            if (InFlight >= HoldUntilInFlight)
+                Volatile.Write(ref _holdReleased, 1);
+            else
+                await Task.Delay(10, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
     private async Task AnswerAsync(HttpContext http)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
@@ -282,7 +307,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
                 return;
             }
             var delay = Delay;
-            if (delay > TimeSpan.Zero)
+            if (HoldUntilInFlight > 0)
+                await HoldAsync(delay, cancel.Token);
+            else if (delay > TimeSpan.Zero)
                 await Task.Delay(delay, cancel.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             if (cancel.IsCancellationRequested)
                 return;
