@@ -93,18 +93,29 @@ public class TrackedChangesTests : WriterFixture
         Assert.That(await read.Audit.CountAsync(a => a.CorrelationId == write.CorrelationId && a.Action == "approved"), Is.EqualTo(1));
     }
 
+    /// <remarks>
+    /// Asked to commit if it saves INSERTs only, a batch with an UPDATE must not carry the COMMIT: the missing row is
+    /// seen only on the client, after PostgreSQL ran the batch, and the audit row beside it would have been kept.
+    /// </remarks>
     [Test]
-    public async Task An_update_of_a_row_deleted_meanwhile_fails_the_save()
+    public async Task An_update_of_a_row_deleted_meanwhile_fails_the_save_and_keeps_nothing_beside_it([Values] bool commitIfInsertsOnly)
     {
         var write = await SavedAsync();
-        await using var db = new WriterDbContext(_options);
-        await using var tx = await db.Database.BeginTransactionAsync();
-        var loaded = await db.Writes.SingleAsync(w => w.CorrelationId == write.CorrelationId);
-        await using (var other = new WriterDbContext(_options))
-            await other.Writes.Where(w => w.CorrelationId == write.CorrelationId).ExecuteDeleteAsync();
-        loaded.DuplicateCount++;
+        await using (var db = new WriterDbContext(_options))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var loaded = await db.Writes.SingleAsync(w => w.CorrelationId == write.CorrelationId);
+            await using (var other = new WriterDbContext(_options))
+                await other.Writes.Where(w => w.CorrelationId == write.CorrelationId).ExecuteDeleteAsync();
+            loaded.DuplicateCount++;
+            db.Audit.Add(Audit(write, "duplicate", "beside an update that finds no row"));
 
-        await Assert.ThatAsync(() => TrackedChanges.SaveAsync(db, CancellationToken.None), Throws.TypeOf<DbUpdateConcurrencyException>());
+            await Assert.ThatAsync(() => TrackedChanges.SaveAsync(db, CancellationToken.None, commitIfInsertsOnly),
+                Throws.TypeOf<DbUpdateConcurrencyException>());
+        }
+        await using var read = new WriterDbContext(_options);
+        Assert.That(await read.Audit.CountAsync(a => a.CorrelationId == write.CorrelationId && a.Action == "duplicate"), Is.Zero,
+            "the audit row went with the failed save");
     }
 
     [Test]
@@ -141,29 +152,6 @@ public class TrackedChangesTests : WriterFixture
         }
         await using var read = new WriterDbContext(_options);
         Assert.That(await read.Writes.CountAsync(w => w.CorrelationId == next.CorrelationId), Is.Zero, "rolled back, so not committed on the way");
-    }
-
-    [Test]
-    public async Task A_batch_with_an_update_does_not_carry_the_commit_and_a_missing_row_keeps_nothing()
-    {
-        var write = await SavedAsync();
-        AuditEntry audit;
-        await using (var db = new WriterDbContext(_options))
-        {
-            await using var tx = await db.Database.BeginTransactionAsync();
-            var loaded = await db.Writes.SingleAsync(w => w.CorrelationId == write.CorrelationId);
-            await using (var other = new WriterDbContext(_options))
-                await other.Writes.Where(w => w.CorrelationId == write.CorrelationId).ExecuteDeleteAsync();
-            loaded.DuplicateCount++;
-            audit = Audit(write, "duplicate", "an audit row beside an update that finds no row");
-            db.Audit.Add(audit);
-
-            await Assert.ThatAsync(() => TrackedChanges.SaveAsync(db, CancellationToken.None, commitIfInsertsOnly: true),
-                Throws.TypeOf<DbUpdateConcurrencyException>());
-        }
-        await using var read = new WriterDbContext(_options);
-        Assert.That(await read.Audit.CountAsync(a => a.CorrelationId == write.CorrelationId && a.Action == "duplicate"), Is.Zero,
-            "the audit row went with the failed save, not committed beside it");
     }
 
     [Test]
