@@ -365,7 +365,9 @@ public partial class ApprovalPageTests
         await Expect(after).ToHaveTextAsync("after: high");
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await Expect(card.Locator(".card-status")).ToContainTextAsync("changed since you saw it");
+        // As long as the waits above: Playwright's default 5 s ran out once in a CI run at load average ~35 (the
+        // status still empty), while alone the whole test takes 3 s.
+        await Expect(card.Locator(".card-status")).ToContainTextAsync("changed since you saw it", new() { Timeout = 30_000 });
         // The page loads the write again: the approver now sees what an approval would apply.
         await Expect(after).ToHaveTextAsync("after: urgent", new() { Timeout = 10_000 });
         Assert.Multiple(async () =>
