@@ -7,9 +7,9 @@ namespace Agents.Faults.Tests;
 /// What a failed scenario leaves behind so it explains itself: the books, then every offending ticket with every row
 /// any service wrote about it (the sender's answers, ingest's delivery records, each escalation message, the
 /// classifier's steps, the saga rows and their audit trail, the CRM journal, dead-lettered messages, the instances'
-/// log lines naming it). Written in
-/// full to a file beside the instance logs (TestResults/faults-logs/…), and the first tickets of it into the test
-/// output.
+/// log lines naming it), then each instance's first errors whole (<see cref="FirstErrors"/>). Written in full to a
+/// file beside the instance logs (TestResults/faults-logs/…), and the first tickets of it and the errors into the
+/// test output.
 /// </summary>
 public static class FailureReport
 {
@@ -48,6 +48,9 @@ public static class FailureReport
         }
         if (all.Count > shown.Count)
             file.AppendLine($"… and {all.Count - shown.Count} more: {string.Join(", ", all.Keys.Skip(shown.Count))}");
+        // Last in the output too: a CI log is often read from its end.
+        var firstErrors = FirstErrors.Describe(system.LogDirectory, outcome.StartedAt);
+        file.Append(firstErrors);
 
         var path = Path.Combine(system.LogDirectory, $"{scenario}-failure.txt");
         Directory.CreateDirectory(system.LogDirectory);
@@ -56,6 +59,7 @@ public static class FailureReport
             output.AppendLine($"… {all.Count - InOutput} more ticket(s) in {path}");
         else
             output.AppendLine($"(also in {path})");
+        output.Append(firstErrors);
         return (output.ToString(), path);
     }
 

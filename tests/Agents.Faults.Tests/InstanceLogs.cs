@@ -62,7 +62,7 @@ public static class InstanceLogs
             : null;
 
     // The launcher may still be appending (instances run until the fixture ends).
-    private static IEnumerable<string> ReadShared(string path)
+    public static IEnumerable<string> ReadShared(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var reader = new StreamReader(stream);
