@@ -1,8 +1,10 @@
+using Agents.ServiceDefaults.Publishing;
 using Agents.ServiceDefaults.Queues;
 using Agents.ServiceDefaults.Redelivery;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +26,10 @@ public static class BusRegistration
         builder.Services.Configure<RedeliverySchedule>(builder.Configuration.GetSection(RedeliverySchedule.Section));
         builder.Services.AddSingleton<RedeliveryMetrics>();
         builder.Services.AddSingleton<EndpointQueues>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new PublishingStall(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenPublishingStalledFor));
+        builder.Services.AddSingleton<PublishingStallObserver>();
+        builder.Services.AddHostedService<PublishingStallGuard>();
         builder.Services.AddSingleton(sp => new QueuePreparation(sp.GetRequiredService<EndpointQueues>(),
             sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value, sp.GetRequiredService<IOptions<RedeliverySchedule>>().Value,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>(), sp.GetServices<RetiredBinding>().ToList()));
@@ -78,6 +84,7 @@ public static class BusRegistration
                     // 202 means "the broker has it": never answer before the confirm.
                     h.PublisherConfirmation = true;
                     h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+                    h.ContinuationTimeout(options.ContinuationTimeout);
                 });
                 cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                 // Always set: MassTransit derives the prefetch from a limit set on an endpoint's definition only. With
@@ -89,6 +96,9 @@ public static class BusRegistration
                 cfg.SendTopology.ConfigureDeadLetterSettings = StripDeadLettering;
                 cfg.ConnectBusObserver(context.GetRequiredService<QueuePreparation>());
                 cfg.UseConsumeFilter(typeof(MessageLogScopeFilter<>), context);
+                var stall = context.GetRequiredService<PublishingStallObserver>();
+                cfg.ConnectSendObserver(stall);
+                cfg.ConnectPublishObserver(stall);
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

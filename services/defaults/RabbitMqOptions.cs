@@ -51,6 +51,19 @@ public sealed class RabbitMqOptions
     /// </summary>
     public int DeliveryLimit { get; set; } = 20;
 
+    /// <summary>
+    /// How long one protocol operation (opening a channel, declaring an exchange before the first publish to it) may
+    /// wait for the broker's answer: RabbitMQ.Client's continuation timeout, MassTransit's default of 20 s.
+    /// </summary>
+    public TimeSpan ContinuationTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// An instance whose sends to the broker keep timing out this long, none getting through while its bus is
+    /// connected, stops with exit code 75 for its supervisor to start it afresh (<see cref="Publishing.PublishingStall"/>);
+    /// zero: never.
+    /// </summary>
+    public TimeSpan StopWhenPublishingStalledFor { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The nodes <see cref="Host"/> names, in order (one for a single broker).</summary>
     public IReadOnlyList<BrokerNode> Nodes => BrokerNode.ParseList(Host, Port);
 

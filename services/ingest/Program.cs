@@ -1,3 +1,8 @@
 using Agents.Ingest;
+using Agents.ServiceDefaults.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 
-await IngestService.RunAsync(IngestService.Build(args));
+var app = IngestService.Build(args);
+await IngestService.RunAsync(app);
+// 75 after the instance stopped itself because its publishing stalled: for the supervisor that starts it again.
+return app.Services.GetRequiredService<PublishingStall>().ExitCode;

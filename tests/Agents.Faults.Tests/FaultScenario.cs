@@ -75,6 +75,10 @@ public sealed class FaultScenario(FaultSystem system, string prefix, int? ticket
         ScenarioOutcome? outcome = null;
         while (true)
         {
+            // As the supervisor in production would: an instance that stopped itself (its publishing stalled) is
+            // started again; killed ones are the scenario's own doing and stay gone.
+            foreach (var exited in await system.Launcher.ReplaceExitedAsync())
+                TestContext.Progress.WriteLine($"{prefix}: {exited.Name} exited on its own (code {exited.ExitCode}); replaced");
             var atRest = quiet.Observe(await system.Queues.TryDepthsAsync(), DateTime.UtcNow);
             var last = atRest || DateTime.UtcNow > deadline;
             // Drafting asks the LLM once more per ticket it writes: counted apart, so a classification storm still shows.

@@ -122,9 +122,14 @@ public sealed class FaultSystem : IAsyncDisposable
 
     public IReadOnlyList<Uri> IngestUrls => Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList();
 
-    /// <summary>Brings every kind back to its configured count (after a scenario killed instances) and waits for ready.</summary>
+    /// <summary>
+    /// Brings every kind back to its configured count (after a scenario killed instances, or one stopped itself) and
+    /// waits for ready.
+    /// </summary>
     public async Task RestoreAsync()
     {
+        foreach (var exited in await Launcher.ReplaceExitedAsync())
+            TestContext.Progress.WriteLine($"{exited.Name} had exited on its own (code {exited.ExitCode}); replaced");
         foreach (var kind in Enum.GetValues<ServiceKind>())
         {
             while (Launcher.Of(kind).Count < Launcher.Options.CountOf(kind))

@@ -89,6 +89,30 @@ public sealed class FaultTests
         await AssertHeldAsync(scenario, outcome);
     }
 
+    /// <summary>
+    /// An instance that exits on its own (here killed behind the launcher's back; in production a crash, or exit code
+    /// 75 after its publishing stalled) is replaced, as compose's restart policy or Kubernetes would.
+    /// </summary>
+    [Test]
+    public async Task An_instance_that_exits_on_its_own_is_replaced()
+    {
+        var victim = _system.Launcher.Of(ServiceKind.Classifier)[0];
+        System.Diagnostics.Process.GetProcessById(victim.ProcessId).Kill();
+        await Agents.Testing.Eventually.Until(() => Task.FromResult(victim.HasExited), exited => exited, TimeSpan.FromSeconds(10), "the kill");
+
+        var replaced = await _system.Launcher.ReplaceExitedAsync();
+
+        var classifiers = _system.Launcher.Of(ServiceKind.Classifier);
+        Assert.Multiple(() =>
+        {
+            Assert.That(replaced.Select(r => r.Name), Is.EqualTo(new[] { victim.Name }));
+            Assert.That(replaced[0].ExitCode, Is.Not.Zero, "killed");
+            Assert.That(classifiers, Has.Count.EqualTo(_system.Launcher.Options.CountOf(ServiceKind.Classifier)));
+            Assert.That(classifiers.Select(c => c.Name), Does.Not.Contain(victim.Name));
+        });
+        await _system.Launcher.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
     /// <summary>A server restart as a service manager does it: stop, a moment down (or longer), start on the same port and data.</summary>
     private static async Task RestartAsync(Func<Task> stop, Func<Task> start, TimeSpan? down = null)
     {

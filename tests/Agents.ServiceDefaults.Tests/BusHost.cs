@@ -66,6 +66,11 @@ public sealed class BusHost : IAsyncDisposable
 
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Fires when the host begins to stop, of its own accord or the test's.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     public static async Task<BusHost> StartAsync(IsolatedBroker broker, ProbeRecord record, IReadOnlyDictionary<string, string?>? settings = null)
     {
         _ = Listener;

@@ -3,8 +3,8 @@ using Agents.Launcher;
 // dotnet run --project tools/Agents.Launcher -- --ingest 2 --classifier 3 --writer 3
 //   [--rabbitmq-host 127.0.0.1] [--rabbitmq-port 5672] [--vhost /] [--postgres "Host=…;Database=agents;…"]
 //   [--logs DIR] [--set Section__Key=value …]   (--help lists them)
-// Starts N instances per service as separate processes, prints their URLs and log files, and stops them all on
-// Ctrl+C or SIGTERM.
+// Starts N instances per service as separate processes, prints their URLs and log files, starts again any that exits
+// on its own, and stops them all on Ctrl+C or SIGTERM.
 var command = LauncherCommand.Create(RunAsync);
 var parsed = command.Parse(args);
 // Ctrl+C and SIGTERM are ours (below): the instances need their 15 s to stop, not System.CommandLine's 2 s.
@@ -37,10 +37,21 @@ static async Task<int> RunAsync(SystemLaunchOptions options, CancellationToken _
         Console.WriteLine("Running. Ctrl+C stops all instances.");
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token);
+            // A supervisor's job: an instance that exits on its own is started again.
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stop.Token);
+                foreach (var exited in await system.ReplaceExitedAsync(stop.Token))
+                    Console.WriteLine($"  {exited.Name} exited with code {exited.ExitCode}; started another (see {exited.LogPath})");
+            }
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException)
         {
+            if (!stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
         }
         Console.WriteLine("Stopping ...");
     }

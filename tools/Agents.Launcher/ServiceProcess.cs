@@ -38,6 +38,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process exited (75: it stopped itself because its publishing stalled).</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>
     /// Starts the service and (unless <paramref name="readyTimeout"/> is zero) waits for <c>GET /health/ready</c>.
     /// Keys in <paramref name="settings"/> may be written <c>Section:Key</c> or <c>Section__Key</c>; <c>Urls</c> is set

@@ -83,6 +83,29 @@ public sealed class SystemLauncher : IAsyncDisposable
         await instance.DisposeAsync();
     }
 
+    /// <summary>
+    /// Replaces each instance that exited on its own (a crash, or exit code 75 after its publishing stalled) by a new
+    /// one, as a supervisor does (compose's <c>restart: unless-stopped</c>, Kubernetes); instances the launcher killed
+    /// or stopped are gone from the list already. Returns the ones replaced.
+    /// </summary>
+    public async Task<IReadOnlyList<ExitedInstance>> ReplaceExitedAsync(CancellationToken cancellationToken = default)
+    {
+        List<ServiceProcess> exited;
+        lock (_lock)
+        {
+            exited = _instances.Where(i => i.HasExited).ToList();
+            _instances.RemoveAll(exited.Contains);
+        }
+        var replaced = new List<ExitedInstance>();
+        foreach (var instance in exited)
+        {
+            replaced.Add(new ExitedInstance(instance.Name, instance.Kind, instance.ExitCode ?? -1, instance.LogPath));
+            await instance.DisposeAsync();
+            await AddInstanceAsync(instance.Kind, cancellationToken);
+        }
+        return replaced;
+    }
+
     /// <summary>Waits until every running instance answers /health/ready again (after a broker restart, say).</summary>
     public Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         Task.WhenAll(Instances.Select(i => i.WaitUntilReadyAsync(timeout, cancellationToken)));
@@ -101,3 +124,6 @@ public sealed class SystemLauncher : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(StopAsync());
 }
+
+/// <summary>An instance that exited on its own, as <see cref="SystemLauncher.ReplaceExitedAsync"/> found it.</summary>
+public sealed record ExitedInstance(string Name, ServiceKind Kind, int ExitCode, string LogPath);
