@@ -97,8 +97,7 @@ public sealed class DeliveryStore : IAsyncDisposable
             cmd.AddColumn(rows.Select(r => r.MessageId));
             cmd.AddColumn(rows.Select(r => r.AcceptedAt));
             await cmd.ExecuteNonQueryAsync(ct);
-            return true;
-        }, false, CancellationToken.None);
+        }, CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

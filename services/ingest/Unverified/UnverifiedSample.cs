@@ -123,8 +123,7 @@ public sealed class UnverifiedSample : IAsyncDisposable
                 cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = row.ReceivedAt });
                 await cmd.ExecuteNonQueryAsync(ct);
             }
-            return true;
-        }, false, CancellationToken.None);
+        }, CancellationToken.None);
     }
 
     /// <summary>
