@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Agents.ServiceDefaults;
 using MassTransit;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,39 +21,10 @@ public sealed class BrokerHealthCheck(IBusControl bus, BrokerStatus status, IOpt
         if (status.LastPublishFailed)
             return HealthCheckResult.Unhealthy("the last publish was not confirmed by the broker");
         // A cluster: ready while any node answers (the bus moves to it when it loses its own).
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
         var nodes = rabbit.Value.Nodes;
-        var attempts = nodes.Select(n => AnswersAsync(n, timeout.Token)).ToList();
-        try
-        {
-            while (attempts.Count > 0)
-            {
-                var answered = await Task.WhenAny(attempts);
-                if (await answered)
-                    return HealthCheckResult.Healthy();
-                attempts.Remove(answered);
-            }
-        }
-        finally
-        {
-            await timeout.CancelAsync(); // the other attempts need not finish
-        }
-        return HealthCheckResult.Unhealthy($"the broker at {string.Join(", ", nodes)} does not answer");
-    }
-
-    private static async Task<bool> AnswersAsync(BrokerNode node, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var tcp = new TcpClient();
-            await tcp.ConnectAsync(node.Host, node.Port, cancellationToken);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException)
-        {
-            return false;
-        }
+        return await BrokerReachability.AnyAnswersAsync(nodes, TimeSpan.FromSeconds(1), cancellationToken)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy($"the broker at {string.Join(", ", nodes)} does not answer");
     }
 }
 

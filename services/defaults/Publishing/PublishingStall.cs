@@ -13,8 +13,10 @@ namespace Agents.ServiceDefaults.Publishing;
 /// </summary>
 /// <remarks>
 /// A failure of another kind (the broker unreachable, a message returned) proves the channel answers or is being
-/// replaced, and starts the count again; so does a disconnected bus, which MassTransit reconnects by itself, and any
-/// success. A send cancelled by its caller (a request aborted, a consumer stopping) says nothing about the channel.
+/// replaced, and starts the count again; so does a disconnected bus or a broker whose port does not answer (an
+/// outage, which MassTransit recovers from by itself), and any success. A send cancelled by its caller (a request
+/// aborted, a consumer stopping) says nothing about the channel, except when the caller's own deadline for a confirm
+/// ran out, which the caller reports as a timeout (ingest's publish limit, shorter than the channel's own timeout).
 /// </remarks>
 public sealed class PublishingStall(TimeSpan limit)
 {

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Agents.ServiceDefaults.Publishing;
 
@@ -9,8 +10,8 @@ namespace Agents.ServiceDefaults.Publishing;
 /// one Critical line saying why; Program.cs then exits with <see cref="PublishingStall.StalledExitCode"/>. An instance
 /// that consumes but cannot publish is worse than none: it holds its prefetched messages through minutes of retries.
 /// </summary>
-public sealed class PublishingStallGuard(PublishingStall stall, IBusControl bus, IHostApplicationLifetime lifetime,
-    TimeProvider clock, ILogger<PublishingStallGuard> logger) : BackgroundService
+public sealed class PublishingStallGuard(PublishingStall stall, IBusControl bus, IOptions<RabbitMqOptions> rabbit,
+    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<PublishingStallGuard> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,7 +24,10 @@ public sealed class PublishingStallGuard(PublishingStall stall, IBusControl bus,
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+                // The broker away is an outage MassTransit recovers from by itself, not a stall. The bus's own check
+                // does not see it for a bus without consumers (ingest's); the broker's port does.
+                if (bus.CheckHealth().Status != BusHealthStatus.Healthy
+                    || !await BrokerReachability.AnyAnswersAsync(rabbit.Value.Nodes, TimeSpan.FromSeconds(1), stoppingToken))
                 {
                     stall.Disconnected();
                     continue;

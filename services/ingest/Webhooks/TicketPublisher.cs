@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.ServiceDefaults.Publishing;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace Agents.Ingest.Webhooks;
 /// message: the classifier handles each (source, ticket, delivery) once. Mandatory publishing: a message no queue would receive counts as not
 /// delivered.
 /// </summary>
-public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions> options)
+public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions> options, PublishingStall stall, TimeProvider clock)
 {
     private static readonly Guid MessageIdNamespace = new("0b7f2c55-3f0e-4d8a-9d36-5a8c1f6e2b44");
 
@@ -40,7 +41,17 @@ public sealed class TicketPublisher(IPublishEndpoint bus, IOptions<IngestOptions
             if (TicketFieldsChanged.Of(ticket) is { } changes)
                 publishes.Add(PublishAsync(changes, ChangesMessageIdFor(messageId), mandatory: false, timeout.Token));
         }
-        await Task.WhenAll(publishes);
+        try
+        {
+            await Task.WhenAll(publishes);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Our deadline, not the request's end: the broker did not confirm in time. Told to the stall watch as the
+            // timeout it is (the send itself only saw its token cancelled); the caller answers 503 as for any failure.
+            stall.Failed(clock.GetUtcNow(), new TimeoutException($"not confirmed within {options.Value.PublishTimeout}"), cancelledByCaller: false);
+            throw;
+        }
     }
 
     private Task PublishAsync<T>(T message, Guid messageId, bool mandatory, CancellationToken cancellationToken) where T : class =>
