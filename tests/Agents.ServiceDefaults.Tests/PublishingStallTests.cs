@@ -78,6 +78,16 @@ public sealed class PublishingStallTests
         Assert.That(stall.Check(), Is.Null, "webhook requests aborted, consumers stopping");
     }
 
+    /// <summary>The bus every service has, connected through <paramref name="proxy"/>: 2 s for an operation, stopping after 6 s.</summary>
+    private static Task<BusHost> ThroughAsync(IsolatedBroker broker, AmqpProxy proxy) =>
+        BusHost.StartAsync(broker, new ProbeRecord(), new Dictionary<string, string?>
+        {
+            ["RabbitMq:Host"] = "127.0.0.1",
+            ["RabbitMq:Port"] = proxy.Port.ToString(),
+            ["RabbitMq:ContinuationTimeout"] = "00:00:02",
+            ["RabbitMq:StopWhenPublishingStalledFor"] = "00:00:06",
+        });
+
     /// <summary>
     /// The real bus through a proxy that drops the broker's answers to exchange declarations: every publish of a new
     /// message type times out (2 s here) while the bus stays connected and its endpoint consumes. The host stops
@@ -88,13 +98,7 @@ public sealed class PublishingStallTests
     {
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var proxy = AmqpProxy.Start(broker.Servers.RabbitHost, broker.Servers.RabbitPort);
-        await using var host = await BusHost.StartAsync(broker, new ProbeRecord(), new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = "127.0.0.1",
-            ["RabbitMq:Port"] = proxy.Port.ToString(),
-            ["RabbitMq:ContinuationTimeout"] = "00:00:02",
-            ["RabbitMq:StopWhenPublishingStalledFor"] = "00:00:06",
-        });
+        await using var host = await ThroughAsync(broker, proxy);
         var stall = host.Services.GetRequiredService<PublishingStall>();
 
         proxy.DropExchangeAnswers = true;
@@ -128,13 +132,7 @@ public sealed class PublishingStallTests
     {
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var proxy = AmqpProxy.Start(broker.Servers.RabbitHost, broker.Servers.RabbitPort);
-        await using var host = await BusHost.StartAsync(broker, new ProbeRecord(), new Dictionary<string, string?>
-        {
-            ["RabbitMq:Host"] = "127.0.0.1",
-            ["RabbitMq:Port"] = proxy.Port.ToString(),
-            ["RabbitMq:ContinuationTimeout"] = "00:00:02",
-            ["RabbitMq:StopWhenPublishingStalledFor"] = "00:00:06",
-        });
+        await using var host = await ThroughAsync(broker, proxy);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var n = 0; clock.Elapsed < TimeSpan.FromSeconds(10); n++)
             await host.Bus.Publish(new StallProbe(n));

@@ -9,28 +9,20 @@ namespace Agents.ServiceDefaults.Publishing;
 public sealed class PublishingStallObserver(PublishingStall stall, TimeProvider clock) : ISendObserver, IPublishObserver
 {
     public Task PreSend<T>(SendContext<T> context) where T : class => Task.CompletedTask;
-
-    public Task PostSend<T>(SendContext<T> context) where T : class
-    {
-        stall.Succeeded();
-        return Task.CompletedTask;
-    }
-
-    public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class
-    {
-        stall.Failed(clock.GetUtcNow(), exception, context.CancellationToken.IsCancellationRequested);
-        return Task.CompletedTask;
-    }
+    public Task PostSend<T>(SendContext<T> context) where T : class => Succeeded();
+    public Task SendFault<T>(SendContext<T> context, Exception exception) where T : class => Failed(context, exception);
 
     public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+    public Task PostPublish<T>(PublishContext<T> context) where T : class => Succeeded();
+    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Failed(context, exception);
 
-    public Task PostPublish<T>(PublishContext<T> context) where T : class
+    private Task Succeeded()
     {
         stall.Succeeded();
         return Task.CompletedTask;
     }
 
-    public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class
+    private Task Failed(SendContext context, Exception exception)
     {
         stall.Failed(clock.GetUtcNow(), exception, context.CancellationToken.IsCancellationRequested);
         return Task.CompletedTask;
