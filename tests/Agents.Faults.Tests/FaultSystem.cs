@@ -123,8 +123,8 @@ public sealed class FaultSystem : IAsyncDisposable
     public IReadOnlyList<Uri> IngestUrls => Launcher.Of(ServiceKind.Ingest).Select(i => i.BaseUrl).ToList();
 
     /// <summary>
-    /// Brings every kind back to its configured count (after a scenario killed instances, or one stopped itself) and
-    /// waits for ready.
+    /// Brings every kind back to its configured count (after a scenario killed instances, added one, or one stopped
+    /// itself) and waits for ready.
     /// </summary>
     public async Task RestoreAsync()
     {
@@ -134,6 +134,8 @@ public sealed class FaultSystem : IAsyncDisposable
         {
             while (Launcher.Of(kind).Count < Launcher.Options.CountOf(kind))
                 await Launcher.AddInstanceAsync(kind);
+            while (Launcher.Of(kind).Count > Launcher.Options.CountOf(kind)) // a scenario's extra instance
+                await Launcher.StopAsync(Launcher.Of(kind)[^1]);
         }
         await Launcher.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }
