@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agents.ServiceDefaults.Publishing;
+
+/// <summary>What each service's Program.cs returns.</summary>
+public static class ServiceExit
+{
+    /// <summary>
+    /// Runs the service until it stops; the process's exit code: <see cref="PublishingStall.StalledExitCode"/> when
+    /// it stopped itself because its publishing stalled (for the supervisor that starts it again), else 0. The stall
+    /// watch is taken before the run: the host disposes its services when it stops (reading it after was exit code
+    /// 134 on every stop).
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplication app, Func<WebApplication, Task> run)
+    {
+        var stall = app.Services.GetRequiredService<PublishingStall>();
+        await run(app);
+        return stall.ExitCode;
+    }
+}
