@@ -1,4 +1,3 @@
-using Agents.Harness;
 using Agents.Launcher;
 
 namespace Agents.Faults.Tests;
