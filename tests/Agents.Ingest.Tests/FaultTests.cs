@@ -18,8 +18,7 @@ public class FaultTests
     public async Task Broker_down_gets_503_and_the_senders_retry_after_recovery_is_accepted_exactly_once()
     {
         var servers = await TestServers.GetAsync();
-        await using var proxy = new TcpProxy(servers.RabbitHost, servers.RabbitPort);
-        proxy.Start();
+        await using var proxy = AmqpProxy.Start(servers.RabbitHost, servers.RabbitPort);
         await using var host = await IngestHost.StartAsync(new Dictionary<string, string?>
         {
             ["RabbitMq:Port"] = proxy.Port.ToString(),
@@ -51,7 +50,7 @@ public class FaultTests
         Assert.That(deferred, Has.Count.EqualTo(1), "the refused body is kept as deferred");
         Assert.That(deferred[0].GetProperty("signatureVerified").GetBoolean(), Is.True);
 
-        proxy.Start();
+        proxy.Resume();
         await host.Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         // The sender retries until it gets a 2xx (a reconnecting bus may still refuse the first attempts).
         var retry = await Eventually.Until(async () => (await host.SendAsync("generic", body, deliveryId)).StatusCode,

@@ -67,8 +67,7 @@ public sealed class IngestPublishingStallTests
     public async Task Ingest_with_the_broker_away_for_longer_than_the_limit_answers_503_and_runs_on()
     {
         var servers = await TestServers.GetAsync();
-        await using var proxy = new TcpProxy(servers.RabbitHost, servers.RabbitPort);
-        proxy.Start();
+        await using var proxy = AmqpProxy.Start(servers.RabbitHost, servers.RabbitPort);
         await using var host = await IngestHost.StartAsync(Settings(proxy.Port));
         var stopping = host.Service.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 
@@ -84,7 +83,7 @@ public sealed class IngestPublishingStallTests
             Assert.That(stopping.IsCancellationRequested, Is.False, "an outage is not a stall");
         });
 
-        proxy.Start();
+        proxy.Resume();
         await host.Service.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         var after = await Agents.Testing.Eventually.Until(async () => (await host.SendAsync("generic", Ticket(-1))).StatusCode,
             s => s != HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(30), "a webhook accepted once the broker is back");
