@@ -120,6 +120,7 @@ public static class ClassifierService
         // Offered for the sources whose CRM reader is configured (AddCrmReaders); none in the replay's dry run.
         services.AddSingleton<IDraftTool, CustomerTool>();
         services.AddSingleton<DraftToolbox>();
+        services.AddSingleton<DraftMemory>();
         services.AddSingleton(sp => new ReplyDrafter(
             sp.GetRequiredService<IOptions<ClassifierOptions>>(),
             sp.GetRequiredService<ReplyTemplates>(),
@@ -127,6 +128,7 @@ public static class ClassifierService
             sp.GetRequiredService<LlmBreaker>(),
             sp.GetRequiredService<ClassifierMetrics>(),
             sp.GetRequiredService<DraftToolbox>(),
+            sp.GetRequiredService<DraftMemory>(),
             sp.GetService<LlmClient>()));
         services.AddHostedService<ClassifierStartupReport>();
         return services;

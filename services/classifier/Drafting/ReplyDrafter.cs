@@ -22,6 +22,7 @@ public sealed class ReplyDrafter(
     LlmBreaker breaker,
     ClassifierMetrics metrics,
     DraftToolbox toolbox,
+    DraftMemory memory,
     LlmClient? llm = null)
 {
     // A template's verdict depends on its text and language only, and the file is fixed at start, so each is checked
@@ -47,6 +48,12 @@ public sealed class ReplyDrafter(
         IReadOnlyList<string> findings = [];
         if (llm is not null && options.Value.Llm.Enabled)
         {
+            if (memory.Recall(ticket, classification) is { } drafted)
+            {
+                // An earlier attempt of this delivery paid for it; the model is not asked again (nor counted again).
+                steps.Add("draft-request", outcome: "reused", detail: "drafted on an earlier attempt of this delivery");
+                return Recorded(drafted, steps);
+            }
             var exchange = toolbox.For(ticket, steps);
             var messages = DraftPrompt.Messages(classification, DraftPrompt.LanguageName(classification.Language),
                 result.RedactedSubject, Cut(result.RedactedBody, options.Value.Llm.MaxInputChars), exchange is not null);
@@ -64,7 +71,11 @@ public sealed class ReplyDrafter(
                 if (exchange is { OverBudget: true })
                     refusals.Add($"over the token budget ({exchange.Tokens} > {options.Value.Drafts.Tools.MaxTokens})");
                 if (refusals.Count == 0)
-                    return Drafted(new Draft(answer.Text.Trim(), "llm", notes, toolCalls) { Findings = findings }, steps);
+                {
+                    var draft = Drafted(new Draft(answer.Text.Trim(), "llm", notes, toolCalls) { Findings = findings }, steps);
+                    memory.Keep(ticket, classification, draft);
+                    return draft;
+                }
                 metrics.DraftRefused();
                 steps.Add("draft-refused", outcome: "refused", detail: string.Join("; ", refusals));
                 notes.Add("the model's draft was refused: " + string.Join("; ", refusals));
@@ -99,6 +110,11 @@ public sealed class ReplyDrafter(
     private Draft Drafted(Draft draft, StepRecorder steps)
     {
         metrics.Drafted(draft.By);
+        return Recorded(draft, steps);
+    }
+
+    private static Draft Recorded(Draft draft, StepRecorder steps)
+    {
         steps.Add("draft", outcome: draft.By, detail: $"{draft.Text.Length} characters"
             + (draft.Notes.Count > 0 ? "; " + string.Join("; ", draft.Notes) : ""));
         return draft;
