@@ -33,6 +33,13 @@ public sealed class WriterOptions
     public TimeSpan ApplyStuckAfter { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// A write a sweeper published a message for (a re-drive, an expiry) and still due as it was is published again
+    /// only this long after: the saga handles the copy it has once it gets to it, and a copy per sweep while it is
+    /// behind would only lengthen its queue. A safety net for a copy that went missing, not a retry.
+    /// </summary>
+    public TimeSpan RepublishAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// A write still not applied this long after its decision fails instead of being re-driven again: applying a
     /// day-old decision could overwrite what people changed in the CRM since.
     /// </summary>

@@ -26,12 +26,13 @@ public sealed class ExpirySweeper(
     {
         var due = await db.Writes.AsNoTracking()
             .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState) && w.ExpiresAt <= now)
-            .OrderBy(w => w.ExpiresAt).Select(w => w.CorrelationId).Take(BatchSize).ToListAsync(cancellationToken);
-        foreach (var id in due)
-            await bus.Publish(new ExpireWrite { CorrelationId = id, DueAt = now }, cancellationToken);
+            .OrderBy(w => w.ExpiresAt).Select(w => new { w.CorrelationId, w.ExpiresAt }).Take(BatchSize).ToListAsync(cancellationToken);
+        var expire = due.Where(w => ToPublish(w.CorrelationId, $"{w.ExpiresAt:O}", now)).ToList();
+        foreach (var write in expire)
+            await bus.Publish(new ExpireWrite { CorrelationId = write.CorrelationId, DueAt = now }, cancellationToken);
 
         // The bulk guard's per-minute counters are only read for the last two minutes.
         await db.BulkGuardWindows.Where(w => w.WindowStart < now.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
-        return due.Count;
+        return expire.Count;
     }
 }

@@ -35,10 +35,12 @@ public sealed class RedriveSweeper(
         var stuck = await db.Writes.AsNoTracking()
             .Where(w => w.CurrentState == WriteStates.Applying && (w.ApplyRequestedAt ?? w.UpdatedAt) <= stuckSince)
             .OrderBy(w => w.ApplyRequestedAt ?? w.UpdatedAt)
-            .Select(w => new { w.CorrelationId, w.ApplyAttempt })
+            .Select(w => new { w.CorrelationId, w.ApplyAttempt, RequestedAt = w.ApplyRequestedAt ?? w.UpdatedAt })
             .Take(BatchSize).ToListAsync(cancellationToken);
-        foreach (var write in stuck)
+        // The saga's handling moves the request time (or the attempt): until then, the copy sent is the one to wait for.
+        var redrive = stuck.Where(w => ToPublish(w.CorrelationId, $"{w.ApplyAttempt}@{w.RequestedAt:O}", now)).ToList();
+        foreach (var write in redrive)
             await bus.Publish(new RedriveWrite { CorrelationId = write.CorrelationId, Attempt = write.ApplyAttempt, DueAt = now }, cancellationToken);
-        return stuck.Count;
+        return redrive.Count;
     }
 }
