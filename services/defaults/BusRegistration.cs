@@ -1,3 +1,4 @@
+using Agents.ServiceDefaults.Consuming;
 using Agents.ServiceDefaults.Publishing;
 using Agents.ServiceDefaults.Queues;
 using Agents.ServiceDefaults.Redelivery;
@@ -30,6 +31,9 @@ public static class BusRegistration
         builder.Services.AddSingleton(sp => new PublishingStall(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenPublishingStalledFor));
         builder.Services.AddSingleton<PublishingStallObserver>();
         builder.Services.AddHostedService<PublishingStallGuard>();
+        builder.Services.AddSingleton(sp => new HeldMessages(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenMessageHeldFor,
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<HeldMessagesGuard>();
         builder.Services.AddSingleton(sp => new QueuePreparation(sp.GetRequiredService<EndpointQueues>(),
             sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value, sp.GetRequiredService<IOptions<RedeliverySchedule>>().Value,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>(), sp.GetServices<RetiredBinding>().ToList()));
@@ -99,6 +103,7 @@ public static class BusRegistration
                 var stall = context.GetRequiredService<PublishingStallObserver>();
                 cfg.ConnectSendObserver(stall);
                 cfg.ConnectPublishObserver(stall);
+                cfg.ConnectReceiveObserver(context.GetRequiredService<HeldMessages>());
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

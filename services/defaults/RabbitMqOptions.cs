@@ -64,6 +64,13 @@ public sealed class RabbitMqOptions
     /// </summary>
     public TimeSpan StopWhenPublishingStalledFor { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// An instance that has been handling one message this long (from its delivery to its acknowledgement, retries
+    /// included) stops with exit code 75 for its supervisor to start it afresh (<see cref="Consuming.HeldMessages"/>);
+    /// zero: never. Far above our longest handling, a classifier's eight attempts with an LLM call each.
+    /// </summary>
+    public TimeSpan StopWhenMessageHeldFor { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The nodes <see cref="Host"/> names, in order (one for a single broker).</summary>
     public IReadOnlyList<BrokerNode> Nodes => BrokerNode.ParseList(Host, Port);
 

@@ -13,7 +13,7 @@ public sealed record Probe
 {
     public required string Name { get; init; }
 
-    /// <summary>What the consumer does with it: "ok", "transient" (a timeout every time), "transient-once", "permanent".</summary>
+    /// <summary>What the consumer does with it: "ok", "transient" (a timeout every time), "transient-once", "permanent", "hang".</summary>
     public required string Behaviour { get; init; }
 }
 
@@ -25,6 +25,9 @@ public sealed record ProbeDelivery(string Name, Guid? MessageId, Guid? Conversat
 public sealed class ProbeRecord
 {
     public ConcurrentQueue<ProbeDelivery> Deliveries { get; } = new();
+
+    /// <summary>What a "hang" probe waits for, whatever its cancellation says: a call that never returns, until the test lets it.</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyList<ProbeDelivery> Of(string name) => Deliveries.Where(d => d.Name == name).ToList();
 }
@@ -42,6 +45,7 @@ public sealed class ProbeConsumer(ProbeRecord record) : IConsumer<Probe>
             "transient" => throw new TimeoutException("the database did not answer"),
             "transient-once" when redelivery == 0 => throw new TimeoutException("the database did not answer"),
             "permanent" => throw new ArgumentException("the message is wrong"),
+            "hang" => record.Release.Task,
             _ => Task.CompletedTask,
         };
     }

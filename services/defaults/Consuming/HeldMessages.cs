@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Agents.ServiceDefaults.Publishing;
+using MassTransit;
+
+namespace Agents.ServiceDefaults.Consuming;
+
+/// <summary>
+/// The messages this instance is handling, from their delivery until they are acknowledged or fail (in-memory retries
+/// and the endpoint's outbox included), and since when. A message held longer than <see cref="Limit"/> is stuck: our
+/// longest handling (a classifier's eight attempts, each an LLM call, a draft and its database work) takes minutes,
+/// not a quarter of an hour. Seen in a fault run: after a broker restart both writers kept their saga endpoint's
+/// messages in hand, handled nothing more for ten minutes and called themselves healthy (their slots full, the
+/// sends those messages waited on never returning). Nothing inside the process mends that; a new one does, and the
+/// messages go back to their queues when it stops (<see cref="HeldMessagesGuard"/>).
+/// </summary>
+public sealed class HeldMessages(TimeSpan limit, TimeProvider clock) : IReceiveObserver
+{
+    private readonly ConcurrentDictionary<ReceiveContext, DateTimeOffset> _held = new(ReferenceEqualityComparer.Instance);
+
+    public TimeSpan Limit => limit;
+
+    /// <summary>Set once the guard stopped the instance for a message held too long.</summary>
+    public bool Stopped { get; set; }
+
+    /// <summary>What Program.cs returns: the stall exit code (75, "try again") after such a stop, else 0.</summary>
+    public int ExitCode => Stopped ? PublishingStall.StalledExitCode : 0;
+
+    /// <summary>Why the instance should stop (the count and the oldest message held past the limit), or null.</summary>
+    public string? Check()
+    {
+        var now = clock.GetUtcNow();
+        var over = _held.Where(h => now - h.Value >= limit).ToList();
+        if (over.Count == 0)
+            return null;
+        var (oldest, since) = over.MinBy(h => h.Value);
+        return $"{over.Count} message(s) in hand for longer than {limit}, the oldest on {oldest.InputAddress} since {since:HH:mm:ss} UTC";
+    }
+
+    public Task PreReceive(ReceiveContext context)
+    {
+        if (limit > TimeSpan.Zero)
+            _held[context] = clock.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    public Task PostReceive(ReceiveContext context) => Done(context);
+
+    public Task ReceiveFault(ReceiveContext context, Exception exception) => Done(context);
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType) where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class =>
+        Task.CompletedTask;
+
+    private Task Done(ReceiveContext context)
+    {
+        _held.TryRemove(context, out _);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,59 @@
+using Agents.Harness;
+using Agents.ServiceDefaults.Consuming;
+using Agents.ServiceDefaults.Publishing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agents.ServiceDefaults.Tests;
+
+/// <summary>
+/// An instance that has been handling a message for far longer than any of our consumers takes (a send or a call
+/// that never returns) stops, for its supervisor to start it afresh: a fault run's two writers each kept their saga
+/// endpoint's messages in hand after a broker restart and handled nothing more for ten minutes, while they called
+/// themselves healthy. Stopping returns what they hold to their queues.
+/// </summary>
+[TestFixture]
+public sealed class HeldMessagesTests
+{
+    private static Task<BusHost> StartAsync(IsolatedBroker broker, ProbeRecord record) =>
+        BusHost.StartAsync(broker, record, new Dictionary<string, string?> { ["RabbitMq:StopWhenMessageHeldFor"] = "00:00:04" });
+
+    [Test]
+    public async Task An_instance_holding_a_message_past_the_limit_stops_itself()
+    {
+        await using var broker = await IsolatedBroker.CreateAsync();
+        var record = new ProbeRecord();
+        await using var host = await StartAsync(broker, record);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await host.PublishAsync(new Probe { Name = "wedged", Behaviour = "hang" });
+            await Agents.Testing.Eventually.Until(() => Task.FromResult(host.Stopping.IsCancellationRequested), stopping => stopping,
+                TimeSpan.FromSeconds(30), "the host to stop itself");
+            Assert.Multiple(() =>
+            {
+                Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(4)), "not before the limit");
+                Assert.That(host.Services.GetRequiredService<HeldMessages>().ExitCode, Is.EqualTo(PublishingStall.StalledExitCode));
+            });
+        }
+        finally
+        {
+            record.Release.TrySetResult(); // the wedged call returns, so the host's stop does not wait for it
+        }
+    }
+
+    [Test]
+    public async Task An_instance_whose_messages_finish_runs_on()
+    {
+        await using var broker = await IsolatedBroker.CreateAsync();
+        var record = new ProbeRecord();
+        await using var host = await StartAsync(broker, record);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var n = 0; clock.Elapsed < TimeSpan.FromSeconds(8); n++)
+        {
+            await host.PublishAsync(new Probe { Name = $"ok-{n}", Behaviour = "ok" });
+            await Task.Delay(200);
+        }
+        Assert.That(host.Stopping.IsCancellationRequested, Is.False);
+        Assert.That(record.Deliveries, Is.Not.Empty);
+    }
+}
