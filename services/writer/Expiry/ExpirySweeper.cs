@@ -27,12 +27,11 @@ public sealed class ExpirySweeper(
         var due = await db.Writes.AsNoTracking()
             .Where(w => WriteStates.WaitingForAPerson.Contains(w.CurrentState) && w.ExpiresAt <= now)
             .OrderBy(w => w.ExpiresAt).Select(w => new { w.CorrelationId, w.ExpiresAt }).Take(BatchSize).ToListAsync(cancellationToken);
-        var expire = due.Where(w => ToPublish(w.CorrelationId, $"{w.ExpiresAt:O}", now)).ToList();
-        foreach (var write in expire)
-            await bus.Publish(new ExpireWrite { CorrelationId = write.CorrelationId, DueAt = now }, cancellationToken);
+        var published = await PublishDueAsync(bus, due.Select(w => (w.CorrelationId, $"{w.ExpiresAt:O}",
+            new ExpireWrite { CorrelationId = w.CorrelationId, DueAt = now })), now, cancellationToken);
 
         // The bulk guard's per-minute counters are only read for the last two minutes.
         await db.BulkGuardWindows.Where(w => w.WindowStart < now.AddHours(-1)).ExecuteDeleteAsync(cancellationToken);
-        return expire.Count;
+        return published;
     }
 }

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -27,21 +28,37 @@ public abstract class LockedSweeper(
     protected abstract string Found { get; }
 
     /// <summary>
-    /// Whether to publish the message for <paramref name="write"/>, due as <paramref name="dueAs"/> (what the saga
-    /// changes once it handled the message: the attempt and its request time, the expiry time): once for each such
-    /// state, and again only <see cref="WriterOptions.RepublishAfter"/> later if the write is still due as it was. The saga
-    /// handles the copy it has when it gets to it; while it is behind (a backlog, an outage, its endpoint stalled), a
-    /// copy per sweep would only lengthen its queue: a fault run with a 2 s sweep put 17,000 copies of 154 re-drives in it.
+    /// Whether the message for <paramref name="write"/>, due as <paramref name="dueAs"/> (what the saga changes once it
+    /// handled the message: the attempt and its request time, the expiry time), is to be published: once for each such
+    /// state, and again only <see cref="WriterOptions.RepublishAfter"/> after it was published if the
+    /// write is still due as it was. The saga handles the copy it has when it gets to it; while it is behind (a backlog,
+    /// an outage, its endpoint stalled), a copy per sweep would only lengthen its queue: a fault run with a 2 s sweep put
+    /// 17,000 copies of 154 re-drives in it.
     /// </summary>
-    protected bool ToPublish(Guid write, string dueAs, DateTimeOffset now)
+    private bool Due(Guid write, string dueAs, DateTimeOffset now)
     {
         lock (_publishedGate)
+            return !_published.TryGetValue((write, dueAs), out var at) || now - at >= options.Value.RepublishAfter;
+    }
+
+    /// <summary>
+    /// Publishes the message of each write that is <see cref="Due"/>, and records each once the broker confirmed it (a
+    /// publish that failed leaves its write due at the next sweep); returns how many went out.
+    /// </summary>
+    protected async Task<int> PublishDueAsync<T>(IBus bus, IEnumerable<(Guid Write, string DueAs, T Message)> writes, DateTimeOffset now,
+        CancellationToken cancellationToken) where T : class
+    {
+        var published = 0;
+        foreach (var (write, dueAs, message) in writes)
         {
-            if (_published.TryGetValue((write, dueAs), out var at) && now - at < options.Value.RepublishAfter)
-                return false;
-            _published[(write, dueAs)] = now;
-            return true;
+            if (!Due(write, dueAs, now))
+                continue;
+            await bus.Publish(message, cancellationToken);
+            lock (_publishedGate)
+                _published[(write, dueAs)] = now;
+            published++;
         }
+        return published;
     }
 
     /// <summary>Forgets what was published longer ago than <see cref="WriterOptions.RepublishAfter"/>: the memory holds at most what is due now.</summary>
@@ -52,7 +69,7 @@ public abstract class LockedSweeper(
                 _published.Remove(key);
     }
 
-    /// <summary>Publishes a message per write due (<see cref="ToPublish"/>); returns how many.</summary>
+    /// <summary>Publishes a message per write due (<see cref="PublishDueAsync"/>); returns how many.</summary>
     protected abstract Task<int> SweepAsync(WriterDbContext db, DateTimeOffset now, CancellationToken cancellationToken);
 
     protected WriterOptions Options => options.Value;

@@ -38,9 +38,7 @@ public sealed class RedriveSweeper(
             .Select(w => new { w.CorrelationId, w.ApplyAttempt, RequestedAt = w.ApplyRequestedAt ?? w.UpdatedAt })
             .Take(BatchSize).ToListAsync(cancellationToken);
         // The saga's handling moves the request time (or the attempt): until then, the copy sent is the one to wait for.
-        var redrive = stuck.Where(w => ToPublish(w.CorrelationId, $"{w.ApplyAttempt}@{w.RequestedAt:O}", now)).ToList();
-        foreach (var write in redrive)
-            await bus.Publish(new RedriveWrite { CorrelationId = write.CorrelationId, Attempt = write.ApplyAttempt, DueAt = now }, cancellationToken);
-        return redrive.Count;
+        return await PublishDueAsync(bus, stuck.Select(w => (w.CorrelationId, $"{w.ApplyAttempt}@{w.RequestedAt:O}",
+            new RedriveWrite { CorrelationId = w.CorrelationId, Attempt = w.ApplyAttempt, DueAt = now })), now, cancellationToken);
     }
 }
