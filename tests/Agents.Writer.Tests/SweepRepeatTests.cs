@@ -29,22 +29,15 @@ public class SweepRepeatTests : WriterFixture
     [Test]
     public async Task A_write_stuck_applying_is_redriven_once_while_the_saga_has_not_handled_it()
     {
-        _host = await WriterTestHost.StartAsync(settings: Settings);
-        var p = Proposals.SetPriority("T-redrive-once");
-        await _host.ProposeAsync(p);
-        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.AwaitingApproval);
         // Decided, its ApplyWrite sent an hour ago and never answered.
-        await _host.Database.ScalarAsync<long>($"""
-            WITH u AS (UPDATE write_approvals SET "CurrentState" = 'Applying', "ApplyAttempt" = 1, "DecidedAt" = now(),
-                "ApplyRequestedAt" = now() - interval '1 hour' WHERE "CorrelationId" = '{p.CorrelationId}' RETURNING 1)
-            SELECT count(*) FROM u
-            """);
+        var p = await ProposedAsync("T-redrive-once",
+            "\"CurrentState\" = 'Applying', \"ApplyAttempt\" = 1, \"DecidedAt\" = now(), \"ApplyRequestedAt\" = now() - interval '1 hour'");
 
         var published = await SweepWhileHeldAsync<RedriveSweeper, RedriveWrite>(p.CorrelationId);
 
         Assert.That(published, Is.EqualTo(1), "one RedriveWrite for the stuck attempt over three sweeps");
         // Once the saga has handled it (a new request time), the write is no longer due: nothing more.
-        await Eventually.Until(() => _host.HistoryAsync(p.CorrelationId), h => h.Contains("redriven"), TimeSpan.FromSeconds(30),
+        await Eventually.Until(() => _host!.HistoryAsync(p.CorrelationId), h => h.Contains("redriven"), TimeSpan.FromSeconds(30),
             "the saga's redrive once the row was free");
         Assert.That(await Sweeper<RedriveSweeper>().SweepOnceAsync(CancellationToken.None), Is.Zero);
     }
@@ -52,19 +45,24 @@ public class SweepRepeatTests : WriterFixture
     [Test]
     public async Task A_write_past_its_time_is_expired_once_while_the_saga_has_not_handled_it()
     {
-        _host = await WriterTestHost.StartAsync(settings: Settings);
-        var p = Proposals.SetPriority("T-expire-once");
-        await _host.ProposeAsync(p);
-        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.AwaitingApproval);
-        await _host.Database.ScalarAsync<long>($"""
-            WITH u AS (UPDATE write_approvals SET "ExpiresAt" = now() - interval '1 hour' WHERE "CorrelationId" = '{p.CorrelationId}' RETURNING 1)
-            SELECT count(*) FROM u
-            """);
+        var p = await ProposedAsync("T-expire-once", "\"ExpiresAt\" = now() - interval '1 hour'");
 
         var published = await SweepWhileHeldAsync<ExpirySweeper, ExpireWrite>(p.CorrelationId);
 
         Assert.That(published, Is.EqualTo(1), "one ExpireWrite over three sweeps");
-        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.Expired);
+        await _host!.WaitForStateAsync(p.CorrelationId, WriteStates.Expired);
+    }
+
+    /// <summary>A write proposed and waiting for approval, then changed by hand (<paramref name="set"/>) into the state the test needs.</summary>
+    private async Task<ProposeWrite> ProposedAsync(string externalId, string set)
+    {
+        _host = await WriterTestHost.StartAsync(settings: Settings);
+        var p = Proposals.SetPriority(externalId);
+        await _host.ProposeAsync(p);
+        await _host.WaitForStateAsync(p.CorrelationId, WriteStates.AwaitingApproval);
+        await _host.Database.ScalarAsync<long>(
+            $"WITH u AS (UPDATE write_approvals SET {set} WHERE \"CorrelationId\" = '{p.CorrelationId}' RETURNING 1) SELECT count(*) FROM u");
+        return p;
     }
 
     private TSweeper Sweeper<TSweeper>() where TSweeper : LockedSweeper =>

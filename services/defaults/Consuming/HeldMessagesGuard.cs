@@ -1,3 +1,4 @@
+using Agents.ServiceDefaults.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -5,34 +6,19 @@ namespace Agents.ServiceDefaults.Consuming;
 
 /// <summary>
 /// Looks at <see cref="HeldMessages"/> every few seconds and stops the instance once a message has been in hand past
-/// the limit, with one Critical line saying which; Program.cs then exits with 75 for its supervisor to start it again.
+/// the limit.
 /// </summary>
 public sealed class HeldMessagesGuard(HeldMessages held, IHostApplicationLifetime lifetime, TimeProvider clock,
-    ILogger<HeldMessagesGuard> logger) : BackgroundService
+    ILogger<HeldMessagesGuard> logger) : StopForSupervisor(lifetime, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (held.Limit <= TimeSpan.Zero)
-            return;
-        // Often enough to act within a tenth of the limit (at least every second, at most every 30 s).
-        var every = TimeSpan.FromTicks(Math.Clamp(held.Limit.Ticks / 10, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
-        using var timer = new PeriodicTimer(every, clock);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                if (held.Check() is not { } why)
-                    continue;
-                logger.LogCritical("Stopping: {Why}. A message handled this long is stuck (a send or a call that never returns) "
-                    + "and holds a place the endpoint needs; its supervisor should start the instance again (exit code {ExitCode}). "
-                    + "The messages it holds go back to their queues", why, Publishing.PublishingStall.StalledExitCode);
-                held.Stopped = true;
-                lifetime.StopApplication();
-                return;
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Limit => held.Limit;
+
+    protected override TimeSpan MaxEvery => TimeSpan.FromSeconds(30);
+
+    protected override string Cause =>
+        "A message handled this long is stuck (a send or a call that never returns) and holds a place its endpoint needs";
+
+    protected override ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(held.Check());
+
+    protected override void MarkStopped() => held.Stopped = true;
 }
