@@ -57,7 +57,8 @@ public sealed class IngestPublishingStallTests
         {
             Assert.That(stopping.IsCancellationRequested, Is.True,
                 $"ingest stopped itself ({answers.Count} webhooks answered in {clock.Elapsed.TotalSeconds:0} s, {proxy.Dropped} broker answers dropped)");
-            Assert.That(host.Service.Services.GetRequiredService<PublishingStall>().ExitCode, Is.EqualTo(PublishingStall.StalledExitCode));
+            Assert.That(host.Service.Services.GetRequiredService<SupervisorExit>().ExitCode, Is.EqualTo(SupervisorExit.TryAgain));
+            Assert.That(host.Service.Services.GetRequiredService<SupervisorExit>().Reason, Does.StartWith("publishing to the broker has stalled"));
             Assert.That(answers.Distinct(), Is.EqualTo(new[] { HttpStatusCode.ServiceUnavailable }), "nothing accepted that was not confirmed");
             Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(6)), "not before the limit");
         });

@@ -32,7 +32,8 @@ public sealed class HeldMessagesTests
             Assert.Multiple(() =>
             {
                 Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(4)), "not before the limit");
-                Assert.That(host.Services.GetRequiredService<HeldMessages>().ExitCode, Is.EqualTo(PublishingStall.StalledExitCode));
+                Assert.That(host.Services.GetRequiredService<SupervisorExit>().ExitCode, Is.EqualTo(SupervisorExit.TryAgain));
+                Assert.That(host.Services.GetRequiredService<SupervisorExit>().Reason, Does.Contain("in hand for longer than"));
             });
         }
         finally

@@ -99,7 +99,7 @@ public sealed class PublishingStallTests
         await using var broker = await IsolatedBroker.CreateAsync();
         await using var proxy = AmqpProxy.Start(broker.Servers.RabbitHost, broker.Servers.RabbitPort);
         await using var host = await ThroughAsync(broker, proxy);
-        var stall = host.Services.GetRequiredService<PublishingStall>();
+        var exit = host.Services.GetRequiredService<SupervisorExit>();
 
         proxy.DropExchangeAnswers = true;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -120,7 +120,8 @@ public sealed class PublishingStallTests
         {
             Assert.That(host.Stopping.IsCancellationRequested, Is.True,
                 $"the host stopped itself ({failures} publishes timed out in {clock.Elapsed.TotalSeconds:0} s, {proxy.Dropped} answers dropped)");
-            Assert.That(stall.ExitCode, Is.EqualTo(PublishingStall.StalledExitCode));
+            Assert.That(exit.ExitCode, Is.EqualTo(SupervisorExit.TryAgain));
+            Assert.That(exit.Reason, Does.StartWith("publishing to the broker has stalled"));
             Assert.That(failures, Is.GreaterThanOrEqualTo(PublishingStall.MinFailures), "publishes timed out, not some other failure");
             Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(6)), "not before the limit");
         });
@@ -139,7 +140,7 @@ public sealed class PublishingStallTests
         Assert.Multiple(() =>
         {
             Assert.That(host.Stopping.IsCancellationRequested, Is.False);
-            Assert.That(host.Services.GetRequiredService<PublishingStall>().ExitCode, Is.Zero);
+            Assert.That(host.Services.GetRequiredService<SupervisorExit>().ExitCode, Is.Zero);
         });
     }
 }

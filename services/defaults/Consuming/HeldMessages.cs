@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Agents.ServiceDefaults.Publishing;
 using MassTransit;
 
 namespace Agents.ServiceDefaults.Consuming;
@@ -18,12 +17,6 @@ public sealed class HeldMessages(TimeSpan limit, TimeProvider clock) : IReceiveO
     private readonly ConcurrentDictionary<ReceiveContext, DateTimeOffset> _held = new(ReferenceEqualityComparer.Instance);
 
     public TimeSpan Limit => limit;
-
-    /// <summary>Set once the guard stopped the instance for a message held too long.</summary>
-    public bool Stopped { get; set; }
-
-    /// <summary>What Program.cs returns: the stall exit code (75, "try again") after such a stop, else 0.</summary>
-    public int ExitCode => Stopped ? PublishingStall.StalledExitCode : 0;
 
     /// <summary>Why the instance should stop (the count and the oldest message held past the limit), or null.</summary>
     public string? Check()

@@ -8,8 +8,8 @@ namespace Agents.ServiceDefaults.Consuming;
 /// Looks at <see cref="HeldMessages"/> every few seconds and stops the instance once a message has been in hand past
 /// the limit.
 /// </summary>
-public sealed class HeldMessagesGuard(HeldMessages held, IHostApplicationLifetime lifetime, TimeProvider clock,
-    ILogger<HeldMessagesGuard> logger) : StopForSupervisor(lifetime, clock, logger)
+public sealed class HeldMessagesGuard(HeldMessages held, SupervisorExit exit, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<HeldMessagesGuard> logger) : StopForSupervisor(exit, lifetime, clock, logger)
 {
     protected override TimeSpan Limit => held.Limit;
 
@@ -19,6 +19,4 @@ public sealed class HeldMessagesGuard(HeldMessages held, IHostApplicationLifetim
         "A message handled this long is stuck (a send or a call that never returns) and holds a place its endpoint needs";
 
     protected override ValueTask<string?> CheckAsync(CancellationToken cancellationToken) => ValueTask.FromResult(held.Check());
-
-    protected override void MarkStopped() => held.Stopped = true;
 }

@@ -23,9 +23,6 @@ public sealed class PublishingStall(TimeSpan limit)
     /// <summary>Failures needed besides the time: one slow send is not a stall.</summary>
     public const int MinFailures = 3;
 
-    /// <summary>The process's exit code after a stall stopped it: EX_TEMPFAIL, "try again", for a supervisor's log.</summary>
-    public const int StalledExitCode = 75;
-
     private readonly Lock _gate = new();
     private DateTimeOffset? _since;
     private DateTimeOffset _last;
@@ -33,12 +30,6 @@ public sealed class PublishingStall(TimeSpan limit)
     private string _lastError = "";
 
     public TimeSpan Limit => limit;
-
-    /// <summary>Set once the guard stopped the instance for a stall.</summary>
-    public bool Stopped { get; set; }
-
-    /// <summary>What Program.cs returns: <see cref="StalledExitCode"/> after a stall, else 0.</summary>
-    public int ExitCode => Stopped ? StalledExitCode : 0;
 
     public void Succeeded()
     {

@@ -11,8 +11,8 @@ namespace Agents.ServiceDefaults.Publishing;
 /// retries.
 /// </summary>
 public sealed class PublishingStallGuard(PublishingStall stall, IBusControl bus, IOptions<RabbitMqOptions> rabbit,
-    IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<PublishingStallGuard> logger)
-    : StopForSupervisor(lifetime, clock, logger)
+    SupervisorExit exit, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<PublishingStallGuard> logger)
+    : StopForSupervisor(exit, lifetime, clock, logger)
 {
     protected override TimeSpan Limit => stall.Limit;
 
@@ -32,6 +32,4 @@ public sealed class PublishingStallGuard(PublishingStall stall, IBusControl bus,
         }
         return stall.Check() is { } why ? $"publishing to the broker has stalled ({why})" : null;
     }
-
-    protected override void MarkStopped() => stall.Stopped = true;
 }

@@ -7,17 +7,15 @@ namespace Agents.ServiceDefaults.Publishing;
 public static class ServiceExit
 {
     /// <summary>
-    /// Runs the service until it stops; the process's exit code: <see cref="PublishingStall.StalledExitCode"/> when
-    /// it stopped itself because its publishing stalled or it held a message too long (for the supervisor that starts
-    /// it again), else 0. The stall
-    /// watch is taken before the run: the host disposes its services when it stops (reading it after was exit code
-    /// 134 on every stop).
+    /// Runs the service until it stops; the process's exit code: <see cref="SupervisorExit.TryAgain"/> when a guard
+    /// stopped it (its publishing stalled, it held a message too long), for the supervisor that starts it again, else 0.
+    /// The exit state is taken before the run: the host disposes its services when it stops (reading it after was exit
+    /// code 134 on every stop).
     /// </summary>
     public static async Task<int> RunAsync(WebApplication app, Func<WebApplication, Task> run)
     {
-        var stall = app.Services.GetRequiredService<PublishingStall>();
-        var held = app.Services.GetRequiredService<Consuming.HeldMessages>();
+        var exit = app.Services.GetRequiredService<SupervisorExit>();
         await run(app);
-        return stall.ExitCode != 0 ? stall.ExitCode : held.ExitCode;
+        return exit.ExitCode;
     }
 }

@@ -5,11 +5,12 @@ namespace Agents.ServiceDefaults.Publishing;
 
 /// <summary>
 /// A guard that looks every tenth of its limit (at least every second, at most every <see cref="MaxEvery"/>) for a
-/// reason the instance cannot mend from inside, and then stops it with one Critical line saying why; Program.cs
-/// returns <see cref="PublishingStall.StalledExitCode"/> for the supervisor that starts it again, and the messages
-/// the instance held go back to their queues.
+/// reason the instance cannot mend from inside, and then stops it with one Critical line saying why; the reason goes
+/// to <see cref="SupervisorExit"/>, so Program.cs returns <see cref="SupervisorExit.TryAgain"/> for the supervisor
+/// that starts it again, and the messages the instance held go back to their queues.
 /// </summary>
-public abstract class StopForSupervisor(IHostApplicationLifetime lifetime, TimeProvider clock, ILogger logger) : BackgroundService
+public abstract class StopForSupervisor(SupervisorExit exit, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger logger)
+    : BackgroundService
 {
     /// <summary>How long the condition must last; zero or less: the guard never runs.</summary>
     protected abstract TimeSpan Limit { get; }
@@ -21,9 +22,6 @@ public abstract class StopForSupervisor(IHostApplicationLifetime lifetime, TimeP
 
     /// <summary>What the instance cannot do and why a new process mends it, for the Critical line.</summary>
     protected abstract string Cause { get; }
-
-    /// <summary>Records the stop, so Program.cs returns the exit code.</summary>
-    protected abstract void MarkStopped();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -38,8 +36,8 @@ public abstract class StopForSupervisor(IHostApplicationLifetime lifetime, TimeP
                 if (await CheckAsync(stoppingToken) is not { } why)
                     continue;
                 logger.LogCritical("Stopping: {Why}. {Cause}; its supervisor should start it again (exit code {ExitCode}). "
-                    + "Its unfinished messages go back to their queues", why, Cause, PublishingStall.StalledExitCode);
-                MarkStopped();
+                    + "Its unfinished messages go back to their queues", why, Cause, SupervisorExit.TryAgain);
+                exit.Stopped(why);
                 lifetime.StopApplication();
                 return;
             }
