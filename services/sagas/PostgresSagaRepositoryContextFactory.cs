@@ -55,6 +55,8 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
+        if (batch.Current is not null)
+            throw new NotSupportedException("A message correlated by a query locks and saves instance by instance: it cannot join a SagaBatchTransaction.");
         await using var tx = await SagaTransactions.BeginAsync(db, afterCommit, context.CancellationToken);
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
 

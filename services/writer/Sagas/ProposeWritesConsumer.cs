@@ -26,7 +26,7 @@ public sealed class ProposeWritesConsumer(
 
     public async Task Consume(ConsumeContext<ProposeWrites> context)
     {
-        var writes = context.Message.Writes ?? [];
+        var writes = (context.Message.Writes ?? []).Where(w => w is not null).ToList();
         if (writes.Count == 0)
             return;
         if (context.GetRetryAttempt() > 0 || context.GetRedeliveryCount() > 0 || writes.Count > MaxWrites
