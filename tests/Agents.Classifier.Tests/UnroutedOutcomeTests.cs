@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Agents.Contracts;
 using Agents.Harness;
 using Agents.Testing;
@@ -26,26 +27,12 @@ public class UnroutedOutcomeTests
     public async Task An_escalation_with_no_queue_bound_fails_loudly_and_arrives_once_a_queue_is_bound()
     {
         await using var servers = await IsolatedServers.CreateAsync();
-        await using var classifier = await ClassifierHost.StartAsync(servers, llm: null, QuickRetries);
         await using var classified = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified));
 
-        await classifier.Services.GetRequiredService<IBus>().Publish(new TicketReceived
-        {
-            Source = "generic", ExternalId = "unrouted-1", EventKind = "created", DeliveryId = "d-unrouted-1",
-            Subject = "Production down", Body = "URGENT: production is down, nobody can work since this morning.", ReceivedAt = DateTimeOffset.UtcNow,
-        });
+        var escalations = await ReturnedUntilBoundAsync(servers, typeof(TicketEscalated), "unrouted-1",
+            "URGENT: production is down, nobody can work since this morning.");
 
-        // Loud: the step log names the cause, every time the broker returns it.
-        await Eventually.Until(() => servers.Database.ScalarAsync<long>(
-                "SELECT count(*) FROM classifier_steps WHERE \"ExternalId\" = 'unrouted-1' AND \"Outcome\" = 'unroutable'"),
-            n => n >= 2, TimeSpan.FromSeconds(30), "the returned escalation recorded, and retried");
-
-        // Bound now (the writer started): the retried ticket's escalation arrives; nothing was dropped.
-        await using var escalated = await BusProbe.StartAsync(servers.Broker, typeof(TicketEscalated));
-        await Eventually.Until(() => Task.FromResult(escalated.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the escalation, once a queue is bound");
-        var message = ClassifierHost.Message(escalated.Bodies.First());
-        Assert.That(message.GetProperty("externalId").GetString(), Is.EqualTo("unrouted-1"));
-        Assert.That(message.GetProperty("reasonKind").GetString(), Is.EqualTo(EscalationReasons.Urgent));
+        Assert.That(escalations.Single().GetProperty("reasonKind").GetString(), Is.EqualTo(EscalationReasons.Urgent));
         Assert.That(classified.Count, Is.GreaterThanOrEqualTo(1));
     }
 
@@ -53,22 +40,35 @@ public class UnroutedOutcomeTests
     public async Task Proposals_with_no_queue_bound_fail_loudly_and_arrive_once_a_queue_is_bound()
     {
         await using var servers = await IsolatedServers.CreateAsync();
-        await using var classifier = await ClassifierHost.StartAsync(servers, llm: null, QuickRetries, writerQueue: false);
 
+        var writes = await ReturnedUntilBoundAsync(servers, typeof(ProposeWrites), "unrouted-2",
+            "I was charged twice on my last invoice, please refund one of the charges.");
+
+        Assert.That(writes.Select(w => w.GetProperty("kind").GetString()), Does.Contain(WriteKinds.SetPriority));
+    }
+
+    /// <summary>
+    /// A ticket whose outcome (<paramref name="outcome"/>) no queue takes: the step log names the cause every time the
+    /// broker returns it (loud), then a queue is bound (the writer started) and the retried ticket's outcome arrives
+    /// (nothing was dropped). Returns its messages, a ticket's proposals one each.
+    /// </summary>
+    private static async Task<List<JsonElement>> ReturnedUntilBoundAsync(IsolatedServers servers, Type outcome, string externalId, string body)
+    {
+        await using var classifier = await ClassifierHost.StartAsync(servers, llm: null, QuickRetries, writerQueue: false);
         await classifier.Services.GetRequiredService<IBus>().Publish(new TicketReceived
         {
-            Source = "generic", ExternalId = "unrouted-2", EventKind = "created", DeliveryId = "d-unrouted-2",
-            Subject = "Invoice", Body = "I was charged twice on my last invoice, please refund one of the charges.", ReceivedAt = DateTimeOffset.UtcNow,
+            Source = "generic", ExternalId = externalId, EventKind = "created", DeliveryId = "d-" + externalId,
+            Subject = "Help", Body = body, ReceivedAt = DateTimeOffset.UtcNow,
         });
 
         await Eventually.Until(() => servers.Database.ScalarAsync<long>(
-                "SELECT count(*) FROM classifier_steps WHERE \"ExternalId\" = 'unrouted-2' AND \"Outcome\" = 'unroutable'"),
-            n => n >= 2, TimeSpan.FromSeconds(30), "the returned proposals recorded, and retried");
+                $"SELECT count(*) FROM classifier_steps WHERE \"ExternalId\" = '{externalId}' AND \"Outcome\" = 'unroutable'"),
+            n => n >= 2, TimeSpan.FromSeconds(30), $"the returned {outcome.Name} recorded, and retried");
 
-        await using var proposals = await BusProbe.StartAsync(servers.Broker, typeof(ProposeWrites));
-        await Eventually.Until(() => Task.FromResult(proposals.Count), n => n >= 1, TimeSpan.FromSeconds(30), "the proposals, once a queue is bound");
-        var writes = ClassifierHost.Messages(proposals.Bodies);
-        Assert.That(writes.Select(w => w.GetProperty("externalId").GetString()), Is.All.EqualTo("unrouted-2"));
-        Assert.That(writes.Select(w => w.GetProperty("kind").GetString()), Does.Contain(WriteKinds.SetPriority));
+        await using var bound = await BusProbe.StartAsync(servers.Broker, outcome);
+        await Eventually.Until(() => Task.FromResult(bound.Count), n => n >= 1, TimeSpan.FromSeconds(30), $"the {outcome.Name}, once a queue is bound");
+        var messages = ClassifierHost.Messages(bound.Bodies);
+        Assert.That(messages.Select(m => m.GetProperty("externalId").GetString()), Is.All.EqualTo(externalId));
+        return messages;
     }
 }
