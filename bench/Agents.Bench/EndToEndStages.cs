@@ -10,8 +10,8 @@ namespace Agents.Bench;
 /// <summary>
 /// One launched system (1 ingest, 1 classifier, 1 writer) measured whole and stage by stage on the same warm
 /// processes: the whole (webhook → write held), ingest alone (webhooks in, its TicketReceived kept in a holding
-/// queue), the classifier alone (fed those TicketReceived all at once, its ProposeWrites kept in turn) and the writer
-/// alone (fed those ProposeWrites all at once). Every workload also records each process's CPU per ticket.
+/// queue), the classifier alone (fed those TicketReceived all at once, its proposals kept in turn: one ProposeWrites
+/// message a ticket) and the writer alone (fed those messages all at once). Every workload also records each process's CPU per ticket.
 /// </summary>
 public sealed class EndToEndStages
 {
@@ -22,6 +22,7 @@ public sealed class EndToEndStages
     private StageDetour? _proposals;
     private readonly Dictionary<string, List<Dictionary<string, double>>> _cpu = [];
     private int _proposalsPerRound;
+    private int _proposingTickets; // tickets with a write held in the whole round: one ProposeWrites message each
     // When each prefix's webhooks began to be sent: its writes were proposed after it (see WaitHeldAsync).
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _sendingSince = new();
 
@@ -29,7 +30,7 @@ public sealed class EndToEndStages
 
     private async Task<StageDetour> TicketsAsync() => _tickets ??= await StageDetour.ForAsync<TicketReceived>(_system.Broker, "ticket-received");
 
-    private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrite>(_system.Broker, "write-approval-state");
+    private async Task<StageDetour> ProposalsAsync() => _proposals ??= await StageDetour.ForAsync<ProposeWrites>(_system.Broker, "write-approval-state");
 
     // Found before the first measured round (it takes a look-up on each server).
     private IReadOnlyList<(string Name, Func<double> Cpu)> _servers = [];
@@ -59,6 +60,7 @@ public sealed class EndToEndStages
         var sentAt = results.Where(r => r.Accepted).ToDictionary(r => r.Delivery.ExternalId, r => r.AcceptedAt - r.Latency);
         var held = await WaitHeldAsync(prefix, sentAt.Count, eachWrite: false, cancellationToken);
         _proposalsPerRound = await RowsAsync(prefix, cancellationToken);
+        _proposingTickets = held.Count;
         var latency = new Measurements();
         foreach (var (ticket, at) in held)
             if (sentAt.TryGetValue(ticket, out var sent))
@@ -77,7 +79,7 @@ public sealed class EndToEndStages
         return new Round(results.Count(r => r.Accepted), clock.Elapsed, new Measurements());
     });
 
-    /// <summary>The classifier alone: the held tickets released at once; done when all their proposals are held in turn.</summary>
+    /// <summary>The classifier alone: the held tickets released at once; done when every ticket's proposals are held in turn.</summary>
     public Task<Round> ClassifierAsync(int tickets, CancellationToken cancellationToken) => MeasuredAsync("classifier", tickets, async () =>
     {
         await (await ProposalsAsync()).DivertAsync();
@@ -85,10 +87,10 @@ public sealed class EndToEndStages
         await (await TicketsAsync()).ReleaseAsync(cancellationToken);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         uint held;
-        while ((held = await (await ProposalsAsync()).HeldAsync()) < _proposalsPerRound && DateTime.UtcNow < deadline)
+        while ((held = await (await ProposalsAsync()).HeldAsync()) < _proposingTickets && DateTime.UtcNow < deadline)
             await Task.Delay(50, cancellationToken);
-        if (held < _proposalsPerRound)
-            await ReportShortfallAsync($"classifier stage: {held} of {_proposalsPerRound} proposals held after 3 min");
+        if (held < _proposingTickets)
+            await ReportShortfallAsync($"classifier stage: the proposals of {held} of {_proposingTickets} tickets held after 3 min");
         return new Round(tickets, clock.Elapsed, new Measurements());
     });
 

@@ -1,4 +1,3 @@
-using System.Data;
 using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
@@ -14,11 +13,13 @@ namespace Agents.Sagas.Postgres;
 /// endpoint's retry runs the message again, in a new scope with a new DbContext, this time finding the row and waiting
 /// on its lock. A message type with an <see cref="ISagaReadAhead{TMessage}"/> in the scope sends that read in the same
 /// round trip as the lock, and a new instance's INSERT (with the rows activities added) goes with the COMMIT: a
-/// proposal is held in two round trips, not three.
+/// proposal is held in two round trips, not three. Inside a <see cref="SagaBatchTransaction"/> a message runs in that
+/// transaction and its changes wait for that commit.
 /// </summary>
 public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     TDbContext db,
     AfterCommit afterCommit,
+    SagaBatchTransaction batch,
     ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory,
     IServiceProvider services) :
     ISagaRepositoryContextFactory<TSaga>,
@@ -36,9 +37,16 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        await using var tx = await BeginAsync(context.CancellationToken);
-        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory,
-            services.GetService(typeof(ISagaReadAhead<T>)) as ISagaReadAhead<T>, insertAtCommit: true);
+        var readAhead = services.GetService(typeof(ISagaReadAhead<T>)) as ISagaReadAhead<T>;
+        if (batch.Current is not null)
+        {
+            // One of several messages in the scope's one transaction: its changes commit with the others'.
+            using var batched = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, readAhead, insertAtCommit: true);
+            await next.Send(batched);
+            return;
+        }
+        await using var tx = await SagaTransactions.BeginAsync(db, afterCommit, context.CancellationToken);
+        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, readAhead, insertAtCommit: true);
         await next.Send(repositoryContext);
         await repositoryContext.SaveAndCommitAsync(tx);
         afterCommit.Run();
@@ -47,7 +55,9 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        await using var tx = await BeginAsync(context.CancellationToken);
+        if (batch.Current is not null)
+            throw new NotSupportedException("A message correlated by a query locks and saves instance by instance: it cannot join a SagaBatchTransaction.");
+        await using var tx = await SagaTransactions.BeginAsync(db, afterCommit, context.CancellationToken);
         using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory);
 
         var ids = await db.Set<TSaga>().AsNoTracking().Where(query.FilterExpression)
@@ -64,23 +74,6 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
         await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         await tx.CommitAsync(context.CancellationToken);
         afterCommit.Run();
-    }
-
-    /// <summary>
-    /// A READ COMMITTED transaction (FOR UPDATE is all the isolation the saga needs) on a DbContext no attempt used
-    /// before. A context an attempt left behind (its lost INSERT still tracked as Added, a row it loaded tracked with
-    /// values since changed, an open transaction) would fail every retry the same way or act on stale rows, so it is
-    /// refused: the scope is created per attempt, inside the retry filter, and an endpoint scope outside it
-    /// (UseMessageScope before UseMessageRetry) would break that. Without EF's automatic savepoints: a failed
-    /// statement fails the whole attempt anyway, so a savepoint around each SaveChanges would only cost round trips.
-    /// </summary>
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is not null || afterCommit.Pending || db.ChangeTracker.Entries().Any())
-            throw new InvalidOperationException(
-                $"The saga's {typeof(TDbContext).Name} was used before this message's transaction: each attempt of a message needs a scope of its own.");
-        db.Database.AutoSavepointsEnabled = false;
-        return await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
     }
 
     public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)

@@ -19,6 +19,7 @@ public static class PostgresSagaRepositoryExtensions
         saga.Repository(r =>
         {
             r.TryAddScoped<AfterCommit>();
+            r.TryAddScoped<SagaBatchTransaction>();
             r.RegisterLoadSagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
             r.RegisterQuerySagaRepository<TSaga, PostgresSagaRepositoryContextFactory<TDbContext, TSaga>>();
             r.RegisterSagaRepository<TSaga, DbContext, SagaConsumeContextFactory<DbContext, TSaga>,

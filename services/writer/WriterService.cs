@@ -46,6 +46,7 @@ public static class WriterService
         builder.Services.AddScoped<BulkHold>();
         builder.Services.AddScoped<WriteAudit>();
         builder.Services.AddScoped<WriteCounts>();
+        builder.Services.AddSingleton<StateMachineDispatch<WriteApprovalState, Agents.Contracts.ProposeWrite>>();
         // The writer's one clock (saga, sweepers, endpoints, adapters): a test registers its own to move time.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ExpirySweeper>();
@@ -71,6 +72,9 @@ public static class WriterService
         {
             x.AddSagaStateMachine<WriteApprovalStateMachine, WriteApprovalState, WriteApprovalSagaDefinition>()
                 .PostgresRepository<WriteApprovalState, WriterDbContext>();
+            // A ticket's proposals in one message, on the saga's own queue: one queue holds every proposal.
+            x.AddConsumer<ProposeWritesConsumer>()
+                .Endpoint(e => e.Name = KebabCaseEndpointNameFormatter.Instance.Saga<WriteApprovalState>());
             x.AddConsumer<ApplyWriteConsumer>();
             x.AddConsumer<BatchDecisionConsumer>();
             x.AddConsumer<TicketEscalatedConsumer>();

@@ -72,7 +72,7 @@ public class CanaryTests
             ["Logging:LogLevel:Agents"] = "Debug",
         };
         var common = new[] { servers.Broker.Settings, servers.Database.Settings, verbose };
-        await using var probe = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite),
+        await using var probe = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrites),
             typeof(ApproveWrite), typeof(RejectWrite), typeof(ApplyWrite), typeof(WriteApplied), typeof(WriteFailed));
         await using var received = await BusProbe.StartAsync(servers.Broker, typeof(TicketReceived));
 

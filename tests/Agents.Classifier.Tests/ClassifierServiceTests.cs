@@ -174,11 +174,11 @@ public class ClassifierServiceTests
     public async Task The_step_log_tells_what_happened_to_a_ticket_to_operators_only()
     {
         await using var classifier = await ClassifierHost.StartAsync(_servers, _llm);
-        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrites), typeof(TicketEscalated));
         var bus = classifier.Services.GetRequiredService<IBus>();
         await bus.Publish(Ticket("S-1", "The export fails; reply to sam@example.com"));
         await bus.Publish(Ticket("S-2", "", needsHydration: true));
-        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 4, TimeSpan.FromSeconds(30), "proposals, the drafted note and the escalation");
+        await Eventually.Until(() => Task.FromResult(ClassifierHost.Messages(probe.Bodies).Count), n => n >= 4, TimeSpan.FromSeconds(30), "proposals, the drafted note and the escalation");
 
         var anonymous = await classifier.Client.GetAsync("/tickets/generic/S-1/steps");
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
@@ -224,13 +224,15 @@ public class ClassifierServiceTests
         _llm.Answer = r => r.SystemText.Contains("You draft", StringComparison.Ordinal) ? reply
             : FakeLlmServer.ClassificationJson(confidence: r.UserText.Contains("unsure", StringComparison.Ordinal) ? 0.3 : 0.9);
         await using var classifier = await ClassifierHost.StartAsync(_servers, _llm);
-        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite), typeof(TicketEscalated));
+        await using var probe = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrites), typeof(TicketEscalated));
         var bus = classifier.Services.GetRequiredService<IBus>();
         await bus.Publish(Ticket("N-1", "The export fails with error 500 since this morning."));
         await bus.Publish(Ticket("N-2", "unsure what this is about"));
-        await Eventually.Until(() => Task.FromResult(probe.Count), n => n >= 4, TimeSpan.FromSeconds(30), "three proposals and an escalation");
+        await Eventually.Until(() => Task.FromResult(ClassifierHost.Messages(probe.Bodies).Count), n => n >= 4, TimeSpan.FromSeconds(30),
+            "three proposals and an escalation");
 
-        var messages = probe.Bodies.Select(ClassifierHost.Message).ToList();
+        Assert.That(probe.Count, Is.EqualTo(2), "the ticket's three proposals in one message, and the escalation");
+        var messages = ClassifierHost.Messages(probe.Bodies);
         var note = messages.Single(m => m.TryGetProperty("kind", out var k) && k.GetString() == WriteKinds.AddNote);
         Assert.Multiple(() =>
         {

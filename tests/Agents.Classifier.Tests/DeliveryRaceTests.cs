@@ -26,7 +26,7 @@ public class DeliveryRaceTests
         await using var llm = await FakeLlmServer.StartAsync(r => r.UserText.Contains("outage", StringComparison.Ordinal)
             ? FakeLlmServer.ClassificationJson(priority: "urgent", confidence: 0.95)
             : FakeLlmServer.ClassificationJson());
-        await using var outcomes = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrite));
+        await using var outcomes = await BusProbe.StartAsync(servers.Broker, typeof(TicketClassified), typeof(TicketEscalated), typeof(ProposeWrites));
         await using var received = await BusProbe.StartAsync(servers.Broker, typeof(TicketReceived));
         var quiet = new Dictionary<string, string?> { ["Logging:LogLevel:Agents"] = "Warning" };
         await using var classifierA = await ClassifierHost.StartAsync(servers, llm, quiet);
@@ -63,9 +63,9 @@ public class DeliveryRaceTests
         TestContext.Out.WriteLine($"ingest published {received.Count} TicketReceived for {tickets} deliveries; LLM calls {llm.CallCount}; "
             + $"sent in {sent.TotalSeconds:0.0} s, all classified after {classified.TotalSeconds:0.0} s");
         Assert.That(received.Count, Is.GreaterThan(tickets), "the race happened: both ingests published some deliveries");
-        var messages = outcomes.Bodies.Select(b => JsonDocument.Parse(b).RootElement).ToList();
+        var messages = ClassifierHost.Outcomes(outcomes.Bodies);
         var doubled = messages
-            .GroupBy(m => (Type: m.GetProperty("messageType")[0].GetString(), Key: Key(m.GetProperty("message"))))
+            .GroupBy(m => (m.Type, Key: Key(m.Message)))
             .Where(g => g.Count() > 1).Select(g => $"{g.Key.Type} {g.Key.Key} x{g.Count()}").ToList();
         Assert.That(doubled, Is.Empty, "an outcome published more than once");
         Assert.That(Verdicts(), Has.Count.EqualTo(tickets));
@@ -81,8 +81,7 @@ public class DeliveryRaceTests
 
         List<JsonElement> Verdicts() => outcomes.Bodies.Where(b => b.Contains("TicketClassified", StringComparison.Ordinal)).ToList()
             .Select(b => JsonDocument.Parse(b).RootElement.GetProperty("message")).ToList();
-        IEnumerable<JsonElement> Of(string type) => messages.Where(m => m.GetProperty("messageType")[0].GetString()!.EndsWith(":" + type, StringComparison.Ordinal))
-            .Select(m => m.GetProperty("message"));
+        IEnumerable<JsonElement> Of(string type) => messages.Where(m => m.Type == type).Select(m => m.Message);
     }
 
     private static string Key(JsonElement message) =>

@@ -41,10 +41,14 @@ public sealed class TicketReceivedConsumer(
             var result = await classifier.ClassifyAsync(read, steps, context.CancellationToken, unreadable);
             var classification = result.Classification;
             var classified = new TicketClassified { Source = ticket.Source, ExternalId = ticket.ExternalId, Classification = classification };
+            ProposeWrite[] proposals = result.EscalationReason is not null
+                ? []
+                : [.. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody),
+                    .. await DraftAsync(read, result, steps, context.CancellationToken)];
+            // A ticket's proposals travel as one message: the writer holds them in one transaction (ProposeWrites).
             object[] outcome = result.EscalationReason is not null
                 ? [classified, EscalationFactory.For(read, result)]
-                : [classified, .. ProposalFactory.For(read, classification, result.RedactedSubject, result.RedactedBody),
-                    .. await DraftAsync(read, result, steps, context.CancellationToken)];
+                : proposals.Length > 0 ? [classified, new ProposeWrites { Writes = proposals }] : [classified];
 
             if (!await deliveries.PublishOnceAsync(ticket, ct => PublishAsync(context, outcome, ct), context.CancellationToken))
             {
@@ -53,22 +57,23 @@ public sealed class TicketReceivedConsumer(
             }
             await RecordOutcomeAsync(ticket, classification, result.EscalationReason is { } why
                 ? $"escalated to a person: {why}"
-                : "proposed: " + string.Join(", ", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
+                : "proposed: " + string.Join(", ", proposals.Select(p => p.Kind)));
             if (result.EscalationReason is { } escalated)
             {
                 logger.LogInformation("Ticket {Source}/{ExternalId} escalated: {Reason}", ticket.Source, ticket.ExternalId, escalated);
                 return;
             }
-            steps.Add("proposals", outcome: "ok", detail: string.Join(",", outcome.OfType<ProposeWrite>().Select(p => p.Kind)));
+            steps.Add("proposals", outcome: "ok", detail: string.Join(",", proposals.Select(p => p.Kind)));
             logger.LogInformation("Ticket {Source}/{ExternalId} classified as {Category}/{Priority} by {ClassifiedBy}",
                 ticket.Source, ticket.ExternalId, classification.Category, classification.Priority, classification.ClassifiedBy);
         }
         catch (MessageReturnedException e)
         {
-            // Loud on purpose: an escalation nobody receives is a ticket nobody looks at. The delivery is not recorded
-            // as handled, so the retries and the delay queues bring it back until a writer's queue is bound.
-            steps.Add("failed", outcome: "unroutable", detail: "the broker returned the escalation: no queue is bound to TicketEscalated; retried");
-            logger.LogError(e, "Escalation of ticket {Source}/{ExternalId} returned by the broker: no queue is bound to TicketEscalated (is the writer running?). Not dropped: the ticket is retried",
+            // Loud on purpose: an escalation nobody receives is a ticket nobody looks at, and proposals nobody holds
+            // are writes lost. The delivery is not recorded as handled, so the retries and the delay queues bring it
+            // back until a writer's queue is bound.
+            steps.Add("failed", outcome: "unroutable", detail: "the broker returned the outcome: no queue is bound to TicketEscalated or ProposeWrites; retried");
+            logger.LogError(e, "Outcome of ticket {Source}/{ExternalId} returned by the broker: no queue is bound to TicketEscalated or ProposeWrites (is a writer as new as this classifier running?). Not dropped: the ticket is retried",
                 ticket.Source, ticket.ExternalId);
             throw;
         }
@@ -112,14 +117,15 @@ public sealed class TicketReceivedConsumer(
     /// the consumer returned, after the delivery's row was committed, and a send failing then would leave the
     /// delivery recorded as handled with nothing published. An escalation is published mandatory: with no queue bound
     /// to it the broker returns it (<see cref="MessageReturnedException"/>) instead of dropping it, and the delivery
-    /// is retried rather than recorded as handled.
+    /// is retried rather than recorded as handled. So are a ticket's proposals: a writer older than
+    /// <see cref="ProposeWrites"/> binds no queue to it, and the ticket waits for one that does instead of losing them.
     /// </summary>
     private Task PublishAsync(ConsumeContext context, object[] outcome, CancellationToken cancellationToken) =>
         Task.WhenAll(outcome.Select(message => bus.Publish(message, p =>
         {
             p.ConversationId = context.ConversationId;
             p.InitiatorId = context.MessageId;
-            p.Mandatory = message is TicketEscalated;
+            p.Mandatory = message is TicketEscalated or ProposeWrites;
         }, cancellationToken)));
 
     private void Skipped(TicketReceived ticket, StepRecorder steps)

@@ -31,7 +31,7 @@ public class DraftRetryTests
             ["Redelivery:Retries:2"] = "00:00:00.100",
             ["Redelivery:Delays:0"] = "00:00:01",
         });
-        await using var proposals = await BusProbe.StartAsync(servers.Broker, typeof(ProposeWrite));
+        await using var proposals = await BusProbe.StartAsync(servers.Broker, typeof(ProposeWrites));
 
         // A copy of the delivery in flight elsewhere: its row inserted, not committed.
         await using var copy = new NpgsqlConnection(servers.Database.ConnectionString);
@@ -55,9 +55,9 @@ public class DraftRetryTests
             n => n >= 2, TimeSpan.FromSeconds(30), "two attempts failed on the held delivery row");
         await tx.RollbackAsync();
 
-        await Eventually.Until(() => Task.FromResult(proposals.Bodies.Count(b => ClassifierHost.Message(b).GetProperty("kind").GetString() == WriteKinds.AddNote)),
+        await Eventually.Until(() => Task.FromResult(ClassifierHost.Messages(proposals.Bodies).Count(m => m.GetProperty("kind").GetString() == WriteKinds.AddNote)),
             n => n >= 1, TimeSpan.FromSeconds(30), "the drafted reply proposed once the row was free");
-        var reply = proposals.Bodies.Select(ClassifierHost.Message).Single(m => m.GetProperty("kind").GetString() == WriteKinds.AddNote);
+        var reply = ClassifierHost.Messages(proposals.Bodies).Single(m => m.GetProperty("kind").GetString() == WriteKinds.AddNote);
         Assert.That(reply.GetProperty("changes").GetProperty("body").GetString(), Is.EqualTo(Reply));
         Assert.That(llm.DraftCallCount, Is.EqualTo(1), "one draft request for the delivery, whatever the attempts");
         var steps = await servers.Database.ScalarAsync<long>(

@@ -59,16 +59,15 @@ public class HydrationTests
     public async Task A_thin_HubSpot_event_is_read_from_HubSpot_then_classified_and_proposed()
     {
         await using var classifier = await ClassifierAsync();
-        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrites));
         await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
         await Eventually.Until(() => Task.FromResult(proposals.Count + escalations.Count), n => n >= 1, TimeSpan.FromSeconds(20), "an outcome");
-        await Task.Delay(300); // every proposal of the ticket is published together
 
         Assert.That(escalations.Count, Is.Zero, string.Join("\n", escalations.Bodies));
         Assert.That(proposals.Count, Is.GreaterThanOrEqualTo(1));
-        var proposal = ClassifierHost.Message(proposals.Bodies.First());
+        var proposal = ClassifierHost.Messages(proposals.Bodies).First();
         Assert.That(proposal.GetProperty("subject").GetString(), Is.EqualTo(Subject), "the proposal shows the text read from the CRM");
         // The first request classifies; a drafted note may follow it.
         Assert.That(_llm.Requests.First().UserText, Does.Contain(Content), "the LLM classified the text read from HubSpot");
@@ -107,7 +106,7 @@ public class HydrationTests
                 _hubSpot.FailNext(200, "<html><body>Bad gateway</body></html>");
         }
         await using var classifier = await ClassifierAsync(token);
-        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrites));
         await using var escalations = await BusProbe.StartAsync(_servers.Broker, typeof(TicketEscalated));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
@@ -130,7 +129,7 @@ public class HydrationTests
     {
         _hubSpot.FailNext(429, """{"status":"error","message":"You have reached your secondly limit.","errorType":"RATE_LIMIT"}""", TimeSpan.FromSeconds(1));
         await using var classifier = await ClassifierAsync();
-        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrite));
+        await using var proposals = await BusProbe.StartAsync(_servers.Broker, typeof(ProposeWrites));
 
         await classifier.Services.GetRequiredService<IBus>().Publish(Thin("5001"));
         await Eventually.Until(() => Task.FromResult(proposals.Count), n => n >= 1, TimeSpan.FromSeconds(20), "proposals after the wait");

@@ -74,7 +74,7 @@ public class PlantedSecretsTests
         long proposals = -1;
         await Eventually.Until(async () =>
         {
-            var seen = bus.Bodies.Count(b => b.Contains(":ProposeWrite\"", StringComparison.Ordinal));
+            var seen = ClassifierHost.Messages(bus.Bodies.Where(b => b.Contains(":ProposeWrites\"", StringComparison.Ordinal))).Count;
             var held = await servers.Database.ScalarAsync<long>("SELECT count(*) FROM write_approvals");
             var settled = seen == proposals && held >= seen;
             proposals = seen;
@@ -141,7 +141,7 @@ public class PlantedSecretsTests
                 "the refused copies are in the quarantine and the unverified sample");
             Assert.That(places["log"], Does.Contain(someId).And.Contain(" TicketReceivedConsumer: ").And.Contain(" TicketDelivery: "),
                 "the services' log lines were captured (the shipped one-line format names each entry's class)");
-            Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrite\"").And.Contain("[IBAN_"),
+            Assert.That(places["bus"], Does.Contain(":TicketReceived\"").And.Contain(":ProposeWrites\"").And.Contain("[IBAN_"),
                 "the probe saw the tickets and proposals on the bus");
             Assert.That(places["span"], Does.Contain("ticket-received").Or.Contain("TicketReceived"), "the spans of the consumers were recorded");
         });

@@ -1,0 +1,46 @@
+using Agents.Contracts;
+using Agents.Sagas.Postgres;
+using Agents.Writer.Persistence;
+using MassTransit;
+
+namespace Agents.Writer.Sagas;
+
+/// <summary>
+/// Holds a ticket's proposals (<see cref="ProposeWrites"/>) in one transaction: each write goes through the approval
+/// saga exactly as its own <see cref="ProposeWrite"/> would (correlation, policy, bulk guard, audit, metrics after the
+/// commit), in key order (the order every multi-row lock here takes), and all commit together; an ApplyWrite that one
+/// of them publishes (auto-approved) leaves with the endpoint's outbox once the message is done. One message, one
+/// transaction and one COMMIT a ticket instead of three (bench/README.md, End to end).
+/// What cannot be held together is split: each write goes back to this queue as its own ProposeWrite, with its own
+/// partition, retries and error queue. That is every copy after a failed attempt (so one bad write never takes the
+/// ticket's others to the error queue with it, and a lost race is settled write by write), a message naming a write
+/// twice (the second would need the first's row before it is written) and one larger than <see cref="MaxWrites"/>.
+/// </summary>
+public sealed class ProposeWritesConsumer(
+    StateMachineDispatch<WriteApprovalState, ProposeWrite> saga,
+    SagaBatchTransaction transaction,
+    WriterDbContext db) : IConsumer<ProposeWrites>
+{
+    /// <summary>Writes held in one transaction at most: a ticket's proposals are a handful; more is a producer's fan-out.</summary>
+    public const int MaxWrites = 16;
+
+    public async Task Consume(ConsumeContext<ProposeWrites> context)
+    {
+        var writes = (context.Message.Writes ?? []).Where(w => w is not null).ToList();
+        if (writes.Count == 0)
+            return;
+        if (context.GetRetryAttempt() > 0 || context.GetRedeliveryCount() > 0 || writes.Count > MaxWrites
+            || writes.DistinctBy(w => w.CorrelationId).Count() < writes.Count)
+        {
+            var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
+            foreach (var write in writes)
+                await queue.Send(write, context.CancellationToken);
+            return;
+        }
+        await transaction.RunAsync(db, async () =>
+        {
+            foreach (var write in writes.OrderBy(w => w.CorrelationId))
+                await saga.SendAsync(context, write);
+        }, context.CancellationToken);
+    }
+}
