@@ -10,7 +10,8 @@ namespace Agents.Sagas.Postgres;
 /// repository of the consumer's scope, the machine's behaviour), for a consumer that handles several such messages in
 /// one <see cref="SagaBatchTransaction"/>. Not the endpoint's pipe: that also holds the message's partition filter,
 /// and waiting for a partition while this transaction holds row locks could wait forever on a message that waits
-/// for those locks.
+/// for those locks. <c>around</c>: filters each message passes first, as the endpoint's consume filters
+/// would wrap it (the service's log scope naming the message's ticket and write).
 /// </summary>
 public sealed class StateMachineDispatch<TInstance, TMessage>
     where TInstance : class, SagaStateMachineInstance
@@ -18,7 +19,8 @@ public sealed class StateMachineDispatch<TInstance, TMessage>
 {
     private readonly IPipe<ConsumeContext<TMessage>> _pipe;
 
-    public StateMachineDispatch(SagaStateMachine<TInstance> machine, IBusRegistrationContext registration)
+    public StateMachineDispatch(SagaStateMachine<TInstance> machine, IBusRegistrationContext registration,
+        IEnumerable<IFilter<ConsumeContext<TMessage>>> around)
     {
         var correlation = machine.Correlations.OfType<EventCorrelation<TInstance, TMessage>>().SingleOrDefault()
             ?? throw new InvalidOperationException($"{machine.GetType().Name} has no event of {typeof(TMessage).Name}.");
@@ -28,6 +30,8 @@ public sealed class StateMachineDispatch<TInstance, TMessage>
         var saga = correlation.FilterFactory(new DependencyInjectionSagaRepository<TInstance>(registration), correlation.Policy, behaviour);
         _pipe = Pipe.New<ConsumeContext<TMessage>>(p =>
         {
+            foreach (var filter in around)
+                p.UseFilter(filter);
             if (correlation.MessageFilter is { } correlate)
                 p.UseFilter(correlate);
             p.UseFilter(saga);

@@ -46,7 +46,10 @@ public static class WriterService
         builder.Services.AddScoped<BulkHold>();
         builder.Services.AddScoped<WriteAudit>();
         builder.Services.AddScoped<WriteCounts>();
-        builder.Services.AddSingleton<StateMachineDispatch<WriteApprovalState, Agents.Contracts.ProposeWrite>>();
+        // A ticket's writes run through the saga in process (ProposeWritesConsumer), each in the log scope of its own write.
+        builder.Services.AddSingleton(sp => new StateMachineDispatch<WriteApprovalState, Agents.Contracts.ProposeWrite>(
+            sp.GetRequiredService<SagaStateMachine<WriteApprovalState>>(), sp.GetRequiredService<IBusRegistrationContext>(),
+            [ActivatorUtilities.CreateInstance<MessageLogScopeFilter<Agents.Contracts.ProposeWrite>>(sp)]));
         // The writer's one clock (saga, sweepers, endpoints, adapters): a test registers its own to move time.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ExpirySweeper>();

@@ -32,7 +32,14 @@ public sealed class LogCapture : ILoggerProvider, ISupportExternalScope
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
                 foreach (var (key, value) in values)
                     line.Append(' ').Append(key).Append('=').Append(value);
-            owner._scopes?.ForEachScope((scope, builder) => builder.Append(" scope=").Append(scope), line);
+            owner._scopes?.ForEachScope((scope, builder) =>
+            {
+                builder.Append(" scope=");
+                if (scope is IEnumerable<KeyValuePair<string, object?>> named) // a message's ticket and write, by name
+                    builder.AppendJoin(',', named.Select(v => $"{v.Key}:{v.Value}"));
+                else
+                    builder.Append(scope);
+            }, line);
             if (exception is not null)
                 line.Append('\n').Append(exception);
             owner.Lines.Enqueue(line.ToString());

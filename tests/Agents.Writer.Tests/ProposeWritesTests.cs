@@ -4,6 +4,7 @@ using Agents.Testing;
 using Agents.Writer.Sagas;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Agents.Writer.Tests;
@@ -51,6 +52,26 @@ public class ProposeWritesTests : WriterFixture
         await Eventually.Until(() => _host.CountAsync("FROM write_approvals WHERE \"ExternalId\" = 'T-one' AND \"DuplicateCount\" = 1"),
             n => n == 3, TimeSpan.FromSeconds(30), "the copy counted as a duplicate of each write");
         Assert.That(await _host.CountAsync("FROM write_approvals WHERE \"ExternalId\" = 'T-one'"), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task What_the_writer_logs_about_each_write_of_a_message_names_that_write()
+    {
+        var logs = new LogCapture();
+        _host = await WriterTestHost.StartAsync(configure: b => b.Logging.AddProvider(logs));
+        ProposeWrite[] writes = [Proposals.SetPriority("T-scope"), Proposals.AddTags("T-scope", "billing")];
+
+        await PublishAsync(writes);
+
+        foreach (var write in writes)
+            await _host.WaitForStateAsync(write.CorrelationId, WriteStates.AwaitingApproval);
+        foreach (var write in writes)
+        {
+            var held = await Eventually.Until(() => Task.FromResult(logs.Lines.FirstOrDefault(l => l.Contains("Held " + write.IdempotencyKey, StringComparison.Ordinal))),
+                l => l is not null, TimeSpan.FromSeconds(10), "the write's held line");
+            Assert.That(held, Does.Contain("IdempotencyKey:" + write.IdempotencyKey).And.Contain("CorrelationId:" + write.CorrelationId),
+                "the line carries its own write's scope, as for a single ProposeWrite");
+        }
     }
 
     [Test]
