@@ -35,7 +35,7 @@ public sealed class StageDetour
     /// </summary>
     public static async Task<StageDetour> ForAsync<T>(IsolatedBroker broker, string endpoint)
     {
-        var exchange = $"{typeof(T).Namespace}:{typeof(T).Name}";
+        var exchange = BusProbe.ExchangeOf(typeof(T));
         var endpoints = (await broker.BindingsFromAsync(exchange)).Where(b => b.GetProperty("destination_type").GetString() == "exchange")
             .Select(b => b.GetProperty("destination").GetString()!).Distinct().ToList();
         if (!endpoints.Contains(endpoint))

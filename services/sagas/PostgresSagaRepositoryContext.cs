@@ -92,12 +92,8 @@ public sealed class PostgresSagaRepositoryContext<TSaga, TMessage> :
     /// transaction: in one round trip when the batch holds only INSERTs (<see cref="TrackedChanges.SaveAsync"/>),
     /// else the save and then <paramref name="transaction"/>'s own COMMIT.
     /// </summary>
-    internal Task SaveAndCommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) => Exclusive(async () =>
-    {
-        if (_insertPending && await TrackedChanges.SaveAsync(_db, CancellationToken, commitIfInsertsOnly: true))
-            return;
-        await transaction.CommitAsync(CancellationToken);
-    }, CancellationToken);
+    internal Task SaveAndCommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) =>
+        Exclusive(() => SagaTransactions.SaveAndCommitAsync(_db, transaction, saveFirst: _insertPending, CancellationToken), CancellationToken);
 
     public Task Update(SagaConsumeContext<TSaga> context) =>
         Exclusive(() => TrackedChanges.SaveAsync(_db, CancellationToken), context.CancellationToken);

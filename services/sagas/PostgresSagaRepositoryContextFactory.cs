@@ -37,16 +37,15 @@ public sealed class PostgresSagaRepositoryContextFactory<TDbContext, TSaga>(
     public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
         where T : class
     {
-        var readAhead = services.GetService(typeof(ISagaReadAhead<T>)) as ISagaReadAhead<T>;
+        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory,
+            services.GetService(typeof(ISagaReadAhead<T>)) as ISagaReadAhead<T>, insertAtCommit: true);
         if (batch.Current is not null)
         {
             // One of several messages in the scope's one transaction: its changes commit with the others'.
-            using var batched = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, readAhead, insertAtCommit: true);
-            await next.Send(batched);
+            await next.Send(repositoryContext);
             return;
         }
         await using var tx = await SagaTransactions.BeginAsync(db, afterCommit, context.CancellationToken);
-        using var repositoryContext = new PostgresSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, readAhead, insertAtCommit: true);
         await next.Send(repositoryContext);
         await repositoryContext.SaveAndCommitAsync(tx);
         afterCommit.Run();

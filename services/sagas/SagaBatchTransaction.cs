@@ -1,4 +1,3 @@
-using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -22,9 +21,7 @@ public sealed class SagaBatchTransaction(AfterCommit afterCommit)
         try
         {
             await handle();
-            // New instances' INSERTs (and the rows their activities added) go with the COMMIT, as for one message.
-            if (!await TrackedChanges.SaveAsync(db, cancellationToken, commitIfInsertsOnly: true))
-                await transaction.CommitAsync(cancellationToken);
+            await SagaTransactions.SaveAndCommitAsync(db, transaction, saveFirst: true, cancellationToken);
         }
         finally
         {

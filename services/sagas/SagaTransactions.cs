@@ -22,4 +22,16 @@ internal static class SagaTransactions
         db.Database.AutoSavepointsEnabled = false;
         return await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
     }
+
+    /// <summary>
+    /// Commits <paramref name="transaction"/>; with <paramref name="saveFirst"/>, what the context still tracks (new
+    /// instances' INSERTs waiting for the end, with the rows activities added beside them) is saved first, and a save
+    /// of INSERTs only carries the COMMIT in the same round trip (<see cref="TrackedChanges.SaveAsync"/>).
+    /// </summary>
+    public static async Task SaveAndCommitAsync(DbContext db, IDbContextTransaction transaction, bool saveFirst, CancellationToken cancellationToken)
+    {
+        if (saveFirst && await TrackedChanges.SaveAsync(db, cancellationToken, commitIfInsertsOnly: true))
+            return;
+        await transaction.CommitAsync(cancellationToken);
+    }
 }

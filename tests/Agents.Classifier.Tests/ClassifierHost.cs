@@ -32,8 +32,8 @@ public static class ClassifierHost
     {
         await using var connection = await broker.ConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        var exchange = $"{typeof(ProposeWrites).Namespace}:{nameof(ProposeWrites)}";
-        await channel.ExchangeDeclareAsync(exchange, RabbitMQ.Client.ExchangeType.Fanout, durable: true, autoDelete: false);
+        var exchange = BusProbe.ExchangeOf(typeof(ProposeWrites));
+        await BusProbe.DeclareExchangeAsync(channel, exchange);
         await channel.QueueDeclareAsync("stand-in-writer-proposals", durable: true, exclusive: false, autoDelete: false);
         await channel.QueueBindAsync("stand-in-writer-proposals", exchange, "");
     }

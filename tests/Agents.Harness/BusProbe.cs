@@ -26,7 +26,14 @@ public sealed class BusProbe : IAsyncDisposable
 
     /// <summary>Binds to the exchanges of the given message types (MassTransit names them Namespace:Type).</summary>
     public static Task<BusProbe> StartAsync(IsolatedBroker broker, params Type[] messageTypes) =>
-        StartAsync(broker, messageTypes.Select(t => $"{t.Namespace}:{t.Name}"));
+        StartAsync(broker, messageTypes.Select(ExchangeOf));
+
+    /// <summary>The fanout exchange MassTransit publishes a message type to (<c>Agents.Contracts:TicketReceived</c>).</summary>
+    public static string ExchangeOf(Type messageType) => $"{messageType.Namespace}:{messageType.Name}";
+
+    /// <summary>Declares a message type's exchange as MassTransit declares it, so whichever side comes first, both agree.</summary>
+    public static Task DeclareExchangeAsync(IChannel channel, string exchange) =>
+        channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
 
     /// <summary>
     /// The given message types and the faults MassTransit publishes for each when a consumer fails (a fault carries
@@ -34,7 +41,7 @@ public sealed class BusProbe : IAsyncDisposable
     /// </summary>
     public static Task<BusProbe> StartWithFaultsAsync(IsolatedBroker broker, IEnumerable<Type> messageTypes)
     {
-        var names = messageTypes.Select(t => $"{t.Namespace}:{t.Name}").ToList();
+        var names = messageTypes.Select(ExchangeOf).ToList();
         return StartAsync(broker, names.Concat(names.Select(n => $"MassTransit:Fault--{n}--")));
     }
 
@@ -46,8 +53,7 @@ public sealed class BusProbe : IAsyncDisposable
         var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
         foreach (var exchange in exchanges)
         {
-            // Same declaration as MassTransit's, so whichever side comes first, both agree.
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+            await DeclareExchangeAsync(channel, exchange);
             await channel.QueueBindAsync(queue, exchange, "");
         }
         var probe = new BusProbe(connection, channel);
