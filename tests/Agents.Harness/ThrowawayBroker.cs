@@ -78,6 +78,14 @@ public sealed class ThrowawayBroker
 
     public Task StartAsync() => Task.WhenAll(AmqpPorts.Select(StartNodeAsync));
 
+    /// <summary>
+    /// Raises or clears a memory alarm on every node, as a broker short of memory raises it: the memory watermark set
+    /// far below what the node uses (or back to RabbitMQ's default, 0.4 of the machine's memory). While it is raised
+    /// the broker blocks every connection that publishes.
+    /// </summary>
+    public Task SetMemoryAlarmAsync(bool raised) => Task.WhenAll(AmqpPorts.Select(p => ServerScripts.RunAsync(
+        $"rabbitmq_ctl '{NodeDirectory(p)}' set_vm_memory_high_watermark {(raised ? "0.000001" : "0.4")}", TimeSpan.FromMinutes(1))));
+
     /// <summary>Brings back the nodes a test left down.</summary>
     public Task StartStoppedNodesAsync() => Task.WhenAll(Down.Select(StartNodeAsync));
 

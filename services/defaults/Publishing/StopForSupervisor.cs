@@ -23,6 +23,8 @@ public abstract class StopForSupervisor(SupervisorExit exit, IHostApplicationLif
     /// <summary>What the instance cannot do and why a new process mends it, for the Critical line.</summary>
     protected abstract string Cause { get; }
 
+    protected ILogger Logger => logger;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (Limit <= TimeSpan.Zero)
