@@ -46,10 +46,11 @@ public static class WriterService
         builder.Services.AddScoped<BulkHold>();
         builder.Services.AddScoped<WriteAudit>();
         builder.Services.AddScoped<WriteCounts>();
-        // A ticket's writes run through the saga in process (ProposeWritesConsumer), each in the log scope of its own write.
+        // A ticket's writes run through the saga in process (ProposeWritesConsumer), each in a span and the log scope
+        // of its own write.
         builder.Services.AddSingleton(sp => new StateMachineDispatch<WriteApprovalState, Agents.Contracts.ProposeWrite>(
             sp.GetRequiredService<SagaStateMachine<WriteApprovalState>>(), sp.GetRequiredService<IBusRegistrationContext>(),
-            [ActivatorUtilities.CreateInstance<MessageLogScopeFilter<Agents.Contracts.ProposeWrite>>(sp)]));
+            [new ProposalSpanFilter(), ActivatorUtilities.CreateInstance<MessageLogScopeFilter<Agents.Contracts.ProposeWrite>>(sp)]));
         // The writer's one clock (saga, sweepers, endpoints, adapters): a test registers its own to move time.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ExpirySweeper>();

@@ -75,6 +75,26 @@ public class ProposeWritesTests : WriterFixture
     }
 
     [Test]
+    public async Task Each_write_of_a_message_has_a_span_of_its_own_inside_the_messages()
+    {
+        using var spans = new ActivityCapture();
+        _host = await WriterTestHost.StartAsync();
+        ProposeWrite[] writes = [Proposals.SetPriority("T-span"), Proposals.AddTags("T-span", "billing")];
+
+        await PublishAsync(writes);
+
+        foreach (var write in writes)
+            await _host.WaitForStateAsync(write.CorrelationId, WriteStates.AwaitingApproval);
+        foreach (var write in writes)
+        {
+            var own = await Eventually.Until(() => Task.FromResult(spans.Spans.Where(s => s.Contains("agents.idempotency_key=" + write.IdempotencyKey, StringComparison.Ordinal)).ToList()),
+                l => l.Count > 0, TimeSpan.FromSeconds(10), "the write's span");
+            Assert.That(own, Has.Count.EqualTo(1).And.One.StartsWith($"Agents propose {write.Kind} ")
+                .And.One.Contains(" parent=MassTransit:write-approval-state process"), "one span for the write, inside the message's consume span");
+        }
+    }
+
+    [Test]
     public async Task Auto_approved_writes_of_one_message_are_applied_once_each()
     {
         _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll);
