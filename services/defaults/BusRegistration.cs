@@ -31,6 +31,7 @@ public static class BusRegistration
         builder.Services.AddSingleton(sp => new PublishingStall(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenPublishingStalledFor));
         builder.Services.AddSingleton<PublishingStallObserver>();
         builder.Services.AddSingleton<SupervisorExit>();
+        builder.Services.AddSingleton<BrokerAlarm>();
         builder.Services.AddHostedService<PublishingStallGuard>();
         builder.Services.AddSingleton(sp => new HeldMessages(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenMessageHeldFor,
             sp.GetRequiredService<TimeProvider>()));

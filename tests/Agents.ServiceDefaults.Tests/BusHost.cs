@@ -5,6 +5,7 @@ using Agents.Testing;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Agents.ServiceDefaults.Tests;
 
@@ -75,10 +76,16 @@ public sealed class BusHost : IAsyncDisposable
     /// <summary>Fires when the host begins to stop, of its own accord or the test's.</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
 
-    public static async Task<BusHost> StartAsync(IsolatedBroker broker, ProbeRecord record, IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<BusHost> StartAsync(IsolatedBroker broker, ProbeRecord record, IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartAsync(broker.Settings, record, settings);
+
+    /// <param name="broker">The broker's configuration keys (<see cref="IsolatedBroker.Settings"/>, <see cref="OwnBroker.Settings"/>).</param>
+    /// <param name="logs">Where the host's log lines also go (at its level, Warning).</param>
+    public static async Task<BusHost> StartAsync(IReadOnlyDictionary<string, string?> broker, ProbeRecord record,
+        IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         _ = Listener;
-        var merged = new Dictionary<string, string?>(broker.Settings)
+        var merged = new Dictionary<string, string?>(broker)
         {
             ["Urls"] = "http://127.0.0.1:0",
             ["Logging:LogLevel:Default"] = "Warning",
@@ -88,6 +95,8 @@ public sealed class BusHost : IAsyncDisposable
             merged[key] = value;
         var builder = ServiceHost.CreateBuilder([], merged);
         builder.Services.AddSingleton(record);
+        if (logs is not null)
+            builder.Logging.AddProvider(logs);
         builder.AddAgentsBus(x => x.AddConsumer<ProbeConsumer>());
         var app = builder.Build();
         await app.StartAsync();

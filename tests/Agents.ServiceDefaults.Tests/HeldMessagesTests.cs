@@ -1,6 +1,7 @@
 using Agents.Harness;
 using Agents.ServiceDefaults.Consuming;
 using Agents.ServiceDefaults.Publishing;
+using Agents.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Agents.ServiceDefaults.Tests;
@@ -39,6 +40,41 @@ public sealed class HeldMessagesTests
         finally
         {
             record.Release.TrySetResult(); // the wedged call returns, so the host's stop does not wait for it
+        }
+    }
+
+    [Test]
+    public async Task An_instance_holding_a_message_while_the_broker_blocks_publishers_runs_on()
+    {
+        // A memory alarm blocks every publisher of its node: on a broker of the test's own.
+        await using var broker = await OwnBroker.StartAsync();
+        var record = new ProbeRecord();
+        var logs = new LogCapture();
+        await using var host = await BusHost.StartAsync(broker.Settings, record,
+            new Dictionary<string, string?> { ["RabbitMq:StopWhenMessageHeldFor"] = "00:00:04" }, logs);
+        try
+        {
+            await host.PublishAsync(new Probe { Name = "held", Behaviour = "hang" });
+            await Agents.Testing.Eventually.Until(() => Task.FromResult(record.Of("held").Count), n => n > 0, TimeSpan.FromSeconds(30), "the message in hand");
+            await broker.Node.SetMemoryAlarmAsync(raised: true);
+
+            await Task.Delay(TimeSpan.FromSeconds(12)); // three limits
+            Assert.Multiple(() =>
+            {
+                Assert.That(host.Stopping.IsCancellationRequested, Is.False, "the broker's alarm is not the instance's to mend by restarting");
+                Assert.That(logs.Lines, Has.Some.Contains("Not stopping although 1 message(s) in hand for longer than")
+                    .And.Some.Contains("the broker blocks publishers (low on memory)"));
+            });
+
+            // The alarm cleared, the same message still in hand is the instance's own: it stops.
+            await broker.Node.SetMemoryAlarmAsync(raised: false);
+            await Agents.Testing.Eventually.Until(() => Task.FromResult(host.Stopping.IsCancellationRequested), stopping => stopping,
+                TimeSpan.FromSeconds(30), "the host to stop itself once the broker no longer blocks");
+            Assert.That(host.Services.GetRequiredService<SupervisorExit>().Reason, Does.Contain("in hand for longer than"));
+        }
+        finally
+        {
+            record.Release.TrySetResult();
         }
     }
 

@@ -9,7 +9,7 @@ namespace Agents.ServiceDefaults.Consuming;
 /// the limit.
 /// </summary>
 public sealed class HeldMessagesGuard(HeldMessages held, SupervisorExit exit, IHostApplicationLifetime lifetime, TimeProvider clock,
-    ILogger<HeldMessagesGuard> logger) : StopForSupervisor(exit, lifetime, clock, logger)
+    BrokerAlarm alarm, ILogger<HeldMessagesGuard> logger) : StopForSupervisor(exit, lifetime, clock, alarm, logger)
 {
     protected override TimeSpan Limit => held.Limit;
 

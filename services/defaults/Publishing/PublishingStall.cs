@@ -40,9 +40,6 @@ public sealed class PublishingStall(TimeSpan limit)
     /// <summary>The bus lost its connection: MassTransit's own recovery is under way; not a stall.</summary>
     public void Disconnected() => Succeeded();
 
-    /// <summary>The timeouts so far have a cause outside this instance (the broker blocks publishers): the count starts again.</summary>
-    public void Explained() => Succeeded();
-
     public void Failed(DateTimeOffset at, Exception exception, bool cancelledByCaller)
     {
         if (cancelledByCaller)
