@@ -11,6 +11,13 @@ public sealed class WriterOptions
     /// <summary>How often the sweepers look for pending writes past their time and for writes stuck Applying.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long a sweep waits for the broker to confirm one of its messages before it gives up (the write stays due for
+    /// the next sweep): a sweep holds a transaction and its advisory lock while it publishes, and a broker that blocks
+    /// publishers (a memory or disk alarm) never confirms. Above the channel's own 20 s timeout.
+    /// </summary>
+    public TimeSpan SweepPublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The permissions file (YAML, or JSON); relative paths are read from the writer's folder.</summary>
     public string PolicyFile { get; set; } = "policy.yaml";
 

@@ -43,7 +43,8 @@ public abstract class LockedSweeper(
 
     /// <summary>
     /// Publishes the message of each write that is <see cref="Due"/>, and records each once the broker confirmed it (a
-    /// publish that failed leaves its write due at the next sweep); returns how many went out.
+    /// publish that failed leaves its write due at the next sweep); returns how many went out. A publish not confirmed
+    /// within <see cref="WriterOptions.SweepPublishTimeout"/> ends the sweep with a <see cref="TimeoutException"/>.
     /// </summary>
     protected async Task<int> PublishDueAsync<T>(IBus bus, IEnumerable<(Guid Write, string DueAs, T Message)> writes, DateTimeOffset now,
         CancellationToken cancellationToken) where T : class
@@ -53,7 +54,21 @@ public abstract class LockedSweeper(
         {
             if (!Due(write, dueAs, now))
                 continue;
-            await bus.Publish(message, cancellationToken);
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(options.Value.SweepPublishTimeout);
+                try
+                {
+                    await bus.Publish(message, deadline.Token);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    // A broker that blocks publishers never confirms: end the sweep (its transaction and lock with it)
+                    // rather than hold them for the alarm's length; this write and the rest stay due for the next.
+                    throw new TimeoutException($"The broker did not confirm the {typeof(T).Name} of write {write} within "
+                        + $"{options.Value.SweepPublishTimeout}; the sweep ends here and the write stays due for the next one");
+                }
+            }
             lock (_publishedGate)
                 _published[(write, dueAs)] = now;
             published++;
