@@ -147,6 +147,40 @@ public class ProposeWritesTests : WriterFixture
         Assert.That(await _host.Broker.DeadLetteredAsync(), Is.Zero, "nothing failed");
     }
 
+    [Test]
+    public async Task Tickets_whose_writes_open_review_batches_of_several_kinds_at_once_do_not_deadlock()
+    {
+        // Every proposal after the first of its kind in a minute trips the guard, and each round starts with no batch
+        // open: the writes of both tickets open (or join) a batch of each kind inside their transactions, at once.
+        var logs = new LogCapture();
+        _host = await WriterTestHost.StartAsync(settings: new Dictionary<string, string?> { ["Writer:BulkGuard:MaxProposalsPerMinute"] = "1" },
+            configure: b => b.Logging.AddProvider(logs));
+        for (var round = 0; round < 10; round++)
+        {
+            await _host.Database.ScalarAsync<long>(
+                "WITH u AS (UPDATE bulk_batches SET \"ClosedAt\" = now() WHERE \"ClosedAt\" IS NULL RETURNING 1) SELECT count(*) FROM u");
+            // Two tickets whose writes' keys sort in opposite orders of kind: in key order alone, one opens add-tags'
+            // batch first and the other set-priority's.
+            var tickets = new[] { TicketWhoseKeysSort($"T-dl-{round}-a", tagsFirst: true), TicketWhoseKeysSort($"T-dl-{round}-b", tagsFirst: false) };
+            await Task.WhenAll(tickets.Select(PublishAsync));
+            foreach (var write in tickets.SelectMany(t => t))
+                await Eventually.Until(() => _host.StateAsync(write.CorrelationId), s => s is WriteStates.HeldForBulkReview or WriteStates.AwaitingApproval,
+                    TimeSpan.FromSeconds(60), $"round {round}: {write.Kind} of {write.ExternalId} held");
+        }
+        Assert.That(logs.Lines.Where(l => l.Contains("40P01", StringComparison.Ordinal)), Is.Empty, "no transaction was a deadlock's victim");
+    }
+
+    /// <summary>A ticket's add-tags and set-priority writes, the first tried name whose two keys sort in the asked order.</summary>
+    private static ProposeWrite[] TicketWhoseKeysSort(string externalId, bool tagsFirst)
+    {
+        for (var n = 0; ; n++)
+        {
+            ProposeWrite tags = Proposals.AddTags($"{externalId}-{n}", "billing"), priority = Proposals.SetPriority($"{externalId}-{n}");
+            if (tags.CorrelationId.CompareTo(priority.CorrelationId) < 0 == tagsFirst)
+                return [tags, priority];
+        }
+    }
+
     private Task PublishAsync(IReadOnlyList<ProposeWrite> writes) =>
         _host!.Writer.Services.GetRequiredService<IBus>().Publish(new ProposeWrites { Writes = writes });
 

@@ -8,7 +8,11 @@ namespace Agents.Writer.Sagas;
 /// <summary>
 /// Holds a ticket's proposals (<see cref="ProposeWrites"/>) in one transaction: each write goes through the approval
 /// saga exactly as its own <see cref="ProposeWrite"/> would (correlation, policy, bulk guard, audit, metrics after the
-/// commit), in key order (the order every multi-row lock here takes), and all commit together; an ApplyWrite that one
+/// commit), in one order for every transaction, and all commit together. The order is source, kind, then key. A write
+/// the bulk guard holds may open its kind's review batch (one open row per source and kind) inside this transaction.
+/// Two tickets' transactions that open batches of several kinds in different orders each wait for the other's
+/// uncommitted row: PostgreSQL's deadlock, seen in CI with key order alone (PlantedSecretsTests). A ticket's saga rows
+/// are its own, and taken in key order within a kind, as a batch decision takes its members. An ApplyWrite that one
 /// of them publishes (auto-approved) leaves with the endpoint's outbox once the message is done. One message, one
 /// transaction and one COMMIT a ticket instead of three (bench/README.md, End to end).
 /// What cannot be held together is split: each write goes back to this queue as its own ProposeWrite, with its own
@@ -39,7 +43,7 @@ public sealed class ProposeWritesConsumer(
         }
         await transaction.RunAsync(db, async () =>
         {
-            foreach (var write in writes.OrderBy(w => w.CorrelationId))
+            foreach (var write in writes.OrderBy(w => w.Source, StringComparer.Ordinal).ThenBy(w => w.Kind, StringComparer.Ordinal).ThenBy(w => w.CorrelationId))
                 await saga.SendAsync(context, write);
         }, context.CancellationToken);
     }
