@@ -24,10 +24,7 @@ public sealed class OwnBroker : IAsyncDisposable
 
     public static async Task<OwnBroker> StartAsync()
     {
-        var directory = Path.Combine(Path.GetTempPath(), "agents-own-broker-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(directory);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101); // the node runs as user rabbitmq
+        var directory = ServerFolders.Create("agents-own-broker-");
         // Below the ports the fault tests' servers take (9000–14000 and up) and Linux's ephemeral range.
         var port = (await ServerScripts.FreePortsAsync(16000))[0];
         try
@@ -36,14 +33,20 @@ public sealed class OwnBroker : IAsyncDisposable
         }
         catch
         {
-            Directory.Delete(directory, recursive: true);
+            ServerFolders.Delete(directory);
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Node.KillAsync();
-        Directory.Delete(_directory, recursive: true);
+        try
+        {
+            await Node.KillAsync();
+        }
+        finally
+        {
+            ServerFolders.Delete(_directory);
+        }
     }
 }

@@ -24,11 +24,7 @@ public sealed class ThrowawayServers : IAsyncDisposable
     /// <param name="standby">A streaming standby beside the PostgreSQL primary.</param>
     public static async Task<ThrowawayServers> StartAsync(int rabbitNodes = 1, bool standby = false)
     {
-        // The servers run as the rabbitmq/postgres users when we are root: their folder must be reachable by them.
-        var directory = Path.Combine(Path.GetTempPath(), "agents-faults-" + Guid.NewGuid().ToString("N")[..8]);
-        System.IO.Directory.CreateDirectory(directory);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
+        var directory = ServerFolders.Create("agents-faults-");
         try
         {
             await ServerScripts.RunAsync("servers_install", TimeSpan.FromMinutes(5));
@@ -56,7 +52,7 @@ public sealed class ThrowawayServers : IAsyncDisposable
             await ServerScripts.RunAsync($"rabbitmq_cluster_stop '{directory}/rabbitmq'; rabbitmq_stop '{directory}/rabbitmq'; "
                 + $"postgres_stop '{directory}/pg' immediate; postgres_stop '{directory}/pg/primary' immediate; "
                 + $"postgres_stop '{directory}/pg/standby' immediate; true", TimeSpan.FromMinutes(1));
-            Delete(directory);
+            ServerFolders.Delete(directory);
             throw;
         }
         return new ThrowawayServers(directory, starting.Result, database.Result);
@@ -70,22 +66,7 @@ public sealed class ThrowawayServers : IAsyncDisposable
         }
         finally
         {
-            Delete(Directory);
-        }
-    }
-
-    private static void Delete(string directory)
-    {
-        try
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a server still writing; the folder is in /tmp
-        }
-        catch (UnauthorizedAccessException)
-        {
+            ServerFolders.Delete(Directory);
         }
     }
 }
