@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agents.Classifier;
+using Agents.Classifier.Persistence;
+using Agents.Harness;
+using Agents.Ingest;
+using Agents.Ingest.Persistence;
+using Agents.ServiceDefaults;
+using Agents.Testing;
+using Agents.Writer;
+using Agents.Writer.Persistence;
+using NUnit.Framework;
+
+namespace Agents.EndToEnd.Tests;
+
+/// <summary>
+/// A broker memory alarm blocks every publisher while consumers still receive. Tickets the classifier is working on
+/// when it starts cannot publish their outcome until it clears, and an alarm can outlast PostgreSQL's
+/// idle-in-transaction limit, which ends the transaction that holds a delivery's claim while its outcome waits in the
+/// socket. Once the alarm clears, every ticket must still be handled exactly once: its writes held once, its
+/// escalation in the inbox once, nothing dead-lettered. On a broker of the test's own.
+/// </summary>
+[TestFixture]
+public class BrokerAlarmTests
+{
+    [Test]
+    public async Task Tickets_in_the_classifier_through_an_alarm_longer_than_the_transaction_limit_are_each_handled_once()
+    {
+        await using var broker = await OwnBroker.StartAsync();
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var llm = await FakeLlmServer.StartAsync();
+        // Each draft its own words: a ticket drafted twice would show as a superseded note on the approval page.
+        var drafts = 0;
+        llm.Answer = r => r.IsDraft
+            ? $"Hello,\n\nthank you for your message. Our billing team is looking into the charges (reference {Interlocked.Increment(ref drafts)}).\n\nYour support team"
+            : r.UserText.Contains("URGENT", StringComparison.Ordinal)
+                ? FakeLlmServer.ClassificationJson("Technical Support", "urgent", confidence: 0.95)
+                : FakeLlmServer.ClassificationJson("Billing and Payments", "medium", confidence: 0.95);
+        // Every call waits for the model until the test lowers the bar below the calls in flight.
+        llm.Delay = TimeSpan.FromSeconds(90);
+        llm.HoldUntilInFlight = int.MaxValue;
+        // Shorter than the alarm below, as the shipped 60 s is shorter than an alarm that lasts minutes.
+        var limits = new Dictionary<string, string?> { ["Database:IdleInTransactionTimeout"] = "00:00:03" };
+        var settings = new SystemSettings
+        {
+            Broker = broker.Settings,
+            ConnectionString = database.ConnectionString,
+            ApproverName = "alice",
+            ApproverToken = "alarm-approver-token",
+            IngestExtras = limits,
+            ClassifierExtras = new Dictionary<string, string?>(limits)
+            {
+                ["Classifier:Llm:Endpoint"] = llm.Endpoint.ToString(),
+                ["Classifier:Llm:Model"] = "fake-model",
+                ["Classifier:Llm:ApiKey"] = "sk-test-llm-key-not-a-secret-000",
+                ["Classifier:Llm:Timeout"] = "00:01:30",
+            },
+            WriterExtras = limits,
+        };
+        await using var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
+            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+        await using var classifier = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
+            sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
+        await using var ingest = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
+            sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+
+        var tickets = Enumerable.Range(1, 6).Select(i => (Id: $"T-alarm-{i}", Urgent: i % 3 == 0)).ToList();
+        foreach (var (id, urgent) in tickets)
+        {
+            // Each its own text: the classifier asks the model once per content and lets copies wait for that answer.
+            var body = urgent
+                ? Tickets.Generic(id, $"URGENT: production is down ({id})", "URGENT: nothing loads since the deploy.")
+                : Tickets.Generic(id, $"{Tickets.BillingSubject} ({id})", Tickets.BillingBody, "low");
+            var sent = await CrmWebhooks.SendAsync(ingest.Address, body, $"msg_{id}");
+            Assert.That(sent.Accepted, Is.True, $"{id} accepted before the alarm");
+        }
+        await Eventually.Until(() => Task.FromResult(llm.InFlight), n => n == tickets.Count, TimeSpan.FromSeconds(30),
+            "every ticket waits for the model");
+
+        await broker.Node.SetMemoryAlarmAsync(raised: true);
+        llm.HoldUntilInFlight = 1;
+        // The outcomes wait in the blocked connection while each delivery's claim is held in its transaction...
+        await Eventually.Until(() => database.ScalarAsync<long>(IdleInTransaction), n => n >= 1, TimeSpan.FromSeconds(30),
+            "a delivery's claim held open while its outcome waits for the broker");
+        // ...until PostgreSQL ends those transactions at its limit, the alarm still on.
+        await Eventually.Until(() => database.ScalarAsync<long>(IdleInTransaction), n => n == 0, TimeSpan.FromSeconds(30),
+            "PostgreSQL ended the transactions at its idle-in-transaction limit");
+        Assert.That(await database.ScalarAsync<long>("SELECT (SELECT count(*) FROM write_approvals) + (SELECT count(*) FROM escalations)"),
+            Is.Zero, "no outcome got past the blocked broker");
+        await broker.Node.SetMemoryAlarmAsync(raised: false);
+
+        var proposing = tickets.Where(t => !t.Urgent).Select(t => t.Id).ToList();
+        var escalated = tickets.Where(t => t.Urgent).Select(t => t.Id).ToList();
+        await Eventually.Until(() => database.ScalarAsync<long>(
+                $"SELECT count(*) FROM write_approvals WHERE \"Kind\" <> 'escalate'"),
+            n => n == proposing.Count * 3, TimeSpan.FromSeconds(90), "every proposing ticket's three writes held");
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM crm_journal WHERE \"Kind\" = 'escalate'"),
+            n => n == escalated.Count, TimeSpan.FromSeconds(90), "every escalation in the inbox and on its ticket");
+        // The classifier published each outcome again (its claim's transaction was gone when the publish returned):
+        // let those copies arrive before counting what they did.
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM classifier_deliveries"),
+            n => n == tickets.Count, TimeSpan.FromSeconds(60), "every delivery recorded as handled");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await database.ScalarAsync<long>(
+                    "SELECT count(*) FROM write_approvals WHERE \"Generation\" <> 1 OR \"SupersededCount\" <> 0 OR \"CurrentState\" <> 'AwaitingApproval' AND \"Kind\" <> 'escalate'"),
+                Is.Zero, "every write held once, in its first version: none superseded by a second draft or verdict");
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM escalations WHERE \"Generation\" <> 1"), Is.Zero,
+                "each escalation in the inbox once");
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM escalations"), Is.EqualTo(escalated.Count));
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM crm_journal"), Is.EqualTo(escalated.Count),
+                "nothing applied but the escalations");
+            Assert.That(llm.DraftCallCount, Is.EqualTo(proposing.Count), "one draft a ticket: the retry reused it");
+            Assert.That(await FailedMessagesAsync(broker), Is.Empty, "nothing dead-lettered");
+        });
+    }
+
+    private const string IdleInTransaction =
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
+
+    /// <summary>The messages in any <c>_error</c> or <c>_skipped</c> queue, by queue (exact counts, not the management API's).</summary>
+    private static async Task<Dictionary<string, uint>> FailedMessagesAsync(OwnBroker broker)
+    {
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{broker.Node.ManagementPorts[0]}/api/") };
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
+        var names = (await management.GetFromJsonAsync<List<JsonElement>>("queues/%2F") ?? [])
+            .Select(q => q.GetProperty("name").GetString()!)
+            .Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal));
+        var factory = new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = broker.Port };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        var failed = new Dictionary<string, uint>();
+        foreach (var name in names)
+            if ((await channel.QueueDeclarePassiveAsync(name)).MessageCount is > 0 and var count)
+                failed[name] = count;
+        return failed;
+    }
+}
