@@ -7,6 +7,7 @@ using MassTransit;
 using MassTransit.Saga;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Agents.Writer.Tests;
@@ -26,13 +27,14 @@ public class LostInsertRaceTests : WriterFixture
     public async Task A_copy_that_lost_the_insert_race_is_retried_on_a_fresh_context_audited_and_counted_once()
     {
         using var outcomes = new ProposalOutcomes();
+        var logs = new LogCapture();
 
         _host = await WriterTestHost.StartAsync(Policies.Shipped, new Dictionary<string, string?>
         {
             // Only the in-memory retry may rescue the loser: a trip through the delay queues would be a new delivery.
             ["Redelivery:Total"] = "00:00:00",
             ["Writer:BulkGuard:MaxProposalsPerMinute"] = "0",
-        });
+        }, b => b.Logging.AddProvider(logs));
         var proposal = Proposals.SetPriority($"LOST-{Guid.NewGuid():N}");
 
         await using (var winner = new WriterDbContext(new DbContextOptionsBuilder<WriterDbContext>().UseNpgsql(_host.Database.ConnectionString).Options))
@@ -62,6 +64,8 @@ public class LostInsertRaceTests : WriterFixture
             Assert.That(audit, Is.EqualTo(1), "only the winner's audit row: the lost attempt's rolled back and was not written again");
             Assert.That(outcomes["held"], Is.EqualTo(0), "the lost attempt's hold was never counted (it did not commit)");
             Assert.That(outcomes["duplicate"], Is.EqualTo(1));
+            Assert.That(logs.Lines.Where(l => l.Contains("Held " + proposal.IdempotencyKey, StringComparison.Ordinal)), Is.Empty,
+                "no \"Held\" line for the lost attempt: the log says what committed, as the counts do");
         });
 
         // The read-only repositories (no lock, no transaction) on the same scoped DbContext registration.

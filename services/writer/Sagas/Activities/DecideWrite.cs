@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Sagas.Postgres;
 using Agents.Writer.BulkGuard;
 using Agents.Writer.Crm;
 using Agents.Writer.Persistence;
@@ -18,7 +19,8 @@ namespace Agents.Writer.Sagas.Activities;
 /// shown to a person: switching it to approve changes nothing else.
 /// </summary>
 public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, OpenBatchReadAhead readAhead, BulkHold bulkHold,
-    WriterDbContext db, WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
+    WriterDbContext db, WriteAudit audit, WriteCounts counts, AfterCommit afterCommit, IOptions<WriterOptions> options,
+    ILogger<WriteApprovalStateMachine> logger) :
     IStateMachineActivity<WriteApprovalState, TMessage>
     where TMessage : class
 {
@@ -79,7 +81,10 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
             counts.Proposal("held");
         // The one line per write held, so as short as it can be read: a drafted note made it three per ticket, and
         // the shipped logs stay within 500 bytes a ticket (ShippedLogVolumeTests); the category names the approval.
-        logger.LogInformation("Held {IdempotencyKey}", saga.IdempotencyKey);
+        // Written once the hold commits, as it is counted: an attempt that rolls back (a copy that lost the insert race
+        // to another writer, a deadlock) is retried, and said "Held" for a write it never held.
+        var key = saga.IdempotencyKey;
+        afterCommit.AddHere(() => logger.LogInformation("Held {IdempotencyKey}", key));
         return WriteRoute.Held;
     }
 
@@ -88,7 +93,8 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
         Decide(ctx, actor, reason);
         audit.Add(ctx.Saga, "refused", actor, reason);
         counts.Proposal("refused");
-        logger.LogWarning("Write {IdempotencyKey} refused: {Reason}", ctx.Saga.IdempotencyKey, reason);
+        var key = ctx.Saga.IdempotencyKey;
+        afterCommit.AddHere(() => logger.LogWarning("Write {IdempotencyKey} refused: {Reason}", key, reason));
         return WriteRoute.Refused;
     }
 
@@ -108,8 +114,9 @@ public class DecideWrite<TMessage>(WritePolicy policy, CrmRoutes routes, BulkGua
 
 /// <summary>A write a person released from its batch: decided like a new one, without the guard that held it.</summary>
 public sealed class DecideReleasedWrite(WritePolicy policy, CrmRoutes routes, BulkGuardService guard, OpenBatchReadAhead readAhead, BulkHold bulkHold,
-    WriterDbContext db, WriteAudit audit, WriteCounts counts, IOptions<WriterOptions> options, ILogger<WriteApprovalStateMachine> logger) :
-    DecideWrite<BatchWriteDecided>(policy, routes, guard, readAhead, bulkHold, db, audit, counts, options, logger)
+    WriterDbContext db, WriteAudit audit, WriteCounts counts, AfterCommit afterCommit, IOptions<WriterOptions> options,
+    ILogger<WriteApprovalStateMachine> logger) :
+    DecideWrite<BatchWriteDecided>(policy, routes, guard, readAhead, bulkHold, db, audit, counts, afterCommit, options, logger)
 {
     protected override bool NewProposal => false;
 }
