@@ -15,15 +15,18 @@ using NUnit.Framework;
 namespace Agents.EndToEnd.Tests;
 
 /// <summary>
-/// A broker memory alarm blocks every publisher while consumers still receive. Tickets the classifier is working on
-/// when it starts cannot publish their outcome until it clears, and an alarm can outlast PostgreSQL's
-/// idle-in-transaction limit, which ends the transaction that holds a delivery's claim while its outcome waits in the
-/// socket. Once the alarm clears, every ticket must still be handled exactly once: its writes held once, its
-/// escalation in the inbox once, nothing dead-lettered. On a broker of the test's own.
+/// A broker memory alarm blocks every publisher while consumers still receive. What was sent or decided during one
+/// must be handled exactly once after it: a ticket's writes held once, its escalation in the inbox once, nothing
+/// dead-lettered. Each test on a broker of its own (the alarm blocks every publisher of the node).
 /// </summary>
 [TestFixture]
 public class BrokerAlarmTests
 {
+    /// <summary>
+    /// Tickets the classifier is working on when the alarm starts cannot publish their outcome until it clears, and an
+    /// alarm can outlast PostgreSQL's idle-in-transaction limit, which ends the transaction that holds a delivery's claim
+    /// while its outcome waits in the connection: the outcome then goes out twice, and the copy must change nothing.
+    /// </summary>
     [Test]
     public async Task Tickets_in_the_classifier_through_an_alarm_longer_than_the_transaction_limit_are_each_handled_once()
     {
@@ -41,29 +44,16 @@ public class BrokerAlarmTests
         llm.Delay = TimeSpan.FromSeconds(90);
         llm.HoldUntilInFlight = int.MaxValue;
         // Shorter than the alarm below, as the shipped 60 s is shorter than an alarm that lasts minutes.
-        var limits = new Dictionary<string, string?> { ["Database:IdleInTransactionTimeout"] = "00:00:03" };
-        var settings = new SystemSettings
+        await using var system = await AlarmedSystem.StartAsync(broker, database, new Dictionary<string, string?>
         {
-            Broker = broker.Settings,
-            ConnectionString = database.ConnectionString,
-            ApproverName = "alice",
-            ApproverToken = "alarm-approver-token",
-            IngestExtras = limits,
-            ClassifierExtras = new Dictionary<string, string?>(limits)
-            {
-                ["Classifier:Llm:Endpoint"] = llm.Endpoint.ToString(),
-                ["Classifier:Llm:Model"] = "fake-model",
-                ["Classifier:Llm:ApiKey"] = "sk-test-llm-key-not-a-secret-000",
-                ["Classifier:Llm:Timeout"] = "00:01:30",
-            },
-            WriterExtras = limits,
-        };
-        await using var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
-            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-        await using var classifier = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
-            sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
-        await using var ingest = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
-            sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+            ["Database:IdleInTransactionTimeout"] = "00:00:03",
+        }, new Dictionary<string, string?>
+        {
+            ["Classifier:Llm:Endpoint"] = llm.Endpoint.ToString(),
+            ["Classifier:Llm:Model"] = "fake-model",
+            ["Classifier:Llm:ApiKey"] = "sk-test-llm-key-not-a-secret-000",
+            ["Classifier:Llm:Timeout"] = "00:01:30",
+        });
 
         var tickets = Enumerable.Range(1, 6).Select(i => (Id: $"T-alarm-{i}", Urgent: i % 3 == 0)).ToList();
         foreach (var (id, urgent) in tickets)
@@ -72,7 +62,7 @@ public class BrokerAlarmTests
             var body = urgent
                 ? Tickets.Generic(id, $"URGENT: production is down ({id})", "URGENT: nothing loads since the deploy.")
                 : Tickets.Generic(id, $"{Tickets.BillingSubject} ({id})", Tickets.BillingBody, "low");
-            var sent = await CrmWebhooks.SendAsync(ingest.Address, body, $"msg_{id}");
+            var sent = await CrmWebhooks.SendAsync(system.Ingest.Address, body, $"msg_{id}");
             Assert.That(sent.Accepted, Is.True, $"{id} accepted before the alarm");
         }
         await Eventually.Until(() => Task.FromResult(llm.InFlight), n => n == tickets.Count, TimeSpan.FromSeconds(30),
@@ -118,6 +108,57 @@ public class BrokerAlarmTests
         });
     }
 
+    /// <summary>
+    /// Ingest answers 503 through an alarm, but a publish it gave up on may already be at the broker, held there until
+    /// the alarm clears, beside the copy the vendor's retry publishes: the classifier must handle the delivery once.
+    /// The copies carry one message id, derived from the delivery.
+    /// </summary>
+    [Test]
+    public async Task A_webhook_refused_during_an_alarm_and_sent_again_after_it_is_handled_once()
+    {
+        await using var broker = await OwnBroker.StartAsync();
+        await using var database = await IsolatedDatabase.CreateAsync();
+        await using var system = await AlarmedSystem.StartAsync(broker, database, new Dictionary<string, string?>(), new Dictionary<string, string?>(),
+            new Dictionary<string, string?>
+            {
+                ["Ingest:PublishTimeout"] = "00:00:01",
+                // RabbitMQ.Client waits an unanswered operation out this long whatever its caller's token says (shipped 20 s).
+                ["RabbitMq:ContinuationTimeout"] = "00:00:03",
+            });
+        var tickets = Enumerable.Range(1, 4).Select(i => (Id: $"T-refused-{i}", Body: Tickets.Generic($"T-refused-{i}",
+            $"{Tickets.BillingSubject} (T-refused-{i})", Tickets.BillingBody, "low"))).ToList();
+
+        await broker.Node.SetMemoryAlarmAsync(raised: true);
+        foreach (var (id, body) in tickets)
+        {
+            using var refused = await system.Ingest.Client.SendAsync(SignedWebhooks.Generic("/webhooks/generic", body, $"msg_{id}"));
+            Assert.That(refused.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.ServiceUnavailable), $"{id} refused during the alarm");
+        }
+        await broker.Node.SetMemoryAlarmAsync(raised: false);
+        foreach (var (id, body) in tickets)
+            Assert.That((await CrmWebhooks.SendAsync(system.Ingest.Address, body, $"msg_{id}")).Accepted, Is.True, $"{id} accepted once the alarm cleared");
+
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(*) FROM classifier_deliveries"),
+            n => n == tickets.Count, TimeSpan.FromSeconds(60), "every delivery handled");
+        await Eventually.Until(() => database.ScalarAsync<long>("SELECT count(DISTINCT \"ExternalId\") FROM write_approvals"),
+            n => n == tickets.Count, TimeSpan.FromSeconds(60), "every ticket's writes held");
+        // The publish that met the alarm first reached the broker and waited there for it to clear (later ones gave
+        // up before they were sent): two copies of that delivery reached the classifier.
+        await Eventually.Until(() => database.ScalarAsync<long>(
+                "SELECT count(DISTINCT \"ExternalId\") FROM classifier_steps WHERE \"Step\" = 'duplicate'"),
+            n => n >= 1, TimeSpan.FromSeconds(30), "a copy ingest gave up on reached the classifier, and was skipped");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await Assert.MultipleAsync(async () =>
+        {
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM write_approvals WHERE \"DuplicateCount\" <> 0 OR \"Generation\" <> 1"),
+                Is.Zero, "the writer saw each write once: the classifier published each delivery's outcome once");
+            Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM ingest_deliveries WHERE \"DeliveryKey\" LIKE 'msg_T-refused-%'"),
+                Is.EqualTo(tickets.Count), "each delivery recorded once it was accepted");
+            Assert.That(await FailedMessagesAsync(broker), Is.Empty, "nothing dead-lettered");
+        });
+    }
+
     private const string IdleInTransaction =
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
 
@@ -137,5 +178,52 @@ public class BrokerAlarmTests
             if ((await channel.QueueDeclarePassiveAsync(name)).MessageCount is > 0 and var count)
                 failed[name] = count;
         return failed;
+    }
+
+    /// <summary>The three services in this process on the test's own broker and database.</summary>
+    private sealed class AlarmedSystem : IAsyncDisposable
+    {
+        private AlarmedSystem(RunningService writer, RunningService classifier, RunningService ingest) =>
+            (Writer, Classifier, Ingest) = (writer, classifier, ingest);
+
+        public RunningService Writer { get; }
+        public RunningService Classifier { get; }
+        public RunningService Ingest { get; }
+
+        /// <param name="all">Settings every service gets.</param>
+        public static async Task<AlarmedSystem> StartAsync(OwnBroker broker, IsolatedDatabase database, IReadOnlyDictionary<string, string?> all,
+            IReadOnlyDictionary<string, string?> classifier, IReadOnlyDictionary<string, string?>? ingest = null)
+        {
+            var settings = new SystemSettings
+            {
+                Broker = broker.Settings,
+                ConnectionString = database.ConnectionString,
+                IngestExtras = Merge(all, ingest ?? new Dictionary<string, string?>()),
+                ClassifierExtras = Merge(all, classifier),
+                WriterExtras = all,
+            };
+            var writerService = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
+                sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+            var classifierService = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
+                sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
+            var ingestService = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
+                sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
+            return new AlarmedSystem(writerService, classifierService, ingestService);
+        }
+
+        private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> first, IReadOnlyDictionary<string, string?> then)
+        {
+            var merged = new Dictionary<string, string?>(first);
+            foreach (var (key, value) in then)
+                merged[key] = value;
+            return merged;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Ingest.DisposeAsync();
+            await Classifier.DisposeAsync();
+            await Writer.DisposeAsync();
+        }
     }
 }
