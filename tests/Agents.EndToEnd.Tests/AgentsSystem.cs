@@ -56,13 +56,23 @@ public sealed class AgentsSystem : IAsyncDisposable
             ClassifierExtras = new Dictionary<string, string?> { ["Classifier:Operators:0:Name"] = "olga", ["Classifier:Operators:0:Token"] = OperatorToken },
             WriterExtras = new Dictionary<string, string?> { ["Approvers:1:Name"] = "bob", ["Approvers:1:Token"] = SecondApproverToken },
         };
+        var (writer, classifier, ingest) = await StartServicesAsync(settings);
+        return new AgentsSystem(servers, writer, classifier, ingest);
+    }
+
+    /// <summary>
+    /// The three services in this process with <paramref name="settings"/>, each migrating its tables first: the writer
+    /// (it binds the queues the classifier publishes to), then the classifier, then ingest.
+    /// </summary>
+    public static async Task<(RunningService Writer, RunningService Classifier, RunningService Ingest)> StartServicesAsync(SystemSettings settings)
+    {
         var writer = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
             sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
         var classifier = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
             sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
         var ingest = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
             sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
-        return new AgentsSystem(servers, writer, classifier, ingest);
+        return (writer, classifier, ingest);
     }
 
     /// <summary>One signed generic webhook, sent once: for tests whose subject is ingest's answer.</summary>

@@ -1,15 +1,8 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Agents.Classifier;
-using Agents.Classifier.Persistence;
 using Agents.Harness;
-using Agents.Ingest;
-using Agents.Ingest.Persistence;
-using Agents.ServiceDefaults;
 using Agents.Testing;
-using Agents.Writer;
-using Agents.Writer.Persistence;
 using NUnit.Framework;
 
 namespace Agents.EndToEnd.Tests;
@@ -202,13 +195,8 @@ public class BrokerAlarmTests
                 ClassifierExtras = Merge(all, classifier),
                 WriterExtras = all,
             };
-            var writerService = await RunningService.StartAsync(WriterService.Build, [settings.Writer],
-                sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-            var classifierService = await RunningService.StartAsync(ClassifierService.Build, [settings.Classifier],
-                sp => DatabaseMigration.MigrateAsync<ClassifierDbContext>(sp));
-            var ingestService = await RunningService.StartAsync(IngestService.Build, [settings.Ingest],
-                sp => DatabaseMigration.MigrateAsync<IngestDbContext>(sp));
-            return new AlarmedSystem(writerService, classifierService, ingestService);
+            var (writer, classifierService, ingestService) = await AgentsSystem.StartServicesAsync(settings);
+            return new AlarmedSystem(writer, classifierService, ingestService);
         }
 
         private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> first, IReadOnlyDictionary<string, string?> then)
