@@ -12,7 +12,7 @@ namespace Agents.Classifier.Persistence;
 /// broker and then not committed (a crash in between) is published again. The transaction never spans the LLM
 /// call: it starts once the ticket is classified.
 /// </summary>
-public sealed class HandledDeliveries(ClassifierDataSource dataSource)
+public sealed class HandledDeliveries(ClassifierDataSource dataSource, ILogger<HandledDeliveries> logger)
 {
     private const string Exists = "SELECT EXISTS (SELECT 1 FROM classifier_deliveries WHERE \"Source\" = $1 AND \"ExternalId\" = $2 AND \"DeliveryId\" = $3)";
 
@@ -43,7 +43,22 @@ public sealed class HandledDeliveries(ClassifierDataSource dataSource)
                 return false;
         }
         await publish(cancellationToken);
-        await tx.CommitAsync(CancellationToken.None);
+        try
+        {
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            // The broker confirmed the outcome, but the claim's transaction is gone: ended by PostgreSQL's
+            // idle-in-transaction limit while a broker in a memory alarm held the publish, or its connection lost.
+            // Failing here would retry the message and publish the outcome again; record the delivery on its own
+            // instead. If that fails too, the retry publishes again, as before.
+            logger.LogWarning("The claim of ticket {Source}/{ExternalId} delivery {DeliveryId} was lost after its outcome was published ({Error}); recording the delivery on its own",
+                ticket.Source, ticket.ExternalId, ticket.DeliveryId, e.Message);
+            await using var record = dataSource.Source.CreateCommand(Insert);
+            AddKey(record.Parameters, ticket);
+            await record.ExecuteNonQueryAsync(CancellationToken.None);
+        }
         return true;
     }
 
