@@ -2,6 +2,7 @@ using Agents.Contracts;
 using Agents.Writer.Persistence;
 using Agents.Writer.Sagas;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Agents.Writer.Escalations;
 
@@ -23,7 +24,7 @@ public enum InboxOutcome
 /// copies at once cannot both add a row (the unique index on ticket and generation would refuse the second anyway).
 /// A new row's <c>escalate</c> write is published before the commit: committed means proposed.
 /// </summary>
-public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory, TimeProvider clock)
+public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory, TimeProvider clock, ILogger<EscalationInbox> logger)
 {
     // The advisory lock's first key: the two-integer key space of PostgreSQL's advisory locks, kept apart from the
     // sweepers' single 64-bit keys.
@@ -75,7 +76,19 @@ public sealed class EscalationInbox(IDbContextFactory<WriterDbContext> dbFactory
             WHERE "Source" = {message.Source} AND "ExternalId" = {message.ExternalId} AND "Generation" < {row.Generation} AND "ClosedAt" IS NULL
             """, cancellationToken);
         await proposeAsync(row, cancellationToken);
-        await tx.CommitAsync(CancellationToken.None);
+        try
+        {
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            // The broker confirmed the proposal, but the transaction is gone: ended by PostgreSQL's idle-in-transaction
+            // limit while a broker in a memory alarm held the publish, or its connection lost. Failing here would retry
+            // the message and propose the write a second time; take the escalation in again without proposing it.
+            logger.LogWarning("The inbox transaction of ticket {Source}/{ExternalId} was lost after its escalate write was proposed ({Error}); taking the escalation in again without proposing it",
+                message.Source, message.ExternalId, e.Message);
+            return await RecordAsync(message, static (_, _) => Task.CompletedTask, CancellationToken.None);
+        }
         return (InboxOutcome.New, row);
     }
 
