@@ -18,6 +18,13 @@ public sealed class WriterOptions
     /// </summary>
     public TimeSpan SweepPublishTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the approval API waits for the broker to confirm a person's decision before it answers 503
+    /// (<see cref="Approvals.DecisionPublishing"/>). RabbitMQ.Client may wait out the channel's own timeout
+    /// (<c>RabbitMq:ContinuationTimeout</c>, 20 s) after this one before it lets go.
+    /// </summary>
+    public TimeSpan DecisionPublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The permissions file (YAML, or JSON); relative paths are read from the writer's folder.</summary>
     public string PolicyFile { get; set; } = "policy.yaml";
 

@@ -6,6 +6,7 @@ using Agents.Writer.Sagas;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using DecisionResult = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Accepted<Agents.Writer.Approvals.ApprovalEndpoints.DecisionPublished>,
     Microsoft.AspNetCore.Http.HttpResults.Ok<Agents.Writer.Approvals.ApprovalEndpoints.DecisionRepeated>,
@@ -73,8 +74,8 @@ public static class ApprovalEndpoints
 
     /// <summary>POST /approvals/{id}/approve: publishes ApproveWrite, with the approver's edited text if any.</summary>
     public static Task<DecisionResult> ApproveAsync(Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus,
-        TimeProvider clock, CancellationToken ct) =>
-        Decide(id, body, versionRequired: true, user, db, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write) =>
+        TimeProvider clock, IOptions<WriterOptions> options, CancellationToken ct) =>
+        Decide(id, body, versionRequired: true, user, db, options.Value, ct, "approve", [WriteStates.Applying, WriteStates.Applied], (approver, write, token) =>
         {
             var edited = EditedChanges(write, body?.Body);
             return bus.Publish(new ApproveWrite
@@ -82,16 +83,16 @@ public static class ApprovalEndpoints
                 CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
                 EditedChanges = edited,
                 EditedContentHash = edited is null ? null : WriteContent.Edited(body!.ContentHash!, edited),
-            }, ct);
+            }, token);
         });
 
     /// <summary>POST /approvals/{id}/reject: publishes RejectWrite.</summary>
     public static Task<DecisionResult> RejectAsync(Guid id, Decision? body, ClaimsPrincipal user, WriterDbContext db, IPublishEndpoint bus,
-        TimeProvider clock, CancellationToken ct) =>
-        Decide(id, body, versionRequired: false, user, db, ct, "reject", [WriteStates.Rejected], (approver, _) => bus.Publish(new RejectWrite
+        TimeProvider clock, IOptions<WriterOptions> options, CancellationToken ct) =>
+        Decide(id, body, versionRequired: false, user, db, options.Value, ct, "reject", [WriteStates.Rejected], (approver, _, token) => bus.Publish(new RejectWrite
         {
             CorrelationId = id, Approver = approver, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
-        }, ct));
+        }, token));
 
     /// <summary>GET /journal: the writes the journal adapter applied, newest first.</summary>
     public static async Task<Ok<IEnumerable<JournalRow>>> JournalAsync(WriterDbContext db, int? limit, CancellationToken ct) =>
@@ -108,7 +109,7 @@ public static class ApprovalEndpoints
     /// this check and the decision's arrival refuses it there (audited), so nothing unseen is applied either way.
     /// </summary>
     private static async Task<DecisionResult> Decide(Guid id, Decision? body, bool versionRequired, ClaimsPrincipal user, WriterDbContext db,
-        CancellationToken ct, string verb, string[] alreadyDone, Func<string, WriteApprovalState, Task> publish)
+        WriterOptions options, CancellationToken ct, string verb, string[] alreadyDone, Func<string, WriteApprovalState, CancellationToken, Task> publish)
     {
         var write = await db.Writes.AsNoTracking().SingleOrDefaultAsync(w => w.CorrelationId == id, ct);
         if (write is null)
@@ -138,7 +139,8 @@ public static class ApprovalEndpoints
             return TypedResults.Problem(statusCode: 400, title: "The edited text must not be empty or longer than 10000 characters.",
                 detail: "Nothing was decided: fix the text and approve again.");
 
-        await publish(user.Identity!.Name!, write);
+        if (await DecisionPublishing.PublishAsync(token => publish(user.Identity!.Name!, write, token), options.DecisionPublishTimeout, ct) is { } unconfirmed)
+            return unconfirmed;
         return TypedResults.Accepted($"/approvals/{id}", new DecisionPublished(id, "decision published"));
     }
 

@@ -6,6 +6,7 @@ using Agents.Writer.Sagas;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using BatchDecisionResult = Microsoft.AspNetCore.Http.HttpResults.Results<
     Microsoft.AspNetCore.Http.HttpResults.Accepted<Agents.Writer.Approvals.BatchEndpoints.BatchDecisionPublished>,
     Microsoft.AspNetCore.Http.HttpResults.Ok<Agents.Writer.Approvals.BatchEndpoints.BatchDecisionRepeated>,
@@ -39,25 +40,25 @@ public static class BatchEndpoints
 
     /// <summary>POST /approvals/batches/{batchId}/release: publishes ReleaseBatch.</summary>
     public static Task<BatchDecisionResult> ReleaseAsync(Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
-        WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-        DecideAsync(batchId, BatchDecisionConsumer.ReleasedDecision, body, versionRequired: true, db, ct, () => bus.Publish(new ReleaseBatch
+        WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, IOptions<WriterOptions> options, CancellationToken ct) =>
+        DecideAsync(batchId, BatchDecisionConsumer.ReleasedDecision, body, versionRequired: true, db, options.Value, ct, token => bus.Publish(new ReleaseBatch
         {
             BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
-        }, ct));
+        }, token));
 
     /// <summary>POST /approvals/batches/{batchId}/reject: publishes RejectBatch.</summary>
     public static Task<BatchDecisionResult> RejectAsync(Guid batchId, ApprovalEndpoints.Decision? body, ClaimsPrincipal user,
-        WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, CancellationToken ct) =>
-        DecideAsync(batchId, BatchDecisionConsumer.RejectedDecision, body, versionRequired: false, db, ct, () => bus.Publish(new RejectBatch
+        WriterDbContext db, IPublishEndpoint bus, TimeProvider clock, IOptions<WriterOptions> options, CancellationToken ct) =>
+        DecideAsync(batchId, BatchDecisionConsumer.RejectedDecision, body, versionRequired: false, db, options.Value, ct, token => bus.Publish(new RejectBatch
         {
             BatchId = batchId, Approver = user.Identity!.Name!, ContentHash = body?.ContentHash, Reason = body?.Reason, DecidedAt = clock.GetUtcNow(),
-        }, ct));
+        }, token));
 
     private static BatchSummary Summarize(BulkBatch b, IReadOnlyCollection<BatchContent.Member> members) =>
         new(b.BatchId, b.Source, b.Kind, members.Count, b.Reason, b.OpenedAt, BatchContent.Hash(members));
 
     private static async Task<BatchDecisionResult> DecideAsync(Guid batchId, string decision, ApprovalEndpoints.Decision? body, bool versionRequired,
-        WriterDbContext db, CancellationToken ct, Func<Task> publish)
+        WriterDbContext db, WriterOptions options, CancellationToken ct, Func<CancellationToken, Task> publish)
     {
         var batch = await db.Batches.AsNoTracking().SingleOrDefaultAsync(b => b.BatchId == batchId, ct);
         if (batch is null)
@@ -76,7 +77,8 @@ public static class BatchEndpoints
             return TypedResults.Problem(statusCode: 409, title: "The batch changed since you saw it.",
                 detail: $"It now holds {current.Count} writes. Nothing was decided: review it again (in 'current') and decide.",
                 extensions: new Dictionary<string, object?> { ["contentHash"] = current.ContentHash, ["current"] = current });
-        await publish();
+        if (await DecisionPublishing.PublishAsync(publish, options.DecisionPublishTimeout, ct) is { } unconfirmed)
+            return unconfirmed;
         return TypedResults.Accepted($"/approvals?state={WriteStates.HeldForBulkReview}", new BatchDecisionPublished(batchId, "decision published"));
     }
 }
