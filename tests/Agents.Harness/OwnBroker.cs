@@ -25,8 +25,13 @@ public sealed class OwnBroker : IAsyncDisposable
     public static async Task<OwnBroker> StartAsync()
     {
         var directory = ServerFolders.Create("agents-own-broker-");
-        // Below the ports the fault tests' servers take (9000–14000 and up) and Linux's ephemeral range.
-        var port = (await ServerScripts.FreePortsAsync(16000))[0];
+        // All three of the node's ports below Linux's ephemeral range (32768–60999), as ThrowawayServers' are: its
+        // Erlang distribution port is AMQP + 20000, and with a base of 16000 it lay inside that range, where an outgoing
+        // connection of another test may hold it as its local port. The node then never starts (CI, 36630:
+        // `dist_port_already_used, 36630, not_erlang` in erl_crash.dump). free_port picks base + 0…999, so 11767 is the
+        // highest base whose distribution port stays below 32768; it shares 11767–11999 with a third fault-test node,
+        // and free_port skips a port any server already listens on.
+        var port = (await ServerScripts.FreePortsAsync(11767))[0];
         try
         {
             return new OwnBroker(directory, await ThrowawayBroker.StartAsync(directory, [port]), port);
