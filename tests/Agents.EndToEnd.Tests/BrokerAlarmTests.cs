@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Agents.Harness;
 using Agents.Testing;
 using NUnit.Framework;
@@ -100,7 +97,7 @@ public class BrokerAlarmTests
             Assert.That(await database.ScalarAsync<long>(
                     "SELECT (SELECT coalesce(sum(\"DuplicateCount\"), 0) FROM write_approvals) + (SELECT coalesce(sum(\"DuplicateCount\"), 0) FROM escalations)"),
                 Is.Zero, "each outcome published once: the delivery was recorded as handled although its claim's transaction was gone");
-            Assert.That(await FailedMessagesAsync(broker), Is.Empty, "nothing dead-lettered");
+            Assert.That(await broker.DeadLetteredAsync(), Is.Zero, "nothing dead-lettered");
         });
     }
 
@@ -151,30 +148,12 @@ public class BrokerAlarmTests
                 Is.Zero, "the writer saw each write once: the classifier published each delivery's outcome once");
             Assert.That(await database.ScalarAsync<long>("SELECT count(*) FROM ingest_deliveries WHERE \"DeliveryKey\" LIKE 'msg_T-refused-%'"),
                 Is.EqualTo(tickets.Count), "each delivery recorded once it was accepted");
-            Assert.That(await FailedMessagesAsync(broker), Is.Empty, "nothing dead-lettered");
+            Assert.That(await broker.DeadLetteredAsync(), Is.Zero, "nothing dead-lettered");
         });
     }
 
     private const string IdleInTransaction =
         "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
-
-    /// <summary>The messages in any <c>_error</c> or <c>_skipped</c> queue, by queue (exact counts, not the management API's).</summary>
-    private static async Task<Dictionary<string, uint>> FailedMessagesAsync(OwnBroker broker)
-    {
-        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{broker.Node.ManagementPorts[0]}/api/") };
-        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("guest:guest"u8.ToArray()));
-        var names = (await management.GetFromJsonAsync<List<JsonElement>>("queues/%2F") ?? [])
-            .Select(q => q.GetProperty("name").GetString()!)
-            .Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal));
-        var factory = new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = broker.Port };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var failed = new Dictionary<string, uint>();
-        foreach (var name in names)
-            if ((await channel.QueueDeclarePassiveAsync(name)).MessageCount is > 0 and var count)
-                failed[name] = count;
-        return failed;
-    }
 
     /// <summary>The three services in this process on the test's own broker and database.</summary>
     private sealed class AlarmedSystem : IAsyncDisposable
@@ -194,20 +173,12 @@ public class BrokerAlarmTests
             {
                 Broker = broker.Settings,
                 ConnectionString = database.ConnectionString,
-                IngestExtras = Merge(all, ingest ?? new Dictionary<string, string?>()),
-                ClassifierExtras = Merge(all, classifier),
-                WriterExtras = all,
+                CommonExtras = all,
+                IngestExtras = ingest ?? new Dictionary<string, string?>(),
+                ClassifierExtras = classifier,
             };
             var (writer, classifierService, ingestService) = await AgentsSystem.StartServicesAsync(settings);
             return new AlarmedSystem(writer, classifierService, ingestService);
-        }
-
-        private static Dictionary<string, string?> Merge(IReadOnlyDictionary<string, string?> first, IReadOnlyDictionary<string, string?> then)
-        {
-            var merged = new Dictionary<string, string?>(first);
-            foreach (var (key, value) in then)
-                merged[key] = value;
-            return merged;
         }
 
         public async ValueTask DisposeAsync()

@@ -80,27 +80,11 @@ public sealed class IsolatedBroker : IAsyncDisposable
         await _management.GetFromJsonAsync<List<JsonElement>>(
             $"exchanges/{Uri.EscapeDataString(VirtualHost)}/{Uri.EscapeDataString(exchange)}/bindings/source") ?? [];
 
-    /// <summary>
-    /// Messages now in the <c>_error</c> and <c>_skipped</c> queues, asked over AMQP. The services declare their error
-    /// queues before anything fails, so whether one exists says nothing; what is in it does.
-    /// </summary>
-    public async Task<uint> DeadLetteredAsync() =>
-        await MessagesNowAsync((await QueueNamesAsync()).Where(n => n.EndsWith("_error", StringComparison.Ordinal) || n.EndsWith("_skipped", StringComparison.Ordinal)));
+    /// <summary>Messages now in the <c>_error</c> and <c>_skipped</c> queues (<see cref="BrokerMessages.DeadLetteredAsync"/>).</summary>
+    public Task<uint> DeadLetteredAsync() => BrokerMessages.DeadLetteredAsync(_management, VirtualHost, ConnectionFactory());
 
-    /// <summary>
-    /// The messages now in <paramref name="queues"/> together, asked over AMQP. Unlike <see cref="QueuesAsync"/>, whose
-    /// counts are statistics each queue emits every few seconds (one queue's can be fresh while another's is stale),
-    /// this is what the queues hold at the moment of asking.
-    /// </summary>
-    public async Task<uint> MessagesNowAsync(IEnumerable<string> queues)
-    {
-        await using var connection = await ConnectionFactory().CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        uint messages = 0;
-        foreach (var name in queues)
-            messages += (await channel.QueueDeclarePassiveAsync(name)).MessageCount;
-        return messages;
-    }
+    /// <summary>The messages now in <paramref name="queues"/> together, asked over AMQP (<see cref="BrokerMessages.NowAsync"/>).</summary>
+    public Task<uint> MessagesNowAsync(IEnumerable<string> queues) => BrokerMessages.NowAsync(ConnectionFactory(), queues);
 
     /// <summary>A plain client connection factory for this virtual host (to put messages where a test wants them).</summary>
     public RabbitMQ.Client.ConnectionFactory ConnectionFactory() => new()

@@ -22,6 +22,15 @@ public sealed class OwnBroker : IAsyncDisposable
     /// <summary>Configuration keys a service reads to reach it.</summary>
     public IReadOnlyDictionary<string, string?> Settings => SystemSettings.BrokerAt("127.0.0.1", Port);
 
+    /// <summary>Messages now in its <c>_error</c> and <c>_skipped</c> queues (<see cref="BrokerMessages.DeadLetteredAsync"/>).</summary>
+    public async Task<uint> DeadLetteredAsync()
+    {
+        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Node.ManagementPorts[0]}/api/") };
+        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String("guest:guest"u8.ToArray()));
+        return await BrokerMessages.DeadLetteredAsync(management, "/", new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = Port });
+    }
+
     public static async Task<OwnBroker> StartAsync()
     {
         var directory = ServerFolders.Create("agents-own-broker-");

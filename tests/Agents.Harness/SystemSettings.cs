@@ -30,6 +30,9 @@ public sealed record SystemSettings
     /// <summary>Log level of everything and of our own categories; null leaves the host's (or appsettings') levels.</summary>
     public string? LogLevel { get; init; }
 
+    /// <summary>Settings every service gets beside broker and database (a database limit a test shortens for all).</summary>
+    public IReadOnlyDictionary<string, string?> CommonExtras { get; init; } = None;
+
     public IReadOnlyDictionary<string, string?> IngestExtras { get; init; } = None;
     public IReadOnlyDictionary<string, string?> ClassifierExtras { get; init; } = None;
     public IReadOnlyDictionary<string, string?> WriterExtras { get; init; } = None;
@@ -45,7 +48,7 @@ public sealed record SystemSettings
         ["RabbitMq:Password"] = password,
     };
 
-    /// <summary>What every service gets: broker, database, log levels.</summary>
+    /// <summary>What every service gets: broker, database, log levels, <see cref="CommonExtras"/>.</summary>
     public IReadOnlyDictionary<string, string?> Common => Merge(Broker, new Dictionary<string, string?>
     {
         ["ConnectionStrings:Db"] = ConnectionString,
@@ -53,7 +56,7 @@ public sealed record SystemSettings
     {
         ["Logging:LogLevel:Default"] = LogLevel,
         ["Logging:LogLevel:Agents"] = LogLevel,
-    });
+    }, CommonExtras);
 
     public IReadOnlyDictionary<string, string?> Ingest => Merge(Common, IngestOnly);
     public IReadOnlyDictionary<string, string?> Classifier => Merge(Common, ClassifierExtras);
