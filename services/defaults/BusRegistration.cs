@@ -36,6 +36,9 @@ public static class BusRegistration
         builder.Services.AddSingleton(sp => new HeldMessages(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenMessageHeldFor,
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHostedService<HeldMessagesGuard>();
+        builder.Services.AddSingleton(sp => new UnconfirmedSends(sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value.StopWhenSendUnconfirmedFor,
+            sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddHostedService<UnconfirmedSendsGuard>();
         builder.Services.AddSingleton(sp => new QueuePreparation(sp.GetRequiredService<EndpointQueues>(),
             sp.GetRequiredService<IOptions<RabbitMqOptions>>().Value, sp.GetRequiredService<IOptions<RedeliverySchedule>>().Value,
             sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetRequiredService<ILogger<QueuePreparation>>(), sp.GetServices<RetiredBinding>().ToList()));
@@ -106,6 +109,9 @@ public static class BusRegistration
                 cfg.ConnectSendObserver(stall);
                 cfg.ConnectPublishObserver(stall);
                 cfg.ConnectReceiveObserver(context.GetRequiredService<HeldMessages>());
+                var unconfirmed = context.GetRequiredService<UnconfirmedSends>();
+                cfg.ConnectSendObserver(unconfirmed);
+                cfg.ConnectPublishObserver(unconfirmed);
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });

@@ -65,6 +65,14 @@ public sealed class RabbitMqOptions
     public TimeSpan StopWhenPublishingStalledFor { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// An instance with a send the broker has not confirmed this long stops with exit code 75 for its supervisor to start
+    /// it afresh (<see cref="Publishing.UnconfirmedSends"/>), unless the broker blocks publishers; zero: never. A
+    /// confirmation normally takes milliseconds, and the sends that must answer a person or a vendor give up sooner on
+    /// their own (ingest after 5 s, a decision after 10 s, a sweep after 30 s).
+    /// </summary>
+    public TimeSpan StopWhenSendUnconfirmedFor { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// An instance that has been handling one message this long (from its delivery to its acknowledgement, retries
     /// included) stops with exit code 75 for its supervisor to start it afresh (<see cref="Consuming.HeldMessages"/>);
     /// zero: never. Far above our longest handling, a classifier's eight attempts with an LLM call each.

@@ -15,12 +15,6 @@ namespace Agents.Ingest.Tests;
 [TestFixture]
 public class DeliveryMemoryTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static async Task AcceptAsync(InFlightDeliveries memory, string key)
     {
         var claim = await memory.ClaimOrWaitAsync(key, CancellationToken.None);
@@ -35,10 +29,10 @@ public class DeliveryMemoryTests
         var memory = new InFlightDeliveries(clock);
         await AcceptAsync(memory, "generic\nevt-1");
 
-        clock.Now += TimeSpan.FromSeconds(59);
+        clock.Advance(TimeSpan.FromSeconds(59));
         Assert.That(await memory.ClaimOrWaitAsync("generic\nevt-1", CancellationToken.None), Is.Null, "a retry within the minute is a duplicate");
 
-        clock.Now += TimeSpan.FromSeconds(2);
+        clock.Advance(TimeSpan.FromSeconds(2));
         await AcceptAsync(memory, "generic\nevt-2"); // accepting another delivery forgets what expired
         Assert.That(await memory.ClaimOrWaitAsync("generic\nevt-1", CancellationToken.None), Is.Not.Null,
             "after the minute the database, not the memory, answers for it");
@@ -53,12 +47,12 @@ public class DeliveryMemoryTests
         for (var i = 0; i < count; i++)
         {
             await AcceptAsync(memory, $"generic\nk{i}");
-            if (i % 1_000 == 0) clock.Now += TimeSpan.FromSeconds(1);
+            if (i % 1_000 == 0) clock.Advance(TimeSpan.FromSeconds(1));
         }
         for (var i = 0; i < count; i += 997)
             Assert.That(await memory.ClaimOrWaitAsync($"generic\nk{i}", CancellationToken.None), Is.Null, $"k{i} accepted within the minute");
 
-        clock.Now += TimeSpan.FromMinutes(2);
+        clock.Advance(TimeSpan.FromMinutes(2));
         await AcceptAsync(memory, "generic\nlater");
         for (var i = 0; i < count; i += 997)
         {
@@ -74,9 +68,9 @@ public class DeliveryMemoryTests
         var clock = new ManualClock();
         var memory = new InFlightDeliveries(clock);
         await AcceptAsync(memory, "generic\nagain");
-        clock.Now += TimeSpan.FromSeconds(61);
+        clock.Advance(TimeSpan.FromSeconds(61));
         await AcceptAsync(memory, "generic\nagain");
-        clock.Now += TimeSpan.FromSeconds(30);
+        clock.Advance(TimeSpan.FromSeconds(30));
         await AcceptAsync(memory, "generic\nother"); // walks past the first, expired entry of the same key
         Assert.That(await memory.ClaimOrWaitAsync("generic\nagain", CancellationToken.None), Is.Null,
             "the second acceptance counts from its own time, not the first one's");

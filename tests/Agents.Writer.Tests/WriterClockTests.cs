@@ -16,18 +16,6 @@ namespace Agents.Writer.Tests;
 [TestFixture]
 public class WriterClockTests : WriterFixture
 {
-    /// <summary>A clock only the test moves; read from the writer's threads, so kept in one atomic long.</summary>
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _ticks = new DateTimeOffset(2031, 3, 14, 9, 0, 0, TimeSpan.Zero).UtcTicks;
-
-        public DateTimeOffset Now => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Test]
     public async Task A_write_is_proposed_audited_and_expired_on_the_registered_clock()
     {

@@ -20,18 +20,23 @@ public sealed class WriterTestHost : IAsyncDisposable
     private readonly string _policyPath;
 
     private readonly IsolatedServers _servers;
+    private readonly IReadOnlyDictionary<string, string?>[] _settings;
+    private readonly Action<WebApplicationBuilder>? _configure;
 
-    private WriterTestHost(IsolatedServers servers, RunningService writer, string policyPath)
+    private WriterTestHost(IsolatedServers servers, RunningService writer, string policyPath,
+        IReadOnlyDictionary<string, string?>[] settings, Action<WebApplicationBuilder>? configure)
     {
         _servers = servers;
         Writer = writer;
         _policyPath = policyPath;
-        writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
+        _settings = settings;
+        _configure = configure;
+        Authorize(writer);
     }
 
     public IsolatedBroker Broker => _servers.Broker;
     public IsolatedDatabase Database => _servers.Database;
-    public RunningService Writer { get; }
+    public RunningService Writer { get; private set; }
     public HttpClient Api => Writer.Client;
 
     public static async Task<WriterTestHost> StartAsync(string? policy = null, IReadOnlyDictionary<string, string?>? settings = null,
@@ -45,11 +50,32 @@ public sealed class WriterTestHost : IAsyncDisposable
             ["Approvers:0:Token"] = ApproverToken,
             ["Writer:PolicyFile"] = policyPath,
         };
-        var writer = await RunningService.StartAsync((args, o) => WriterService.Build(args, o, configure),
-            [servers.Broker.Settings, servers.Database.Settings, own, settings ?? new Dictionary<string, string?>()],
-            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
-        return new WriterTestHost(servers, writer, policyPath);
+        IReadOnlyDictionary<string, string?>[] all = [servers.Broker.Settings, servers.Database.Settings, own, settings ?? new Dictionary<string, string?>()];
+        return new WriterTestHost(servers, await StartWriterAsync(all, configure), policyPath, all, configure);
     }
+
+    /// <summary>
+    /// A new writer in place of the running one, on the same servers and settings: what its supervisor does for an
+    /// instance that stopped itself (exit code 75).
+    /// </summary>
+    public async Task ReplaceWriterAsync()
+    {
+        await Writer.DisposeAsync();
+        // MassTransit keeps its log context in an AsyncLocal, and this flow still carries the stopped writer's, whose
+        // logger factory is disposed: the new writer starts on a flow of its own.
+        Task<RunningService> starting;
+        using (ExecutionContext.SuppressFlow())
+            starting = Task.Run(() => StartWriterAsync(_settings, _configure));
+        Writer = await starting;
+        Authorize(Writer);
+    }
+
+    private static Task<RunningService> StartWriterAsync(IReadOnlyDictionary<string, string?>[] settings, Action<WebApplicationBuilder>? configure) =>
+        RunningService.StartAsync((args, o) => WriterService.Build(args, o, configure), settings,
+            sp => DatabaseMigration.MigrateAsync<WriterDbContext>(sp));
+
+    private static void Authorize(RunningService writer) =>
+        writer.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApproverToken);
 
     public Task ProposeAsync(ProposeWrite proposal) => Writer.Services.GetRequiredService<IBus>().Publish(proposal);
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MassTransit;
 
 namespace Agents.ServiceDefaults.Consuming;
@@ -9,30 +8,25 @@ namespace Agents.ServiceDefaults.Consuming;
 /// longest handling (a classifier's eight attempts, each an LLM call, a draft and its database work) takes minutes,
 /// not a quarter of an hour. Seen in a fault run: after a broker restart both writers kept their saga endpoint's
 /// messages in hand, handled nothing more for ten minutes and called themselves healthy (their slots full, the
-/// sends those messages waited on never returning). Nothing inside the process mends that; a new one does, and the
-/// messages go back to their queues when it stops (<see cref="HeldMessagesGuard"/>).
+/// sends those messages waited on never returning: <see cref="Publishing.UnconfirmedSends"/> names that cause and stops
+/// the instance within a minute; this guard stays for any other call that never returns). Nothing inside the process
+/// mends that; a new one does, and the messages go back to their queues when it stops (<see cref="HeldMessagesGuard"/>).
 /// </summary>
 public sealed class HeldMessages(TimeSpan limit, TimeProvider clock) : IReceiveObserver
 {
-    private readonly ConcurrentDictionary<ReceiveContext, DateTimeOffset> _held = new(ReferenceEqualityComparer.Instance);
+    private readonly InFlightSince<ReceiveContext> _held = new(clock);
 
     public TimeSpan Limit => limit;
 
     /// <summary>Why the instance should stop (the count and the oldest message held past the limit), or null.</summary>
-    public string? Check()
-    {
-        var now = clock.GetUtcNow();
-        var over = _held.Where(h => now - h.Value >= limit).ToList();
-        if (over.Count == 0)
-            return null;
-        var (oldest, since) = over.MinBy(h => h.Value);
-        return $"{over.Count} message(s) in hand for longer than {limit}, the oldest on {oldest.InputAddress} since {since:HH:mm:ss} UTC";
-    }
+    public string? Check() => _held.Over(limit) is (var count, var oldest, var since)
+        ? $"{count} message(s) in hand for longer than {limit}, the oldest on {oldest.InputAddress} since {since:HH:mm:ss} UTC"
+        : null;
 
     public Task PreReceive(ReceiveContext context)
     {
         if (limit > TimeSpan.Zero)
-            _held[context] = clock.GetUtcNow();
+            _held.Started(context);
         return Task.CompletedTask;
     }
 
@@ -47,7 +41,7 @@ public sealed class HeldMessages(TimeSpan limit, TimeProvider clock) : IReceiveO
 
     private Task Done(ReceiveContext context)
     {
-        _held.TryRemove(context, out _);
+        _held.Ended(context);
         return Task.CompletedTask;
     }
 }
