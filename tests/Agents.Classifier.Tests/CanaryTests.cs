@@ -92,6 +92,10 @@ public class CanaryTests
         await using var ingest = await RunningService.StartAsync(IngestService.Build, [.. common, new Dictionary<string, string?>
         {
             ["Ingest:Sources:generic:Secret"] = SignedWebhooks.Secret,
+            // The first publish declares its exchange, which took the broker over the shipped 5 s on a loaded CI
+            // machine: ingest answered 503, the resent webhook was published again beside the late first copy, and
+            // the LLM was called for both (6 calls, not the 4 counted below). The count is what this test checks.
+            ["Ingest:PublishTimeout"] = "00:00:30",
         }]);
         // The planted outcome goes in base64, so the seeding statement's own span (Npgsql traces its text) holds none of it.
         var outcome = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"closed; the customer pasted token {ToolToken} and password: {ToolPassword}"));
