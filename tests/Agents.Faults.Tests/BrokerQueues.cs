@@ -1,7 +1,6 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using Agents.Harness;
 
 namespace Agents.Faults.Tests;
 
@@ -38,7 +37,7 @@ public sealed record DeadLetter(string Queue, string? Ticket, string? MessageTyp
 /// </summary>
 public sealed class BrokerQueues(IReadOnlyList<int> managementPorts) : IDisposable
 {
-    private readonly HttpClient[] _nodes = managementPorts.Select(CreateClient).ToArray();
+    private readonly HttpClient[] _nodes = managementPorts.Select(ThrowawayBroker.ManagementClient).ToArray();
     private int _answering;
 
     /// <summary>The queues now, or null while the broker (or its management plugin) does not answer.</summary>
@@ -163,13 +162,6 @@ public sealed class BrokerQueues(IReadOnlyList<int> managementPorts) : IDisposab
 
     private static string? Header(JsonElement headers, string name) =>
         headers.ValueKind == JsonValueKind.Object && headers.TryGetProperty(name, out var value) ? value.ToString() : null;
-
-    private static HttpClient CreateClient(int port)
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("guest:guest")));
-        return http;
-    }
 
     public void Dispose()
     {

@@ -25,9 +25,7 @@ public sealed class OwnBroker : IAsyncDisposable
     /// <summary>Messages now in its <c>_error</c> and <c>_skipped</c> queues (<see cref="BrokerMessages.DeadLetteredAsync"/>).</summary>
     public async Task<uint> DeadLetteredAsync()
     {
-        using var management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Node.ManagementPorts[0]}/api/") };
-        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String("guest:guest"u8.ToArray()));
+        using var management = ThrowawayBroker.ManagementClient(Node.ManagementPorts[0]);
         return await BrokerMessages.DeadLetteredAsync(management, "/", new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = Port });
     }
 

@@ -101,8 +101,7 @@ public sealed class ThrowawayBroker
     {
         foreach (var port in ManagementPorts)
         {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/api/"), Timeout = TimeSpan.FromSeconds(10) };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("guest:guest")));
+            using var http = ManagementClient(port);
             try
             {
                 var connections = await http.GetFromJsonAsync<List<JsonElement>>("connections") ?? [];
@@ -114,6 +113,14 @@ public sealed class ThrowawayBroker
             }
         }
         throw new InvalidOperationException("no node answers on its management port");
+    }
+
+    /// <summary>A client of one node's management API (<paramref name="managementPort"/>), as the guest user every throwaway node has.</summary>
+    public static HttpClient ManagementClient(int managementPort)
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}/api/"), Timeout = TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("guest:guest")));
+        return http;
     }
 
     private string NodeDirectory(int port) => IsCluster ? Path.Combine(_directory, port.ToString(System.Globalization.CultureInfo.InvariantCulture)) : _directory;
