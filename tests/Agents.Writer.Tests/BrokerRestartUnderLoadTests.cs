@@ -2,19 +2,19 @@ using System.Diagnostics;
 using Agents.Harness;
 using Agents.ServiceDefaults.Publishing;
 using Agents.Testing;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using NUnit.Framework;
 
 namespace Agents.Writer.Tests;
 
 /// <summary>
-/// The broker restarts three times, each while the writer applies 500 auto-approved writes. Some of the writer's publishes were
-/// on their way when the channel closed (the saga's <c>ApplyWrite</c>, the apply consumer's <c>WriteApplied</c>), and
-/// RabbitMQ.Client 7.2.2 can leave such a publish waiting for a confirmation that never comes: the closed channel still
-/// held their pending confirmations (seen in a memory dump of this test on the old code, the channel disposed with
-/// seven of them). No token ends that wait, so those messages stayed in hand for good, and with enough of them the saga
+/// The broker restarts three times, each while the writer applies 500 auto-approved writes. Some of the writer's
+/// publishes were on their way when the channel closed (the saga's <c>ApplyWrite</c>, the apply consumer's
+/// <c>WriteApplied</c>), and RabbitMQ.Client 7.2.2 can leave such a publish waiting for a confirmation that never comes:
+/// the closed channel still held their pending confirmations (seen in a memory dump of this test on the old code, the
+/// channel disposed with seven of them). No token ends that wait, so those messages stayed in hand for good, and with enough of them the saga
 /// endpoint handled nothing more (before, with one restart among 1,000 writes: 38, 998 and 996 of them applied after
 /// four minutes in three runs; a restart caught a publish in flight in about two runs of three).
 /// Now the instance stops for its supervisor once a send has waited past <c>RabbitMq:StopWhenSendUnconfirmedFor</c>,
@@ -77,7 +77,7 @@ public class BrokerRestartUnderLoadTests : WriterFixture
         Assert.That(await host.CountAsync("FROM crm_journal"), Is.EqualTo(Rounds * WritesARound), "each applied once");
 
         // A publish still waiting for its confirmation ends only when its bus stops, with an S-FAULT line: stopping the
-        // writer now says whether it kept any (before: each run did, the messages that sent them in hand all along).
+        // writer now says whether it kept any (the old code's run kept 11, the messages that sent them in hand all along).
         var faultsBefore = SendFaults(logs);
         await host.ReplaceWriterAsync();
         Assert.That(SendFaults(logs) - faultsBefore, Is.Zero, "publishes left waiting for a confirmation, faulted when the writer stopped");
