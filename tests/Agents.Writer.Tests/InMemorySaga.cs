@@ -82,17 +82,19 @@ public sealed class InMemorySaga : IAsyncDisposable
     }
 
     /// <summary>Publishes <paramref name="message"/> (as its own type) and waits until the saga's transaction for it ended: its exception, if it faulted.</summary>
-    public Task<Exception?> SendAsync(object message) =>
-        EndOf(id => Harness.Bus.Publish(message, message.GetType(), c => c.MessageId = id));
+    public Task<Exception?> SendAsync(object message) => SendAsync(message, NewId.NextGuid());
+
+    /// <summary>As <see cref="SendAsync(object)"/> with the message id given: the same id again is a copy of that message (a retry, a redelivery).</summary>
+    public Task<Exception?> SendAsync(object message, Guid messageId) =>
+        EndOf(messageId, id => Harness.Bus.Publish(message, message.GetType(), c => c.MessageId = id));
 
     /// <summary>As <see cref="SendAsync(object)"/> for a <typeparamref name="T"/> built from <paramref name="values"/> (a <see cref="Fault{T}"/>).</summary>
     public Task<Exception?> SendAsync<T>(object values) where T : class =>
-        EndOf(id => Harness.Bus.Publish<T>(values, c => c.MessageId = id));
+        EndOf(NewId.NextGuid(), id => Harness.Bus.Publish<T>(values, c => c.MessageId = id));
 
-    private async Task<Exception?> EndOf(Func<Guid, Task> publish)
+    private async Task<Exception?> EndOf(Guid id, Func<Guid, Task> publish)
     {
-        var id = NewId.NextGuid();
-        var end = _transactions.For(id);
+        var end = _transactions.Next(id);
         await publish(id);
         return await end.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -130,7 +132,12 @@ public sealed class InMemorySaga : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<Guid, TaskCompletionSource<Exception?>> _ends = new();
 
-        public Task<Exception?> For(Guid messageId) => Get(messageId).Task;
+        /// <summary>The end of the next transaction for <paramref name="messageId"/>: an earlier copy's has ended.</summary>
+        public Task<Exception?> Next(Guid messageId)
+        {
+            _ends.TryRemove(messageId, out _);
+            return Get(messageId).Task;
+        }
 
         public void End(Guid? messageId, Exception? exception)
         {

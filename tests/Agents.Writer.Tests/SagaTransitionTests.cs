@@ -239,6 +239,91 @@ public class SagaTransitionTests
     }
 
     [Test]
+    public async Task A_copy_of_the_approval_that_started_the_attempt_sends_its_ApplyWrite_again_and_nothing_else_does()
+    {
+        await using var saga = await StartAsync();
+        var p = Priority("T-copy");
+        await Propose(saga, p);
+        var approval = Approval(saga, p.CorrelationId);
+        var approvalId = NewId.NextGuid();
+        Assert.That(await saga.SendAsync(approval, approvalId), Is.Null);
+        var attempt = saga.Write(p.CorrelationId).ApplyAttempt;
+
+        // The approval's first handling committed; its ApplyWrite leaves after the commit and may not have. Its copy
+        // (an in-memory retry, a redelivery) is all that would send it before the re-drive sweeper.
+        saga.Clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.That(await saga.SendAsync(approval, approvalId), Is.Null);
+        Assert.That(saga.ApplyWrites(p.CorrelationId).Select(a => a.Attempt), Is.EqualTo(new[] { attempt, attempt }));
+        Assert.That(saga.Write(p.CorrelationId).ApplyRequestedAt, Is.EqualTo(saga.Clock.GetUtcNow()), "the sweeper counts from the copy sent");
+
+        // Another approval of the same write is a second decision, not a copy: nothing is sent.
+        Assert.That(await saga.SendAsync(approval), Is.Null);
+        Assert.That(saga.ApplyWrites(p.CorrelationId), Has.Length.EqualTo(2));
+
+        // Once the attempt ended without applying, the next one is the sweeper's to send, copies or not.
+        Assert.That(await saga.SendAsync(Failure(saga, p.CorrelationId, permanent: false)), Is.Null);
+        Assert.That(await saga.SendAsync(approval, approvalId), Is.Null);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(saga.ApplyWrites(p.CorrelationId), Has.Length.EqualTo(2));
+            Assert.That(saga.State(p.CorrelationId), Is.EqualTo(WriteStates.Applying));
+            Assert.That(await saga.HistoryAsync(p.CorrelationId), Is.EqualTo(new[] { "proposed", "approved", "resent", "apply_deferred" }));
+        });
+    }
+
+    [Test]
+    public async Task A_copy_of_an_auto_approved_proposal_or_of_the_ticket_message_it_came_in_sends_its_ApplyWrite_again()
+    {
+        await using var saga = await StartAsync();
+        var p = Proposals.AddTags("T-auto-copy", "billing", confidence: 0.97) with { ProposedAt = default };
+        var proposalId = NewId.NextGuid();
+        Assert.That(await saga.SendAsync(p, proposalId), Is.Null);
+        Assert.That(saga.State(p.CorrelationId), Is.EqualTo(WriteStates.Applying));
+
+        // The same proposal in another message (a vendor's retry, a second classifier) is a duplicate, as ever.
+        await Propose(saga, p);
+        Assert.That(saga.ApplyWrites(p.CorrelationId), Has.Length.EqualTo(1));
+
+        // The message that decided it, again; and the write sent back as its own message when the ticket's
+        // ProposeWrites was split after a failed attempt (its id named after that message).
+        Assert.That(await saga.SendAsync(p, proposalId), Is.Null);
+        Assert.That(await saga.SendAsync(p, ProposeWritesConsumer.SplitCopyId(proposalId, p.CorrelationId)), Is.Null);
+        var write = saga.Write(p.CorrelationId);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(saga.ApplyWrites(p.CorrelationId).Select(a => a.Attempt), Is.EqualTo(Enumerable.Repeat(write.ApplyAttempt, 3)));
+            Assert.That(write.DuplicateCount, Is.EqualTo(1), "copies are not duplicates");
+            Assert.That(await saga.HistoryAsync(p.CorrelationId), Is.EqualTo(new[] { "proposed", "approved", "duplicate", "resent", "resent" }));
+        });
+
+        Assert.That(await saga.SendAsync(Applied(saga, p.CorrelationId)), Is.Null);
+        Assert.That(await saga.SendAsync(p, proposalId), Is.Null);
+        Assert.That(saga.ApplyWrites(p.CorrelationId), Has.Length.EqualTo(3), "applied: a copy is a duplicate");
+    }
+
+    [Test]
+    public async Task A_result_that_opens_an_auto_approved_generation_sends_its_ApplyWrite_once_and_a_copy_of_it_again()
+    {
+        await using var saga = await StartAsync();
+        var p = Proposals.AddTags("T-gen-copy", "billing", confidence: 0.97) with { ProposedAt = default, TicketUpdatedAt = Version };
+        await Propose(saga, p);
+        await Propose(saga, Proposals.AddTags("T-gen-copy", "vip", confidence: 0.97) with { ProposedAt = default, TicketUpdatedAt = Version.AddMinutes(1) });
+        var applied = Applied(saga, p.CorrelationId);
+        var appliedId = NewId.NextGuid();
+
+        // The result ends generation 1 and, with the same message, starts generation 2's attempt: one ApplyWrite.
+        Assert.That(await saga.SendAsync(applied, appliedId), Is.Null);
+        var write = saga.Write(p.CorrelationId);
+        Assert.That((write.CurrentState, write.Generation), Is.EqualTo((WriteStates.Applying, 2)));
+        Assert.That(saga.ApplyWrites(p.CorrelationId).Select(a => (a.Generation, a.Attempt)), Is.EqualTo(new[] { (1, 1), (2, 2) }));
+
+        Assert.That(await saga.SendAsync(applied, appliedId), Is.Null);
+        Assert.That(saga.ApplyWrites(p.CorrelationId).Select(a => (a.Generation, a.Attempt)), Is.EqualTo(new[] { (1, 1), (2, 2), (2, 2) }),
+            "its copy sends generation 2's ApplyWrite again");
+        Assert.That((await saga.HistoryAsync(p.CorrelationId)).TakeLast(2), Is.EqualTo(new[] { "approved", "resent" }));
+    }
+
+    [Test]
     public async Task A_newer_version_after_the_decision_opens_the_next_generation_and_one_while_applying_waits_for_it()
     {
         await using var saga = await StartAsync();

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Sagas.Postgres;
 using Agents.Writer.Sagas.Activities;
 using MassTransit;
 
@@ -15,7 +16,35 @@ public static class ApplyAttempts
     {
         ctx.Saga.ApplyAttempt++;
         ctx.Saga.ApplyRequestedAt = ctx.Now();
+        ctx.Saga.ApplyRequestedBy = ctx.MessageId;
     }
+
+    /// <summary>
+    /// Whether this message is a copy of the one that started the current attempt: the same message again (an
+    /// in-memory retry, a broker redelivery, a delay queue's redelivery keep its id), or this write of a
+    /// <see cref="ProposeWrites"/> that was split after a failed attempt (<see cref="ProposeWritesConsumer.SplitCopyId"/>).
+    /// Its first handling committed the decision; the ApplyWrite it published afterwards may have failed (the broker
+    /// went away) or never left (the instance died), and nothing else would send it before the re-drive sweeper.
+    /// </summary>
+    public static bool StartedThisAttempt<T>(this BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
+        ctx.Saga.ApplyRequestedBy is { } by && ctx.MessageId is { } id
+        && (id == by || id == ProposeWritesConsumer.SplitCopyId(by, ctx.Saga.CorrelationId));
+
+    /// <summary>
+    /// Sends the current attempt's ApplyWrite again, for a copy of the message that started it
+    /// (<see cref="StartedThisAttempt{T}"/>). If the first one did leave, both arrive: the first applies, the second
+    /// finds the write applied or calls the CRM again under the same key, as a re-drive does.
+    /// </summary>
+    public static EventActivityBinder<WriteApprovalState, T> SendAttemptAgain<T>(this EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
+        binder.Audit("resent", ctx => AuditNote.System($"attempt {ctx.Saga.ApplyAttempt} sent again: a copy of the message that started it arrived"))
+            .Then(ctx =>
+            {
+                ctx.Saga.ApplyRequestedAt = ctx.Now();
+                var (log, key, attempt) = (ctx.Log(), ctx.Saga.IdempotencyKey, ctx.Saga.ApplyAttempt);
+                ctx.GetServiceOrCreateInstance<AfterCommit>().AddHere(() => log.LogInformation(
+                    "Write {IdempotencyKey}: attempt {Attempt} sent again for a copy of the message that started it", key, attempt));
+            })
+            .Publish(ctx => ApplyWriteFor(ctx.Saga));
 
     /// <summary>Starts an attempt and sends its ApplyWrite (the endpoint's in-memory outbox holds it until the message is handled and committed).</summary>
     public static EventActivityBinder<WriteApprovalState, T> StartApplying<T>(this EventActivityBinder<WriteApprovalState, T> binder) where T : class =>
@@ -35,6 +64,7 @@ public static class ApplyAttempts
                 saga.FailureReason = reason(ctx);
                 saga.UpdatedAt = ctx.Now();
                 saga.ApplyAttempt++;
+                saga.ApplyRequestedBy = null;
                 ctx.Log().LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
                     saga.IdempotencyKey, action, saga.FailureReason);
             });

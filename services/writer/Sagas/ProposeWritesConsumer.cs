@@ -28,6 +28,14 @@ public sealed class ProposeWritesConsumer(
     /// <summary>Writes held in one transaction at most: a ticket's proposals are a handful; more is a producer's fan-out.</summary>
     public const int MaxWrites = 16;
 
+    /// <summary>
+    /// The message id of a write sent back as its own ProposeWrite: named after the ProposeWrites it came from, so the
+    /// saga knows it for a copy of that message (<see cref="ApplyAttempts.StartedThisAttempt{T}"/>), and a second split of
+    /// the same message gives the same ids. Not a header: MassTransit copies a consumed message's headers onto every
+    /// message sent while handling it, down to the apply's results.
+    /// </summary>
+    public static Guid SplitCopyId(Guid parentMessageId, Guid correlationId) => WriteKey.NameBased(parentMessageId, correlationId.ToString("N"));
+
     public async Task Consume(ConsumeContext<ProposeWrites> context)
     {
         var writes = (context.Message.Writes ?? []).Where(w => w is not null).ToList();
@@ -38,7 +46,11 @@ public sealed class ProposeWritesConsumer(
         {
             var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
             foreach (var write in writes)
-                await queue.Send(write, context.CancellationToken);
+                await queue.Send(write, send =>
+                {
+                    if (context.MessageId is { } parent)
+                        send.MessageId = SplitCopyId(parent, write.CorrelationId);
+                }, context.CancellationToken);
             return;
         }
         await transaction.RunAsync(db, async () =>

@@ -78,6 +78,13 @@ public class WriteApprovalState : SagaStateMachineInstance
     /// <summary>When the current attempt's ApplyWrite was last sent; the re-drive sweeper measures "stuck" from here.</summary>
     public DateTimeOffset? ApplyRequestedAt { get; set; }
 
+    /// <summary>
+    /// The message whose handling started the current attempt (a decision, an auto-approved proposal): its ApplyWrite
+    /// leaves only after the decision's commit, so a copy of that message (retried, redelivered) may be all that is left
+    /// of it, and sends it again (<see cref="ApplyAttempts"/>). None once the attempt ended without applying.
+    /// </summary>
+    public Guid? ApplyRequestedBy { get; set; }
+
     public DateTimeOffset? AppliedAt { get; set; }
 
     /// <summary>Why the write failed; while it is still Applying, why its last attempt did not apply.</summary>

@@ -127,6 +127,20 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 .Audit("rejected", ctx => new(ctx.Message.Approver, $"batch {ctx.Message.BatchId}: {ctx.Message.Reason}"))
                 .TransitionTo(Rejected));
 
+        // The message that started the current attempt, again: its first handling committed, and the ApplyWrite that
+        // was to leave after the commit may not have (the broker went away, the instance died). Sent again now, not
+        // after the re-drive sweeper's ten minutes. First among Applying's Whens of these events, so it sees the write
+        // as the message found it: MassTransit runs them in turn, and a result that opens the next generation starts
+        // an attempt with this very message, which the check after it would take for a copy. The Whens after it do
+        // not take a copy: they handle a result or re-drive of the current attempt, which its first message is not.
+        During(Applying,
+            When(Proposed, ctx => ctx.StartedThisAttempt()).SendAttemptAgain(),
+            When(ApprovalReceived, ctx => ctx.StartedThisAttempt()).SendAttemptAgain(),
+            When(BatchDecided, ctx => ctx.StartedThisAttempt()).SendAttemptAgain(),
+            When(CrmApplied, ctx => ctx.StartedThisAttempt()).SendAttemptAgain(),
+            When(CrmFailed, ctx => ctx.StartedThisAttempt()).SendAttemptAgain(),
+            When(RedriveDue, ctx => ctx.StartedThisAttempt()).SendAttemptAgain());
+
         // One decision, one ApplyWrite: a result counts only for the attempt the write is on. An attempt that ended
         // without applying (the CRM kept failing, or the consumer faulted: database, broker) is not a failed write:
         // it is audited, the write moves to its next attempt and stays Applying, and the re-drive sweeper sends it
@@ -160,20 +174,21 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
 
         // Past the decision every further copy of the proposal is a duplicate: counted, audited, nothing else. Not
         // even in Applying: a second ApplyWrite would be a second CRM call. An ApplyWrite lost with an instance that
-        // died between committing the decision and publishing is the re-drive sweeper's to send again.
-        During(Applying, When(Proposed).ProposedWhileApplying());
+        // died between committing the decision and publishing comes back with the message's redelivery (above), and
+        // failing that is the re-drive sweeper's to send again.
+        During(Applying, When(Proposed, ctx => !ctx.StartedThisAttempt()).ProposedWhileApplying());
         During([Applied, Rejected, Failed, Expired, Refused, Shadowed],
             When(Proposed).IfElse(ctx => ctx.Relation() == ProposalRelation.Newer, NextGeneration, other => other.Duplicate()));
 
-        // Approving twice is harmless (nothing is sent again), so is rejecting twice; any other decision on a closed
-        // write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
-        During([Applying, Applied], Ignore(ApprovalReceived));
+        // Approving twice is harmless (a second approval sends nothing), so is rejecting twice; any other decision on a
+        // closed write is refused and audited (the API answers 409 before publishing; this covers clients on the bus).
+        During(Applied, Ignore(ApprovalReceived));
         During(Rejected, Ignore(RejectionReceived));
         During([Rejected, Failed, Expired, Refused, Shadowed], When(ApprovalReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "approve")));
         During([Applying, Applied, Failed, Expired, Refused, Shadowed], When(RejectionReceived).RefuseDecision(ctx => new(ctx.Message.Approver, "reject")));
 
         // Late or repeated messages of the machinery itself: nothing to do.
-        During([AwaitingApproval, Applying, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(BatchDecided));
+        During([AwaitingApproval, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(BatchDecided));
         During([Applying, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(ExpiryDue));
         During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused, Shadowed], Ignore(RedriveDue));
         During([AwaitingApproval, HeldForBulkReview, Applied, Rejected, Failed, Expired, Refused, Shadowed],

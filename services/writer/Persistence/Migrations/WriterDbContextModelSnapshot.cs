@@ -298,6 +298,9 @@ namespace Agents.Writer.Persistence.Migrations
                     b.Property<DateTimeOffset?>("ApplyRequestedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("ApplyRequestedBy")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid?>("BatchId")
                         .HasColumnType("uuid");
 
