@@ -13,6 +13,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agents.Writer.Tests;
@@ -41,7 +42,7 @@ public sealed class InMemorySaga : IAsyncDisposable
         Saga = Harness.GetSagaStateMachineHarness<WriteApprovalStateMachine, WriteApprovalState>();
     }
 
-    public static async Task<InMemorySaga> StartAsync(string policy, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<InMemorySaga> StartAsync(string policy, IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -51,7 +52,12 @@ public sealed class InMemorySaga : IAsyncDisposable
         var database = Guid.NewGuid().ToString("N");
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(b =>
+        {
+            if (logs is not null)
+                b.AddProvider(logs);
+        });
+        services.AddSingleton<Commits>();
         services.AddMetrics();
         services.Configure<WriterOptions>(configuration.GetSection(WriterOptions.Section));
         services.AddSingleton(WritePolicy.Parse(policy));
@@ -98,6 +104,9 @@ public sealed class InMemorySaga : IAsyncDisposable
         await publish(id);
         return await end.WaitAsync(TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>The next message's transaction fails at its commit, after the state machine is done with it.</summary>
+    public void FailNextCommit() => _provider.GetRequiredService<Commits>().FailNext = true;
 
     public WriteApprovalState Write(Guid id) =>
         Saga.Sagas.Contains(id) ?? throw new InvalidOperationException($"No write {id}.");
@@ -149,11 +158,22 @@ public sealed class InMemorySaga : IAsyncDisposable
             _ends.GetOrAdd(id, _ => new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously));
     }
 
+    /// <summary>Whether the next commit fails (<see cref="FailNextCommit"/>).</summary>
+    private sealed class Commits
+    {
+        private int _failNext;
+
+        public bool FailNext { set => Volatile.Write(ref _failNext, value ? 1 : 0); }
+
+        public bool TakeFailure() => Interlocked.Exchange(ref _failNext, 0) == 1;
+    }
+
     /// <summary>
     /// What the PostgreSQL repository does for each message: the message scope's DbContext (the one the activities
     /// wrote to) saved and what waited for the commit run, once the state machine is done with the message.
     /// </summary>
-    private sealed class SagaTransaction<T>(WriterDbContext db, AfterCommit afterCommit, Transactions transactions) : IFilter<ConsumeContext<T>>
+    private sealed class SagaTransaction<T>(WriterDbContext db, AfterCommit afterCommit, Transactions transactions, Commits commits)
+        : IFilter<ConsumeContext<T>>
         where T : class
     {
         public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
@@ -161,6 +181,8 @@ public sealed class InMemorySaga : IAsyncDisposable
             try
             {
                 await next.Send(context);
+                if (commits.TakeFailure())
+                    throw new DbUpdateException("test: the commit failed");
                 await db.SaveChangesAsync(context.CancellationToken);
                 afterCommit.Run();
                 transactions.End(context.MessageId, null);

@@ -1,4 +1,5 @@
 using Agents.Contracts;
+using Agents.Testing;
 using Agents.Writer.Sagas;
 using MassTransit;
 using MassTransit.Events;
@@ -321,6 +322,47 @@ public class SagaTransitionTests
         Assert.That(saga.ApplyWrites(p.CorrelationId).Select(a => (a.Generation, a.Attempt)), Is.EqualTo(new[] { (1, 1), (2, 2), (2, 2) }),
             "its copy sends generation 2's ApplyWrite again");
         Assert.That((await saga.HistoryAsync(p.CorrelationId)).TakeLast(2), Is.EqualTo(new[] { "approved", "resent" }));
+    }
+
+    [Test]
+    public async Task What_a_transition_logs_is_written_once_it_committed_and_not_when_its_commit_failed()
+    {
+        var logs = new LogCapture();
+        await using var saga = await InMemorySaga.StartAsync(Policies.Example, logs: logs);
+        var (expired, stale, closed, deferred) = (Priority("T-log-1"), Priority("T-log-2"), Priority("T-log-3"), Priority("T-log-4"));
+        foreach (var p in new[] { expired, stale, closed, deferred })
+            await Propose(saga, p);
+        await saga.SendAsync(Approval(saga, closed.CorrelationId));
+        await saga.SendAsync(Applied(saga, closed.CorrelationId));
+        await saga.SendAsync(Approval(saga, deferred.CorrelationId));
+        saga.Clock.Advance(new WriterOptions().ApprovalTimeout);
+
+        (string Line, object Message)[] transitions =
+        [
+            ("expired without a decision", new ExpireWrite { CorrelationId = expired.CorrelationId }),
+            ("it changed since it was seen", Approval(saga, stale.CorrelationId) with { ContentHash = "another-version" }),
+            ("refused for write " + closed.IdempotencyKey + ": Applied", new RejectWrite { CorrelationId = closed.CorrelationId, Approver = "bob" }),
+            ("not applied (apply_deferred)", Failure(saga, deferred.CorrelationId, permanent: false)),
+        ];
+        foreach (var (line, message) in transitions)
+        {
+            saga.FailNextCommit();
+            Assert.That(await saga.SendAsync(message), Is.Not.Null, "the commit failed");
+            Assert.That(logs.Lines.Where(l => l.Contains(line, StringComparison.Ordinal)), Is.Empty, $"'{line}' written for a transition that did not commit");
+        }
+
+        // Committed, each is written once. (The in-memory repository keeps what a failed transition changed, so these
+        // are new writes in the same states.)
+        var (expired2, closed2) = (Priority("T-log-5"), Priority("T-log-6"));
+        await Propose(saga, expired2);
+        await Propose(saga, closed2);
+        await saga.SendAsync(Approval(saga, closed2.CorrelationId));
+        await saga.SendAsync(Applied(saga, closed2.CorrelationId));
+        saga.Clock.Advance(new WriterOptions().ApprovalTimeout);
+        Assert.That(await saga.SendAsync(new ExpireWrite { CorrelationId = expired2.CorrelationId }), Is.Null);
+        Assert.That(await saga.SendAsync(new RejectWrite { CorrelationId = closed2.CorrelationId, Approver = "bob" }), Is.Null);
+        Assert.That(logs.Lines.Count(l => l.Contains($"Write {expired2.IdempotencyKey} expired without a decision", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(logs.Lines.Count(l => l.Contains($"refused for write {closed2.IdempotencyKey}: Applied", StringComparison.Ordinal)), Is.EqualTo(1));
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using Agents.Contracts;
-using Agents.Sagas.Postgres;
 using Agents.Writer.Sagas.Activities;
 using MassTransit;
 
@@ -40,8 +39,8 @@ public static class ApplyAttempts
             .Then(ctx =>
             {
                 ctx.Saga.ApplyRequestedAt = ctx.Now();
-                var (log, key, attempt) = (ctx.Log(), ctx.Saga.IdempotencyKey, ctx.Saga.ApplyAttempt);
-                ctx.GetServiceOrCreateInstance<AfterCommit>().AddHere(() => log.LogInformation(
+                var (key, attempt) = (ctx.Saga.IdempotencyKey, ctx.Saga.ApplyAttempt);
+                ctx.LogAfterCommit(log => log.LogInformation(
                     "Write {IdempotencyKey}: attempt {Attempt} sent again for a copy of the message that started it", key, attempt));
             })
             .Publish(ctx => ApplyWriteFor(ctx.Saga));
@@ -65,8 +64,9 @@ public static class ApplyAttempts
                 saga.UpdatedAt = ctx.Now();
                 saga.ApplyAttempt++;
                 saga.ApplyRequestedBy = null;
-                ctx.Log().LogWarning("Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later",
-                    saga.IdempotencyKey, action, saga.FailureReason);
+                var (key, why) = (saga.IdempotencyKey, saga.FailureReason);
+                ctx.LogAfterCommit(log => log.LogWarning(
+                    "Write {IdempotencyKey} not applied ({Action}): {Reason}; the re-drive sweeper sends it again later", key, action, why));
             });
 
     /// <summary>Decided longer ago than the writer waits for an apply (<see cref="WriterOptions.ApplyGiveUpAfter"/>).</summary>

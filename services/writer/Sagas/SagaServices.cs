@@ -1,3 +1,4 @@
+using Agents.Sagas.Postgres;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -19,4 +20,16 @@ public static class SagaServices
     // One category for every line the saga writes: the shipped log volume is measured per ticket with it.
     public static ILogger Log(this ConsumeContext context) =>
         context.GetServiceOrCreateInstance<ILogger<WriteApprovalStateMachine>>();
+
+    /// <summary>
+    /// Writes a line once the message's transaction has committed (<see cref="AfterCommit"/>), in the log scope of
+    /// where it was asked for. A transition rolled back (the database gone at the commit, a lost race) says nothing
+    /// it did not do, and its retry does not say it twice. <paramref name="write"/> runs later: callers pass it values,
+    /// not the saga to read then.
+    /// </summary>
+    public static void LogAfterCommit(this ConsumeContext context, Action<ILogger> write)
+    {
+        var log = context.Log();
+        context.GetServiceOrCreateInstance<AfterCommit>().AddHere(() => write(log));
+    }
 }

@@ -84,7 +84,8 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
                 .Then(ctx =>
                 {
                     ctx.Saga.UpdatedAt = ctx.Now();
-                    ctx.Log().LogInformation("Write {IdempotencyKey} expired without a decision", ctx.Saga.IdempotencyKey);
+                    var key = ctx.Saga.IdempotencyKey;
+                    ctx.LogAfterCommit(log => log.LogInformation("Write {IdempotencyKey} expired without a decision", key));
                 })
                 .Audit("expired", ctx => AuditNote.System($"no decision by {ctx.Saga.ExpiresAt:O}"))
                 .TransitionTo(Expired));
@@ -99,8 +100,12 @@ public sealed class WriteApprovalStateMachine : MassTransitStateMachine<WriteApp
             When(ApprovalReceived, ctx => ctx.Message.ContentHash == ctx.Saga.ContentHash && ApproverEdits.Refusal(ctx.Saga, ctx.Message) is not null)
                 .Audit("refused", ctx => new(ctx.Message.Approver,
                     $"approve refused: {ApproverEdits.Refusal(ctx.Saga, ctx.Message)}; nothing done", ctx.Message.EditedContentHash))
-                .Then(ctx => ctx.Log().LogWarning("Approval by {Approver} refused for write {IdempotencyKey}: its edits are not allowed",
-                    ctx.Message.Approver, ctx.Saga.IdempotencyKey)),
+                .Then(ctx =>
+                {
+                    var (approver, key) = (ctx.Message.Approver, ctx.Saga.IdempotencyKey);
+                    ctx.LogAfterCommit(log => log.LogWarning("Approval by {Approver} refused for write {IdempotencyKey}: its edits are not allowed",
+                        approver, key));
+                }),
             When(ApprovalReceived, ctx => ctx.Message.ContentHash != ctx.Saga.ContentHash)
                 .RefuseStaleDecision(ctx => new(ctx.Message.Approver, "approve", ctx.Message.ContentHash)),
             When(RejectionReceived, ctx => ctx.Message.ContentHash is null || ctx.Message.ContentHash == ctx.Saga.ContentHash)

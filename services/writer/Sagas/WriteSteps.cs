@@ -65,8 +65,11 @@ public static class WriteSteps
                     : $"already {ctx.Saga.CurrentState}";
                 return new AuditNote(approver, $"{verb} on a write {where}");
             })
-            .Then(ctx => ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}",
-                refusal(ctx).Verb, refusal(ctx).Approver, ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState));
+            .Then(ctx =>
+            {
+                var ((approver, verb, _), key, state) = (refusal(ctx), ctx.Saga.IdempotencyKey, ctx.Saga.CurrentState);
+                ctx.LogAfterCommit(log => log.LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: {State}", verb, approver, key, state));
+            });
 
     /// <summary>A decision taken on a version of the write superseded since (or naming none): refused, audited with the version it named.</summary>
     public static EventActivityBinder<WriteApprovalState, T> RefuseStaleDecision<T>(this EventActivityBinder<WriteApprovalState, T> binder,
@@ -79,8 +82,12 @@ public static class WriteSteps
                     : $"{verb} of version {WriteContent.Short(named)} refused: the write is now {WriteContent.Short(ctx.Saga.ContentHash)} (changed since it was seen); nothing done",
                     named);
             })
-            .Then(ctx => ctx.Log().LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: it changed since it was seen",
-                refusal(ctx).Verb, refusal(ctx).Approver, ctx.Saga.IdempotencyKey));
+            .Then(ctx =>
+            {
+                var ((approver, verb, _), key) = (refusal(ctx), ctx.Saga.IdempotencyKey);
+                ctx.LogAfterCommit(log => log.LogWarning("{Verb} by {Approver} refused for write {IdempotencyKey}: it changed since it was seen",
+                    verb, approver, key));
+            });
 }
 
 /// <summary>A decision refused: who took it, what it was (approve, reject, release), the version it named.</summary>
