@@ -148,6 +148,24 @@ public class ProposeWritesTests : WriterFixture
     }
 
     [Test]
+    public async Task Auto_approved_a_message_naming_a_write_twice_applies_both_versions_in_turn()
+    {
+        _host = await WriterTestHost.StartAsync(Policies.AutoApproveAll);
+        var monday = new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+        var first = Proposals.SetPriority("T-twice-auto", "high") with { TicketUpdatedAt = monday };
+        var second = Proposals.SetPriority("T-twice-auto", "urgent") with { TicketUpdatedAt = monday.AddMinutes(1) };
+
+        // Split into two messages, as a message naming a write twice always is: two proposals, not copies of one.
+        await PublishAsync([first, second]);
+
+        await Eventually.Until(() => _host.CountAsync($"FROM write_audit WHERE \"Action\" = 'applied' AND \"CorrelationId\" = '{first.CorrelationId}'"),
+            n => n == 2, TimeSpan.FromSeconds(30), "both versions applied, one generation each");
+        var history = await _host.HistoryAsync(first.CorrelationId);
+        Assert.That(history, Does.Not.Contain("resent"), string.Join(", ", history));
+        Assert.That(await _host.CountAsync($"FROM crm_journal WHERE \"CorrelationId\" = '{first.CorrelationId}'"), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Tickets_whose_writes_open_review_batches_of_several_kinds_at_once_do_not_deadlock()
     {
         // Every proposal after the first of its kind in a minute trips the guard, and each round starts with no batch

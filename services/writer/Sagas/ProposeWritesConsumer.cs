@@ -29,10 +29,13 @@ public sealed class ProposeWritesConsumer(
     public const int MaxWrites = 16;
 
     /// <summary>
-    /// The message id of a write sent back as its own ProposeWrite: named after the ProposeWrites it came from, so the
-    /// saga knows it for a copy of that message (<see cref="ApplyAttempts.StartedThisAttempt{T}"/>), and a second split of
-    /// the same message gives the same ids. Not a header: MassTransit copies a consumed message's headers onto every
-    /// message sent while handling it, down to the apply's results.
+    /// The message id of a write sent back as its own ProposeWrite after a failed attempt: named after the ProposeWrites
+    /// it came from, whose first attempt may have committed the write's decision, so the saga knows it for a copy of
+    /// that message (<see cref="ApplyAttempts.StartedThisAttempt{T}"/>), and a second split of the same message gives the
+    /// same ids. Not a header: MassTransit copies a consumed message's headers onto every message sent while handling
+    /// it, down to the apply's results. A message that never runs in one transaction (one naming a write twice, or
+    /// too long) committed nothing as a whole: its writes keep ids of their own, and two proposals of one write in it
+    /// stay two proposals, not copies of each other.
     /// </summary>
     public static Guid SplitCopyId(Guid parentMessageId, Guid correlationId) => WriteKey.NameBased(parentMessageId, correlationId.ToString("N"));
 
@@ -41,14 +44,14 @@ public sealed class ProposeWritesConsumer(
         var writes = (context.Message.Writes ?? []).Where(w => w is not null).ToList();
         if (writes.Count == 0)
             return;
-        if (context.GetRetryAttempt() > 0 || context.GetRedeliveryCount() > 0 || writes.Count > MaxWrites
-            || writes.DistinctBy(w => w.CorrelationId).Count() < writes.Count)
+        var together = writes.Count <= MaxWrites && writes.DistinctBy(w => w.CorrelationId).Count() == writes.Count;
+        if (!together || context.GetRetryAttempt() > 0 || context.GetRedeliveryCount() > 0)
         {
             var queue = await context.GetSendEndpoint(context.ReceiveContext.InputAddress);
             foreach (var write in writes)
                 await queue.Send(write, send =>
                 {
-                    if (context.MessageId is { } parent)
+                    if (together && context.MessageId is { } parent)
                         send.MessageId = SplitCopyId(parent, write.CorrelationId);
                 }, context.CancellationToken);
             return;
