@@ -10,8 +10,8 @@ namespace Agents.Writer.Tests;
 /// The founding race, proven: 3 writer processes on one broker and one database receive 1,000 keys × 5 copies of
 /// each proposal at once, then 1,000 approvals. Exactly 1,000 held writes and 1,000 journal rows, the 4,000 extra
 /// copies counted as duplicates; and the same when one writer is SIGKILLed mid-run (its unacked messages are
-/// redelivered to the survivors, and a decision whose ApplyWrite died with it is re-driven: none lost, none applied
-/// twice).
+/// redelivered to the survivors, and a decision whose ApplyWrite died with it is sent again by its redelivered
+/// approval, or else re-driven: none lost, none applied twice).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -29,9 +29,10 @@ public class RaceTests
 
     private static async Task RunAsync(bool killOneWriter)
     {
-        // A write whose ApplyWrite died with the killed instance (decision committed, nothing published) is the
-        // re-drive sweeper's: quick here, so the run does not wait the shipped ten minutes for it. The bulk guard is
-        // off: 1,000 proposals of one kind in seconds is what it holds, and this test is about the race.
+        // A write whose ApplyWrite died with the killed instance (decision committed, nothing published) is sent
+        // again by its approval, redelivered to a survivor; the re-drive sweeper is the net behind that, quick here
+        // so the run would not wait the shipped ten minutes for it. The bulk guard is off: 1,000 proposals of one kind
+        // in seconds is what it holds, and this test is about the race.
         await using var cluster = await WriterCluster.StartAsync(3, Policies.Shipped, new Dictionary<string, string?>
         {
             ["Writer:ApplyStuckAfter"] = "00:00:10",
