@@ -78,7 +78,8 @@ public class RaceTests
         var duplicates = await database.ScalarAsync<long>("SELECT sum(\"DuplicateCount\") FROM write_approvals");
         var approvedAudits = await database.ScalarAsync<long>("SELECT count(*) FROM write_audit WHERE \"Action\" = 'approved'");
         var redriven = await database.ScalarAsync<long>("SELECT count(*) FROM write_audit WHERE \"Action\" = 'redriven'");
-        TestContext.Out.WriteLine($"journal={journal} sagas={sagas} applied={applied} duplicates={duplicates} approved={approvedAudits} redriven={redriven}");
+        var resent = await database.ScalarAsync<long>("SELECT count(*) FROM write_audit WHERE \"Action\" = 'resent'");
+        TestContext.Out.WriteLine($"journal={journal} sagas={sagas} applied={applied} duplicates={duplicates} approved={approvedAudits} redriven={redriven} resent={resent}");
         Assert.Multiple(() =>
         {
             Assert.That(journal, Is.EqualTo(Keys), "journal rows");
