@@ -22,12 +22,13 @@ public static class ApplyAttempts
     /// Whether this message is a copy of the one that started the current attempt: the same message again (an
     /// in-memory retry, a broker redelivery, a delay queue's redelivery keep its id), or this write of a
     /// <see cref="ProposeWrites"/> that was split after a failed attempt (<see cref="ProposeWritesConsumer.SplitCopyId"/>).
+    /// Only a ProposeWrite can be such a split write, so only its id is hashed to compare (not every result's).
     /// Its first handling committed the decision; the ApplyWrite it published afterwards may have failed (the broker
     /// went away) or never left (the instance died), and nothing else would send it before the re-drive sweeper.
     /// </summary>
     public static bool StartedThisAttempt<T>(this BehaviorContext<WriteApprovalState, T> ctx) where T : class =>
         ctx.Saga.ApplyRequestedBy is { } by && ctx.MessageId is { } id
-        && (id == by || id == ProposeWritesConsumer.SplitCopyId(by, ctx.Saga.CorrelationId));
+        && (id == by || ctx.Message is ProposeWrite && id == ProposeWritesConsumer.SplitCopyId(by, ctx.Saga.CorrelationId));
 
     /// <summary>
     /// Sends the current attempt's ApplyWrite again, for a copy of the message that started it
