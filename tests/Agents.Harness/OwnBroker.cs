@@ -26,26 +26,21 @@ public sealed class OwnBroker : IAsyncDisposable
     public async Task<uint> DeadLetteredAsync()
     {
         using var management = ThrowawayBroker.ManagementClient(Node.ManagementPorts[0]);
-        return await BrokerMessages.DeadLetteredAsync(management, "/", new RabbitMQ.Client.ConnectionFactory { HostName = "127.0.0.1", Port = Port });
+        return await BrokerMessages.DeadLetteredAsync(management, "/", Amqp);
     }
 
+    private RabbitMQ.Client.ConnectionFactory Amqp => new() { HostName = "127.0.0.1", Port = Port };
+
     /// <summary>
-    /// Each queue holding a message or a consumer: messages ready, unacknowledged and consumers, one line each, from the
-    /// management API (its figures lag by a few seconds): where messages wait, or which queue has no consumer.
+    /// Each queue holding a message ready for delivery or a consumer, one line each, as they are now
+    /// (<see cref="BrokerMessages.QueuesNowAsync"/>; the management API's own figures lag by seconds): where messages
+    /// wait, and which queue has no consumer.
     /// </summary>
     public async Task<string> QueuesAsync()
     {
         using var management = ThrowawayBroker.ManagementClient(Node.ManagementPorts[0]);
-        using var queues = System.Text.Json.JsonDocument.Parse(await management.GetStringAsync("queues/%2F"));
-        var lines = queues.RootElement.EnumerateArray()
-            .Select(q => (Name: q.GetProperty("name").GetString(), Ready: Count(q, "messages_ready"), Unacked: Count(q, "messages_unacknowledged"),
-                Consumers: Count(q, "consumers")))
-            .Where(q => q.Ready + q.Unacked + q.Consumers > 0)
-            .Select(q => $"{q.Name}: {q.Ready} ready, {q.Unacked} unacknowledged, {q.Consumers} consumer(s)");
-        return string.Join('\n', lines);
-
-        static long Count(System.Text.Json.JsonElement queue, string name) =>
-            queue.TryGetProperty(name, out var value) && value.TryGetInt64(out var n) ? n : 0;
+        var queues = await BrokerMessages.QueuesNowAsync(management, "/", Amqp);
+        return string.Join('\n', queues.Where(q => q.Ready + q.Consumers > 0).Select(q => $"{q.Name}: {q.Ready} ready, {q.Consumers} consumer(s)"));
     }
 
     public static async Task<OwnBroker> StartAsync()

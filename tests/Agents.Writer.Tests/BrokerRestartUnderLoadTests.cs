@@ -69,7 +69,7 @@ public class BrokerRestartUnderLoadTests : WriterFixture
                 await Task.Delay(500);
             }
             TestContext.Out.WriteLine($"round {round}: {applied} of {total} applied {clock.Elapsed.TotalSeconds:0.0} s after the restart");
-            // Where anything still waits, for whoever reads a failure (the figures lag by a few seconds).
+            // Where anything still waits, and which queue has no consumer, for whoever reads a failure.
             TestContext.Out.WriteLine(await broker.QueuesAsync());
             Assert.That(applied, Is.EqualTo(total), $"every write applied after restart {round + 1}");
         }
